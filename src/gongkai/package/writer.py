@@ -1,0 +1,125 @@
+"""Write report packages: four CSVs with exactly the schema's columns and a datapackage.json
+with the schemas inlined, so the package stands on its own with any Frictionless tool."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from gongkai.standard import TABLE_NAMES, load_standard
+
+
+def format_cell(value: Any) -> str:
+    """A typed value as CSV text. None (not reported) is the empty cell, never 0."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def table_csv(fmt: str, table: str, rows: Iterable[Mapping[str, Any]]) -> bytes:
+    """One table as UTF-8 CSV with the schema's columns in the schema's order."""
+    columns = load_standard().format(fmt).table(table).field_names
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([format_cell(row.get(c)) for c in columns])
+    return out.getvalue().encode("utf-8")
+
+
+def _package_name(text: str) -> str:
+    name = re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-")
+    return name or "report-package"
+
+
+def descriptor(
+    fmt: str, *, name: str, title: str | None = None, description: str | None = None
+) -> dict[str, Any]:
+    tables = load_standard().format(fmt).tables
+    result: dict[str, Any] = {"name": _package_name(name)}
+    if title:
+        result["title"] = title
+    if description:
+        result["description"] = description
+    result["resources"] = [
+        {
+            "name": t,
+            "path": f"{t}.csv",
+            "format": "csv",
+            "encoding": "utf-8",
+            "schema": tables[t].descriptor,
+        }
+        for t in TABLE_NAMES
+    ]
+    return result
+
+
+def package_files(
+    tables: Mapping[str, Iterable[Mapping[str, Any]]],
+    fmt: str,
+    *,
+    name: str,
+    title: str | None = None,
+    description: str | None = None,
+) -> dict[str, bytes]:
+    """file name -> content for a package holding these tables."""
+    files = {
+        "datapackage.json": (
+            json.dumps(
+                descriptor(fmt, name=name, title=title, description=description),
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        ).encode("utf-8")
+    }
+    for table in TABLE_NAMES:
+        files[f"{table}.csv"] = table_csv(fmt, table, tables.get(table, []))
+    return files
+
+
+def write_package(
+    folder: Path,
+    tables: Mapping[str, Iterable[Mapping[str, Any]]],
+    fmt: str,
+    *,
+    title: str | None = None,
+    description: str | None = None,
+) -> Path:
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = package_files(tables, fmt, name=folder.name, title=title, description=description)
+    for file_name, content in files.items():
+        (folder / file_name).write_bytes(content)
+    return folder
+
+
+def package_zip_bytes(
+    tables: Mapping[str, Iterable[Mapping[str, Any]]],
+    fmt: str,
+    *,
+    name: str,
+    title: str | None = None,
+    description: str | None = None,
+) -> bytes:
+    """The package as a zip whose members sit in one folder named after the package."""
+    files = package_files(tables, fmt, name=name, title=title, description=description)
+    folder = _package_name(name)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file_name, content in files.items():
+            archive.writestr(f"{folder}/{file_name}", content)
+    return buffer.getvalue()
