@@ -1,0 +1,135 @@
+"""`gongkai validate PATH...`: the validation engine on the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import click
+
+from gongkai.package import PackageError, ReportPackage, read_package
+from gongkai.validation import Issue, ValidationResult, validate_many
+
+EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+_MARKERS = ("datapackage.json", "reports.csv")
+
+
+def expand(path: Path) -> list[Path]:
+    """A folder that is no package itself but holds packages stands for those packages."""
+    if path.is_dir() and not any((path / m).exists() for m in _MARKERS):
+        inner = sorted(p for p in path.iterdir() if any((p / m).exists() for m in _MARKERS))
+        if inner:
+            return inner
+    return [path]
+
+
+def _read_all(paths: list[Path]) -> tuple[list[ReportPackage], list[PackageError]]:
+    packages, failures = [], []
+    for path in paths:
+        try:
+            packages.append(read_package(path))
+        except PackageError as exc:
+            failures.append(exc)
+    return packages, failures
+
+
+def _failure_dict(exc: PackageError, lang: str) -> dict[str, object]:
+    return {
+        "package": exc.path, "code": exc.code, "severity": "error", "resource": None,
+        "row": None, "item": None, "field": None, "expected": None, "found": None,
+        "cells": [], "rule": None, "message": exc.message(lang),
+    }
+
+
+_TEXT = {
+    "zh": {
+        "valid": "有效", "invalid": "无效", "unreadable": "无法读取",
+        "error": "错误", "warning": "警告",
+        "counts": "{e} 个错误，{w} 个警告（{fmt} 格式）",
+        "grouped": "规则 {rule} 有 {n} 处因空白（未填报）单元格无法检查（加 --verbose 逐条列出）",
+        "summary": "共 {n} 个报告包：{ok} 个有效，{bad} 个无效，{fail} 个无法读取",
+    },
+    "en": {
+        "valid": "valid", "invalid": "invalid", "unreadable": "unreadable",
+        "error": "error", "warning": "warning",
+        "counts": "{e} errors, {w} warnings ({fmt} format)",
+        "grouped": "rule {rule} could not be checked in {n} places because of blank cells "
+        "(--verbose lists them)",
+        "summary": "{n} packages: {ok} valid, {bad} invalid, {fail} unreadable",
+    },
+}
+
+
+def _print_result(result: ValidationResult, lang: str, verbose: bool) -> None:
+    text = _TEXT[lang]
+    status = text["valid"] if result.valid else text["invalid"]
+    color = "green" if result.valid else "red"
+    counts = text["counts"].format(e=len(result.errors), w=len(result.warnings), fmt=result.format)
+    click.echo(click.style(f"{'✔' if result.valid else '✘'} {result.package.source}", fg=color)
+               + f"  {status}：{counts}" if lang == "zh" else
+               click.style(f"{'✔' if result.valid else '✘'} {result.package.source}", fg=color)
+               + f"  {status}: {counts}")
+    incomplete: dict[str, list[Issue]] = defaultdict(list)
+    for issue in result.issues:
+        if issue.code == "incomplete" and not verbose:
+            incomplete[issue.rule or ""].append(issue)
+            continue
+        label = click.style(text[issue.severity], fg="red" if issue.is_error else "yellow")
+        click.echo(f"  {label} [{issue.code}] {issue.message(lang)}")
+    for rule, issues in incomplete.items():
+        label = click.style(text["warning"], fg="yellow")
+        click.echo(f"  {label} [incomplete] {text['grouped'].format(rule=rule, n=len(issues))}")
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--previous", "previous_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Last year's package of the same agency, for the continuity rules. "
+              "上一年度的报告包（用于连续性规则）。")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the messages. 消息语言。")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output. 输出 JSON。")
+@click.option("--verbose", is_flag=True, help="List every incomplete-rule warning. 逐条列出。")
+def validate_command(
+    paths: tuple[Path, ...], previous_paths: tuple[Path, ...], lang: str, as_json: bool,
+    verbose: bool,
+) -> None:
+    """Validate report packages: folders, datapackage.json files or zips.
+
+    校验报告包（文件夹、datapackage.json 或 zip）。Exit 0: all valid (warnings allowed);
+    1: errors found; 2: an input could not be read.
+    """
+    targets = [p for path in paths for p in expand(path)]
+    packages, failures = _read_all(targets)
+    previous_packages, previous_failures = _read_all(list(previous_paths))
+    failures += previous_failures
+    previous_results = validate_many(previous_packages)
+    results = validate_many(packages, previous=previous_results)
+    if as_json:
+        body = {
+            "valid": not failures and all(r.valid for r in results),
+            "packages": [
+                {"package": r.package.source, "valid": r.valid, "format": r.format,
+                 "errors": len(r.errors), "warnings": len(r.warnings)}
+                for r in results
+            ] + [{"package": f.path, "valid": False, "format": None, "errors": 1, "warnings": 0}
+                 for f in failures],
+            "issues": [i.to_dict(lang) for r in results for i in r.issues]
+            + [_failure_dict(f, lang) for f in failures],
+        }
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            _print_result(result, lang, verbose)
+        for failure in failures:
+            click.echo(click.style(f"✘ {failure.path}  {_TEXT[lang]['unreadable']}", fg="red")
+                       + f"\n  {failure.message(lang)}", err=True)
+        if len(results) + len(failures) > 1:
+            click.echo(_TEXT[lang]["summary"].format(
+                n=len(results) + len(failures), ok=sum(r.valid for r in results),
+                bad=sum(not r.valid for r in results), fail=len(failures)))
+    if failures:
+        sys.exit(EXIT_UNREADABLE)
+    sys.exit(EXIT_VALID if all(r.valid for r in results) else EXIT_INVALID)
