@@ -127,9 +127,12 @@ def _convert(error: Any, resource: str, rows_by_number: dict[int, Row]) -> Issue
         expected, found = field_name, getattr(error, "label", None)
     elif error.type in ("extra-label", "duplicate-label", "extra-cell"):
         found = getattr(error, "label", None) or getattr(error, "cell", None)
+    # Frictionless's notes are English and repeat what expected/found say: keep them only
+    # where nothing else carries the specifics.
+    note = None if error.type in ("type-error", "constraint-error") else error.note
     return Issue(
         code=error.type, severity=ERROR, resource=resource, row=number, item=item,
-        field=field_name, expected=expected, found=found, note=error.note,
+        field=field_name, expected=expected, found=found, note=note,
     )
 
 

@@ -1,0 +1,121 @@
+"""Each fixture in tests/data shows one defect; validation must name exactly it."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongkai.package import read_package
+from gongkai.validation import validate
+from tests.paths import DATA
+
+# fixture -> (valid, the issues as (code, severity, resource, row, item, field, expected, found))
+CASES = {
+    "t3-row-total-broken": (False, [
+        ("t3-row-total", "error", "applications", 4, "granted", "total", 1362, 1363),
+        ("t3-results-total", "error", "applications", 25, "results_total", "total", 3051, 3050),
+    ]),
+    "t3-results-total-broken": (False, [
+        ("t3-results-total", "error", "applications", 25, "results_total", "natural_person", 2933, 2932),
+        ("t3-results-total", "error", "applications", 25, "results_total", "total", 3051, 3050),
+    ]),
+    "t3-balance-broken": (False, [
+        ("t3-balance", "error", "applications", 25, "results_total", "natural_person", 3035, 3036),
+        ("t3-balance", "error", "applications", 25, "results_total", "total", 3153, 3154),
+    ]),
+    "t4-total-broken": (False, [
+        ("t4-total", "error", "reviews", 2, None, "review_total", 351, 350),
+    ]),
+    "hongze-2023-as-printed": (False, [
+        ("t4-total", "error", "reviews", 2, None, "review_total", 11, 0),
+        ("t4-total", "error", "reviews", 2, None, "suit_after_review_total", 5, 0),
+    ]),
+    "agency-id-checksum-broken": (False, [
+        ("agency-id-checksum", "error", "reports", 2, None, "agency_id",
+         "11371000004359010J", "11371000004359010K"),
+    ]),
+    "uscc-valid": (True, []),
+    "missing-table": (False, [
+        ("table-shape", "error", "reviews", None, None, None, None, None),
+    ]),
+    "missing-item": (False, [
+        ("table-shape", "error", "applications", None, "withheld_inquiry", None, None, None),
+    ]),
+    "unknown-item": (False, [
+        ("table-shape", "error", "applications", None, "withheld_inquiry", None, None, None),
+        ("table-shape", "error", "applications", 13, None, "item", None, None),
+    ]),
+    "duplicated-item": (False, [
+        ("table-shape", "error", "applications", 5, "granted", "item", None, None),
+    ]),
+    "wrong-header": (False, [
+        ("incorrect-label", "error", "proactive", None, None, "penalty_decisions",
+         "penalty_decisions", "licensing"),
+    ]),
+    "text-in-number": (False, [
+        ("type-error", "error", "applications", 4, "granted", "commercial", "integer", "二十一"),
+    ]),
+    "negative-count": (False, [
+        ("constraint-error", "error", "applications", 6, "withheld_state_secret",
+         "natural_person", "minimum 0", "-2"),
+    ]),
+    "full-width-digits": (False, [
+        ("type-error", "error", "applications", 6, "withheld_state_secret", "natural_person",
+         "integer", "２"),
+    ]),
+    "gb18030-encoded": (True, []),
+    "utf8-bom": (True, []),
+    "format-2019-valid": (True, []),
+    "late-publication": (True, [
+        ("late-publication", "warning", "reports", 2, None, "published_on", "2025-03-31",
+         "2025-04-15"),
+    ]),
+    "format-year-mismatch": (True, [
+        ("format-year", "warning", "reports", 2, None, "format", "2019", "2021"),
+    ]),
+    "township-regulations": (True, [
+        ("regulations-authority", "warning", "proactive", 2, None, "regulations_issued", 0, 1),
+        ("regulations-authority", "warning", "proactive", 2, None, "regulations_in_force", 0, 11),
+    ]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_fixture_gets_exactly_its_issues(name: str) -> None:
+    valid, expected = CASES[name]
+    result = validate(read_package(DATA / name))
+    found = [
+        (i.code, i.severity, i.resource, i.row, i.item, i.field, i.expected, i.found)
+        for i in result.issues
+    ]
+    assert found == expected
+    assert result.valid is valid
+
+
+def test_blank_cell_is_incomplete_never_zero() -> None:
+    result = validate(read_package(DATA / "blank-cell"))
+    assert result.valid
+    assert [(i.code, i.rule, i.item, i.field, i.cells) for i in result.issues] == [
+        ("incomplete", "t3-row-total", "withheld_state_secret", "natural_person",
+         ("withheld_state_secret.natural_person",)),
+        ("incomplete", "t3-results-total", "withheld_state_secret", "natural_person",
+         ("withheld_state_secret.natural_person",)),
+    ]
+    row = next(r for r in result.tables["applications"] if r["item"] == "withheld_state_secret")
+    assert row["natural_person"] is None
+
+
+def test_missing_header_is_reported_per_column() -> None:
+    result = validate(read_package(DATA / "missing-header"))
+    labels = [i for i in result.issues if i.code in ("incorrect-label", "duplicate-label")]
+    assert len(labels) == 17
+    assert (labels[0].resource, labels[0].field, labels[0].expected, labels[0].found) == (
+        "reviews", "agency_id", "agency_id", "320800-huaian-government"
+    )
+
+
+def test_encodings_are_recorded() -> None:
+    # only reports.csv holds Chinese; the other tables are ASCII, which UTF-8 reads as it is
+    assert read_package(DATA / "gb18030-encoded").encodings["reports"] == "gb18030"
+    assert set(read_package(DATA / "utf8-bom").encodings.values()) == {"utf-8-sig"}
+    same = validate(read_package(DATA / "gb18030-encoded")).tables
+    assert same == validate(read_package(DATA / "utf8-bom")).tables
