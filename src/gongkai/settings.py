@@ -1,0 +1,72 @@
+"""Settings from GONGKAI_* environment variables (each one is listed in the README).
+
+`Settings.from_env()` reads them once; the app factory and the CLI pass the result down.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def default_database_url() -> str:
+    """SQLite in var/ of the project root: the embedded default."""
+    return f"sqlite:///{PROJECT_ROOT / 'var' / 'gongkai.sqlite3'}"
+
+
+# name -> (default, meaning); the README table is written from this list.
+SETTINGS: dict[str, tuple[str, str]] = {
+    "GONGKAI_DATABASE_URL": (
+        "sqlite:///<project>/var/gongkai.sqlite3",
+        "SQLAlchemy URL of the database, e.g. postgresql+psycopg://user@host/db",
+    ),
+    "GONGKAI_MAX_UPLOAD_BYTES": ("20000000", "largest accepted request body (413 above it)"),
+    "GONGKAI_PAGE_SIZE": ("100", "rows per page of /tables/{table} when `limit` is not given"),
+    "GONGKAI_PAGE_MAX": ("1000", "largest `limit` accepted by /tables/{table}"),
+    "GONGKAI_CACHE_MAX_AGE": (
+        "86400",
+        "seconds in Cache-Control of reads pinned to a version (`?version=N`, packages)",
+    ),
+    "GONGKAI_CORS_ORIGINS": ("*", "origins allowed to read the API from a browser (comma list)"),
+    "GONGKAI_WORKERS": ("2", "gunicorn worker processes started by `gongkai serve`"),
+    "GONGKAI_WARMUP": ("1", "validate one tiny package when a worker starts (0 turns it off)"),
+}
+
+
+def _int(env: Mapping[str, str], name: str) -> int:
+    raw = env.get(name, SETTINGS[name][0])
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    max_upload_bytes: int = 20_000_000
+    page_size: int = 100
+    page_max: int = 1000
+    cache_max_age: int = 86400
+    cors_origins: tuple[str, ...] = ("*",)
+    workers: int = 2
+    warmup: bool = True
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        origins = env.get("GONGKAI_CORS_ORIGINS", "*")
+        return cls(
+            database_url=env.get("GONGKAI_DATABASE_URL") or default_database_url(),
+            max_upload_bytes=_int(env, "GONGKAI_MAX_UPLOAD_BYTES"),
+            page_size=_int(env, "GONGKAI_PAGE_SIZE"),
+            page_max=_int(env, "GONGKAI_PAGE_MAX"),
+            cache_max_age=_int(env, "GONGKAI_CACHE_MAX_AGE"),
+            cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+            workers=_int(env, "GONGKAI_WORKERS"),
+            warmup=env.get("GONGKAI_WARMUP", "1") not in ("0", "false", "no", ""),
+        )

@@ -1,0 +1,1 @@
+"""The database: tables, migrations, filings, queries and aggregates. The only place with SQL."""

@@ -1,0 +1,262 @@
+"""Aggregates over current versions (sums, reported and blank counts per cell) and coverage.
+
+A blank cell is NULL and is never summed as 0: SUM ignores NULLs, COUNT(column) counts the
+reports that gave the figure, COUNT(*) - COUNT(column) those that left it blank.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine, and_, case, exists, func, literal, select
+
+from gongkai.standard import load_standard
+from gongkai.store.filings import utc
+from gongkai.store.queries import RowFilter
+from gongkai.store.registry import region_filter
+from gongkai.store.tables import agencies, figures_table, filings, heads, rejections
+
+GROUPINGS = ("province", "city", "county", "level", "year")
+DEADLINES = {"agency": (1, 31), "government": (3, 31)}  # month, day of year + 1
+
+
+def group_key(by: str, region_code: Any, level: Any, year: Any) -> Any:
+    """The SQL expression of a group: province XX0000, city XXYY00, county, level or year."""
+    if by == "province":
+        return func.substr(region_code, 1, 2).concat(literal("0000"))
+    if by == "city":
+        return func.substr(region_code, 1, 4).concat(literal("00"))
+    if by == "county":
+        return region_code
+    if by == "level":
+        return level
+    if by == "year":
+        return year
+    raise ValueError(f"unknown grouping {by!r}")
+
+
+@dataclass
+class Coverage:
+    expected: int = 0
+    filed: int = 0
+    valid: int = 0
+    missing: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    key: str
+    reports: int = 0
+    rows: list[dict[str, Any]] = field(default_factory=list)  # sums, one per item (or one)
+    counts: list[dict[str, dict[str, int]]] = field(default_factory=list)
+    coverage: Coverage = field(default_factory=Coverage)
+
+
+def aggregate(engine: Engine, table_name: str, fmt: str, where: RowFilter, by: str) -> list[Group]:
+    """Per group: summed cells, with reported/blank counts, and coverage against the registry."""
+    schema = load_standard().formats[fmt].tables[table_name]
+    table = figures_table(table_name, fmt)
+    reports = figures_table("reports", fmt)
+    key = group_key(by, reports.c.region_code, reports.c.level, reports.c.year).label("g")
+    values = [f.name for f in schema.value_fields]
+    columns: list[Any] = [key]
+    group_by: list[Any] = [key]
+    if "item" in table.c:
+        columns.append(table.c.item)
+        group_by.append(table.c.item)
+    columns.append(func.count().label("n"))
+    for name in values:
+        col = table.c[name]
+        columns += [func.sum(col).label(f"sum_{name}"), func.count(col).label(f"rep_{name}")]
+    query = select(*columns).join(heads, heads.c.filing_id == table.c.filing_id)
+    if table is not reports:
+        query = query.join(reports, reports.c.filing_id == table.c.filing_id)
+    query = query.where(*_filters(reports, where, table_name, fmt)).group_by(*group_by)
+    order = [key, func.min(table.c.seq)] if "item" in table.c else [key]
+    query = query.order_by(*order)
+    groups: dict[str, Group] = {}
+    with engine.connect() as conn:
+        for row in conn.execute(query):
+            m = row._mapping
+            group = groups.setdefault(str(m["g"]), Group(key=str(m["g"])))
+            group.reports = max(group.reports, m["n"])
+            sums: dict[str, Any] = {"item": m["item"]} if "item" in table.c else {}
+            counts: dict[str, dict[str, int]] = {}
+            for name in values:
+                sums[name] = _number(m[f"sum_{name}"], schema.field(name))
+                counts[name] = {"reported": m[f"rep_{name}"], "blank": m["n"] - m[f"rep_{name}"]}
+            group.rows.append(sums)
+            group.counts.append(counts)
+    for key_value, cov in coverage_by_group(engine, where, by).items():
+        groups.setdefault(key_value, Group(key=key_value)).coverage = cov
+    return [groups[k] for k in sorted(groups)]
+
+
+def _number(value: Any, schema_field: Any) -> Any:
+    if value is None:
+        return None
+    if schema_field is not None and schema_field.type == "integer":
+        return int(value)
+    return value
+
+
+def _filters(reports: Any, where: RowFilter, table_name: str, fmt: str) -> list[Any]:
+    clauses = []
+    if where.year is not None:
+        clauses.append(reports.c.year == where.year)
+    if where.region:
+        clauses.append(region_filter(reports.c.region_code, where.region))
+    if where.level:
+        clauses.append(reports.c.level == where.level)
+    if where.scope:
+        clauses.append(reports.c.scope == where.scope)
+    if table_name == "proactive" or where.format:
+        clauses.append(reports.c.format == (where.format or fmt))
+    return clauses
+
+
+def _years(engine: Engine, where: RowFilter) -> list[int]:
+    if where.year is not None:
+        return [where.year]
+    with engine.connect() as conn:
+        return list(conn.execute(select(heads.c.year).distinct().order_by(heads.c.year)).scalars())
+
+
+def coverage_by_group(engine: Engine, where: RowFilter, by: str) -> dict[str, Coverage]:
+    """Expected (registry), filed (valid or refused), valid and missing agencies per group."""
+    out: dict[str, Coverage] = defaultdict(Coverage)
+    for year in _years(engine, where):
+        # by year, every row of one pass is the same group: a constant, not a GROUP BY
+        key = (
+            literal("y").label("g")
+            if by == "year"
+            else group_key(by, agencies.c.region_code, agencies.c.level, None).label("g")
+        )
+        refused = exists().where(
+            rejections.c.agency_id == agencies.c.agency_id, rejections.c.year == year
+        )
+        filed = case((heads.c.filing_id.is_not(None) | refused, 1))
+        joined = agencies.outerjoin(
+            heads, and_(heads.c.agency_id == agencies.c.agency_id, heads.c.year == year)
+        )
+        registry = _registry_filters(where)
+        counts = (
+            select(
+                key,
+                func.count().label("expected"),
+                func.count(filed).label("filed"),
+                func.count(heads.c.filing_id).label("valid"),
+            )
+            .select_from(joined)
+            .where(*registry)
+        )
+        if by != "year":
+            counts = counts.group_by(key)
+        missing = (
+            select(
+                key,
+                agencies.c.agency_id,
+                agencies.c.agency_name,
+                agencies.c.region_code,
+                refused.label("refused"),
+            )
+            .select_from(joined)
+            .where(*registry, heads.c.filing_id.is_(None))
+            .order_by(agencies.c.region_code, agencies.c.agency_id)
+        )
+        with engine.connect() as conn:
+            for row in conn.execute(counts):
+                if row.expected == 0:
+                    continue
+                cov = out[str(year) if by == "year" else str(row.g)]
+                cov.expected += row.expected
+                cov.filed += row.filed
+                cov.valid += row.valid
+            for row in conn.execute(missing):
+                out[str(year) if by == "year" else str(row.g)].missing.append(
+                    {
+                        "agency_id": row.agency_id,
+                        "agency_name": row.agency_name,
+                        "region_code": row.region_code,
+                        "year": year,
+                        "refused": bool(row.refused),
+                    }
+                )
+    return dict(out)
+
+
+def _registry_filters(where: RowFilter) -> list[Any]:
+    clauses = []
+    if where.region:
+        clauses.append(region_filter(agencies.c.region_code, where.region))
+    if where.level:
+        clauses.append(agencies.c.level == where.level)
+    if where.scope:
+        clauses.append(agencies.c.scope == where.scope)
+    return clauses
+
+
+def deadline(year: int, scope: str) -> date:
+    """STANDARD.md §1: 31 January (agency reports) or 31 March (government) of year + 1."""
+    month, day = DEADLINES.get(scope, DEADLINES["agency"])
+    return date(year + 1, month, day)
+
+
+def coverage_detail(engine: Engine, year: int, where: RowFilter) -> dict[str, Any]:
+    """Who filed (and whether late), who was refused, who is missing, for one year."""
+    reports = figures_table("reports", "2021")
+    registry = _registry_filters(where)
+    filed_query = (
+        select(
+            agencies.c.agency_id,
+            agencies.c.agency_name,
+            agencies.c.region_code,
+            reports.c.scope,
+            reports.c.published_on,
+            filings.c.version,
+            filings.c.received_at,
+            filings.c.format,
+        )
+        .join(heads, and_(heads.c.agency_id == agencies.c.agency_id, heads.c.year == year))
+        .join(filings, filings.c.id == heads.c.filing_id)
+        .join(reports, reports.c.filing_id == filings.c.id)
+        .where(*registry)
+        .order_by(agencies.c.agency_id)
+    )
+    detail = coverage_by_group(
+        engine,
+        RowFilter(year=year, region=where.region, level=where.level, scope=where.scope),
+        "year",
+    )
+    cov = detail.get(str(year), Coverage())
+    filed: list[dict[str, Any]] = []
+    with engine.connect() as conn:
+        for row in conn.execute(filed_query):
+            received = utc(row.received_at)
+            judged_on = row.published_on or received.date()
+            due = deadline(year, row.scope)
+            filed.append(
+                {
+                    "agency_id": row.agency_id,
+                    "agency_name": row.agency_name,
+                    "region_code": row.region_code,
+                    "version": row.version,
+                    "format": row.format,
+                    "received_at": received,
+                    "published_on": row.published_on,
+                    "deadline": due,
+                    "late": judged_on > due,
+                }
+            )
+    return {
+        "year": year,
+        "expected": cov.expected,
+        "filed": cov.filed,
+        "valid": cov.valid,
+        "late": sum(1 for f in filed if f["late"]),
+        "reports": filed,
+        "missing": cov.missing,
+    }

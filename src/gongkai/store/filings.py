@@ -1,0 +1,190 @@
+"""Filing: store a validated package as a new immutable version, idempotently and race-free."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from gongkai.standard import TABLE_NAMES, load_standard
+from gongkai.store.tables import figures_table, filing_files, filings, heads, rejections
+
+if TYPE_CHECKING:
+    from gongkai.validation import Issue, ValidationResult
+
+ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class NewFiling:
+    """A valid package ready to store: its typed rows (blank = None) and the files as filed."""
+
+    agency_id: str
+    year: int
+    format: str
+    sha256: str
+    files: Mapping[str, bytes]
+    tables: Mapping[str, list[dict[str, Any]]]
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    filing_id: int
+    agency_id: str
+    year: int
+    version: int
+    sha256: str
+    received_at: datetime
+    format: str
+    warnings: list[dict[str, Any]]
+    created: bool  # False when an identical package was filed before
+
+
+def utc(value: datetime) -> datetime:
+    """SQLite returns naive datetimes; everything stored is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _receipt(row: Any, created: bool) -> Receipt:
+    return Receipt(
+        filing_id=row.id,
+        agency_id=row.agency_id,
+        year=row.year,
+        version=row.version,
+        sha256=row.sha256,
+        received_at=utc(row.received_at),
+        format=row.format,
+        warnings=list(row.warnings),
+        created=created,
+    )
+
+
+def file_report(engine: Engine, filing: NewFiling, token_id: int | None = None) -> Receipt:
+    """Store `filing` as the next version of its agency and year.
+
+    An identical package (same sha256) returns the earlier receipt. Two filings racing for
+    the same agency and year queue on that pair's `heads` row (SELECT … FOR UPDATE on
+    PostgreSQL, BEGIN IMMEDIATE on SQLite); a unique violation is retried.
+    """
+    for attempt in range(ATTEMPTS):
+        try:
+            with engine.connect() as conn:
+                conn.execution_options(sqlite_immediate=True)
+                with conn.begin():
+                    return _file_once(conn, filing, token_id)
+        except (IntegrityError, OperationalError):
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _file_once(conn: Connection, filing: NewFiling, token_id: int | None) -> Receipt:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(
+        dialect.insert(heads)
+        .values(agency_id=filing.agency_id, year=filing.year, version=0, filing_id=None)
+        .on_conflict_do_nothing()
+    )
+    head = conn.execute(
+        select(heads.c.version)
+        .where(heads.c.agency_id == filing.agency_id, heads.c.year == filing.year)
+        .with_for_update()
+    ).one()
+    same = conn.execute(
+        select(filings).where(
+            filings.c.agency_id == filing.agency_id,
+            filings.c.year == filing.year,
+            filings.c.sha256 == filing.sha256,
+        )
+    ).first()
+    if same is not None:
+        return _receipt(same, created=False)
+    version = head.version + 1
+    received_at = datetime.now(UTC)
+    filing_id = conn.execute(
+        filings.insert().values(
+            agency_id=filing.agency_id,
+            year=filing.year,
+            version=version,
+            sha256=filing.sha256,
+            received_at=received_at,
+            format=filing.format,
+            valid=True,
+            warnings=filing.warnings,
+            token_id=token_id,
+        )
+    ).inserted_primary_key[0]  # type: ignore[index]
+    conn.execute(
+        filing_files.insert(),
+        [{"filing_id": filing_id, "name": n, "content": c} for n, c in filing.files.items()],
+    )
+    _insert_figures(conn, filing_id, filing)
+    conn.execute(
+        update(heads)
+        .where(heads.c.agency_id == filing.agency_id, heads.c.year == filing.year)
+        .values(version=version, filing_id=filing_id)
+    )
+    row = conn.execute(select(filings).where(filings.c.id == filing_id)).one()
+    return _receipt(row, created=True)
+
+
+def _insert_figures(conn: Connection, filing_id: int, filing: NewFiling) -> None:
+    fmt = load_standard().formats[filing.format]
+    for name in TABLE_NAMES:
+        schema_table = fmt.tables[name]
+        table = figures_table(name, filing.format)
+        order = {code: i for i, code in enumerate(schema_table.item_codes)}
+        rows = []
+        for source in filing.tables.get(name, []):
+            row = {c: source.get(c) for c in schema_table.field_names}
+            row["filing_id"] = filing_id
+            if "item" in row:
+                row["seq"] = order.get(str(row["item"]), len(order))
+            rows.append(row)
+        if rows:
+            conn.execute(table.insert(), rows)
+
+
+def record_rejection(
+    engine: Engine, agency_id: str, year: int, sha256: str, issues: list[dict[str, Any]]
+) -> None:
+    """Remember that an invalid package was sent (its figures are not stored)."""
+    with engine.begin() as conn:
+        conn.execute(
+            rejections.insert().values(
+                agency_id=agency_id,
+                year=year,
+                sha256=sha256,
+                received_at=datetime.now(UTC),
+                issues=issues,
+            )
+        )
+
+
+def issue_record(issue: Issue) -> dict[str, Any]:
+    """An issue as stored and served: its fields, with the message in Chinese and English."""
+    record = issue.to_dict("zh")
+    record["message_en"] = issue.message("en")
+    return record
+
+
+def new_filing(result: ValidationResult) -> NewFiling:
+    """What to store of a valid one-report package: typed rows, files as filed, warnings."""
+    report = result.report
+    if report is None:
+        raise ValueError("the package has no reports row")
+    return NewFiling(
+        agency_id=str(report["agency_id"]),
+        year=int(report["year"]),
+        format=result.format,
+        sha256=result.package.sha256,
+        files={f"{name}.csv": data for name, data in result.package.files.items()},
+        tables=result.tables,
+        warnings=[issue_record(i) for i in result.warnings],
+    )
