@@ -5,6 +5,7 @@ cell with the figures quoted in STANDARD.md §6.
 """
 
 import csv
+import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,3 +151,27 @@ def test_hongze_2023_fixture_keeps_the_printed_table4() -> None:
         "0", "0", "0", "0", "0",
         "5", "0", "0", "0", "0",
     ]  # fmt: skip
+
+
+def test_every_package_has_the_four_tables_with_the_schema_columns() -> None:
+    packages = sorted(p for p in DATASETS.iterdir() if p.is_dir())
+    assert [p.name for p in packages] == [
+        "hongze-district-2024",
+        "huaian-city-2024",
+        "suqian-city-2023",
+        "suqian-city-2024",
+        "wutongqiao-transport-2022",
+    ]
+    for package in packages:
+        assert sorted(f.name for f in package.iterdir()) == [
+            "applications.csv",
+            "datapackage.json",
+            "proactive.csv",
+            "reports.csv",
+            "reviews.csv",
+        ]
+        for table in ("reports", "proactive", "applications", "reviews"):
+            schema = json.loads((ROOT / f"schemas/2021/{table}.schema.json").read_text("utf-8"))
+            with open(package / f"{table}.csv", encoding="utf-8", newline="") as f:
+                header = next(csv.reader(f))
+            assert header == [field["name"] for field in schema["fields"]], (package, table)
