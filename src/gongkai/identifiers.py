@@ -1,4 +1,4 @@
-"""Identifiers of STANDARD.md §5: the 统一社会信用代码 (GB 32100-2015) and region codes (GB/T 2260)."""
+"""Identifiers of STANDARD.md §5: 统一社会信用代码 (GB 32100-2015), region codes (GB/T 2260)."""
 
 from __future__ import annotations
 

@@ -53,15 +53,32 @@ def test_json_shape() -> None:
     body = json.loads(output)
     assert body == {
         "valid": False,
-        "packages": [{"package": str(DATA / "t4-total-broken"), "valid": False,
-                      "format": "2021", "errors": 1, "warnings": 0}],
-        "issues": [{
-            "package": str(DATA / "t4-total-broken"), "code": "t4-total", "severity": "error",
-            "resource": "reviews", "row": 2, "item": None, "field": "review_total",
-            "expected": 351, "found": 350, "cells": [], "rule": None,
-            "message": "reviews.csv, row 2, column review_total: total is 350 but upheld + "
-            "corrected + other + pending is 351",
-        }],
+        "packages": [
+            {
+                "package": str(DATA / "t4-total-broken"),
+                "valid": False,
+                "format": "2021",
+                "errors": 1,
+                "warnings": 0,
+            }
+        ],
+        "issues": [
+            {
+                "package": str(DATA / "t4-total-broken"),
+                "code": "t4-total",
+                "severity": "error",
+                "resource": "reviews",
+                "row": 2,
+                "item": None,
+                "field": "review_total",
+                "expected": 351,
+                "found": 350,
+                "cells": [],
+                "rule": None,
+                "message": "reviews.csv, row 2, column review_total: total is 350 but upheld + "
+                "corrected + other + pending is 351",
+            }
+        ],
     }
 
 
@@ -104,19 +121,27 @@ def _copy_with(tmp_path: Path, source: Path, name: str, item: str, column: str, 
 
 
 def test_continuity_across_consecutive_years(tmp_path: Path) -> None:
-    code, output = run(str(DATASETS / "suqian-city-2023"), str(DATASETS / "suqian-city-2024"),
-                       "--json")
+    code, output = run(
+        str(DATASETS / "suqian-city-2023"), str(DATASETS / "suqian-city-2024"), "--json"
+    )
     assert code == 0
     assert json.loads(output)["issues"] == []
     # 2024 says 119 carried over where 2023 carried forward 118 (its own sums break too;
     # only continuity is looked at here)
-    broken = _copy_with(tmp_path, DATASETS / "suqian-city-2024", "suqian-2024", "carried_over",
-                        "natural_person", "119")
+    broken = _copy_with(
+        tmp_path,
+        DATASETS / "suqian-city-2024",
+        "suqian-2024",
+        "carried_over",
+        "natural_person",
+        "119",
+    )
     code, output = run(str(broken), "--previous", str(DATASETS / "suqian-city-2023"), "--json")
     issues = json.loads(output)["issues"]
     continuity = [i for i in issues if i["code"] == "carryover-continuity"]
-    assert [(i["item"], i["field"], i["expected"], i["found"], i["severity"])
-            for i in continuity] == [("carried_over", "natural_person", 118, 119, "warning")]
+    assert [
+        (i["item"], i["field"], i["expected"], i["found"], i["severity"]) for i in continuity
+    ] == [("carried_over", "natural_person", 118, 119, "warning")]
     # without last year's package there is nothing to compare with
     code, output = run(str(broken), "--json")
     assert not [i for i in json.loads(output)["issues"] if i["code"] == "carryover-continuity"]

@@ -44,5 +44,8 @@ def test_rows_of_a_report_missing_from_reports_are_foreign_key_errors(tmp_path: 
     tables["reports"] = [r for r in tables["reports"] if r["year"] == 2024]
     result = validate(read_package(write_package(tmp_path / "orphans", tables, "2021")))
     codes = {(i.code, i.resource) for i in result.errors}
-    assert codes == {("foreign-key", "proactive"), ("foreign-key", "applications"),
-                     ("foreign-key", "reviews")}
+    assert codes == {
+        ("foreign-key", "proactive"),
+        ("foreign-key", "applications"),
+        ("foreign-key", "reviews"),
+    }

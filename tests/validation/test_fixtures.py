@@ -10,72 +10,199 @@ from tests.paths import DATA
 
 # fixture -> (valid, the issues as (code, severity, resource, row, item, field, expected, found))
 CASES = {
-    "t3-row-total-broken": (False, [
-        ("t3-row-total", "error", "applications", 4, "granted", "total", 1362, 1363),
-        ("t3-results-total", "error", "applications", 25, "results_total", "total", 3051, 3050),
-    ]),
-    "t3-results-total-broken": (False, [
-        ("t3-results-total", "error", "applications", 25, "results_total", "natural_person", 2933, 2932),
-        ("t3-results-total", "error", "applications", 25, "results_total", "total", 3051, 3050),
-    ]),
-    "t3-balance-broken": (False, [
-        ("t3-balance", "error", "applications", 25, "results_total", "natural_person", 3035, 3036),
-        ("t3-balance", "error", "applications", 25, "results_total", "total", 3153, 3154),
-    ]),
-    "t4-total-broken": (False, [
-        ("t4-total", "error", "reviews", 2, None, "review_total", 351, 350),
-    ]),
-    "hongze-2023-as-printed": (False, [
-        ("t4-total", "error", "reviews", 2, None, "review_total", 11, 0),
-        ("t4-total", "error", "reviews", 2, None, "suit_after_review_total", 5, 0),
-    ]),
-    "agency-id-checksum-broken": (False, [
-        ("agency-id-checksum", "error", "reports", 2, None, "agency_id",
-         "11371000004359010J", "11371000004359010K"),
-    ]),
+    "t3-row-total-broken": (
+        False,
+        [
+            ("t3-row-total", "error", "applications", 4, "granted", "total", 1362, 1363),
+            ("t3-results-total", "error", "applications", 25, "results_total", "total", 3051, 3050),
+        ],
+    ),
+    "t3-results-total-broken": (
+        False,
+        [
+            (
+                "t3-results-total",
+                "error",
+                "applications",
+                25,
+                "results_total",
+                "natural_person",
+                2933,
+                2932,
+            ),
+            ("t3-results-total", "error", "applications", 25, "results_total", "total", 3051, 3050),
+        ],
+    ),
+    "t3-balance-broken": (
+        False,
+        [
+            (
+                "t3-balance",
+                "error",
+                "applications",
+                25,
+                "results_total",
+                "natural_person",
+                3035,
+                3036,
+            ),
+            ("t3-balance", "error", "applications", 25, "results_total", "total", 3153, 3154),
+        ],
+    ),
+    "t4-total-broken": (
+        False,
+        [
+            ("t4-total", "error", "reviews", 2, None, "review_total", 351, 350),
+        ],
+    ),
+    "hongze-2023-as-printed": (
+        False,
+        [
+            ("t4-total", "error", "reviews", 2, None, "review_total", 11, 0),
+            ("t4-total", "error", "reviews", 2, None, "suit_after_review_total", 5, 0),
+        ],
+    ),
+    "agency-id-checksum-broken": (
+        False,
+        [
+            (
+                "agency-id-checksum",
+                "error",
+                "reports",
+                2,
+                None,
+                "agency_id",
+                "11371000004359010J",
+                "11371000004359010K",
+            ),
+        ],
+    ),
     "uscc-valid": (True, []),
-    "missing-table": (False, [
-        ("table-shape", "error", "reviews", None, None, None, None, None),
-    ]),
-    "missing-item": (False, [
-        ("table-shape", "error", "applications", None, "withheld_inquiry", None, None, None),
-    ]),
-    "unknown-item": (False, [
-        ("table-shape", "error", "applications", None, "withheld_inquiry", None, None, None),
-        ("table-shape", "error", "applications", 13, None, "item", None, None),
-    ]),
-    "duplicated-item": (False, [
-        ("table-shape", "error", "applications", 5, "granted", "item", None, None),
-    ]),
-    "wrong-header": (False, [
-        ("incorrect-label", "error", "proactive", None, None, "penalty_decisions",
-         "penalty_decisions", "licensing"),
-    ]),
-    "text-in-number": (False, [
-        ("type-error", "error", "applications", 4, "granted", "commercial", "integer", "二十一"),
-    ]),
-    "negative-count": (False, [
-        ("constraint-error", "error", "applications", 6, "withheld_state_secret",
-         "natural_person", "minimum 0", "-2"),
-    ]),
-    "full-width-digits": (False, [
-        ("type-error", "error", "applications", 6, "withheld_state_secret", "natural_person",
-         "integer", "２"),
-    ]),
+    "missing-table": (
+        False,
+        [
+            ("table-shape", "error", "reviews", None, None, None, None, None),
+        ],
+    ),
+    "missing-item": (
+        False,
+        [
+            ("table-shape", "error", "applications", None, "withheld_inquiry", None, None, None),
+        ],
+    ),
+    "unknown-item": (
+        False,
+        [
+            ("table-shape", "error", "applications", None, "withheld_inquiry", None, None, None),
+            ("table-shape", "error", "applications", 13, None, "item", None, None),
+        ],
+    ),
+    "duplicated-item": (
+        False,
+        [
+            ("table-shape", "error", "applications", 5, "granted", "item", None, None),
+        ],
+    ),
+    "wrong-header": (
+        False,
+        [
+            (
+                "incorrect-label",
+                "error",
+                "proactive",
+                None,
+                None,
+                "penalty_decisions",
+                "penalty_decisions",
+                "licensing",
+            ),
+        ],
+    ),
+    "text-in-number": (
+        False,
+        [
+            (
+                "type-error",
+                "error",
+                "applications",
+                4,
+                "granted",
+                "commercial",
+                "integer",
+                "二十一",
+            ),
+        ],
+    ),
+    "negative-count": (
+        False,
+        [
+            (
+                "constraint-error",
+                "error",
+                "applications",
+                6,
+                "withheld_state_secret",
+                "natural_person",
+                "minimum 0",
+                "-2",
+            ),
+        ],
+    ),
+    "full-width-digits": (
+        False,
+        [
+            (
+                "type-error",
+                "error",
+                "applications",
+                6,
+                "withheld_state_secret",
+                "natural_person",
+                "integer",
+                "２",
+            ),
+        ],
+    ),
     "gb18030-encoded": (True, []),
     "utf8-bom": (True, []),
     "format-2019-valid": (True, []),
-    "late-publication": (True, [
-        ("late-publication", "warning", "reports", 2, None, "published_on", "2025-03-31",
-         "2025-04-15"),
-    ]),
-    "format-year-mismatch": (True, [
-        ("format-year", "warning", "reports", 2, None, "format", "2019", "2021"),
-    ]),
-    "township-regulations": (True, [
-        ("regulations-authority", "warning", "proactive", 2, None, "regulations_issued", 0, 1),
-        ("regulations-authority", "warning", "proactive", 2, None, "regulations_in_force", 0, 11),
-    ]),
+    "late-publication": (
+        True,
+        [
+            (
+                "late-publication",
+                "warning",
+                "reports",
+                2,
+                None,
+                "published_on",
+                "2025-03-31",
+                "2025-04-15",
+            ),
+        ],
+    ),
+    "format-year-mismatch": (
+        True,
+        [
+            ("format-year", "warning", "reports", 2, None, "format", "2019", "2021"),
+        ],
+    ),
+    "township-regulations": (
+        True,
+        [
+            ("regulations-authority", "warning", "proactive", 2, None, "regulations_issued", 0, 1),
+            (
+                "regulations-authority",
+                "warning",
+                "proactive",
+                2,
+                None,
+                "regulations_in_force",
+                0,
+                11,
+            ),
+        ],
+    ),
 }
 
 
@@ -95,10 +222,20 @@ def test_blank_cell_is_incomplete_never_zero() -> None:
     result = validate(read_package(DATA / "blank-cell"))
     assert result.valid
     assert [(i.code, i.rule, i.item, i.field, i.cells) for i in result.issues] == [
-        ("incomplete", "t3-row-total", "withheld_state_secret", "natural_person",
-         ("withheld_state_secret.natural_person",)),
-        ("incomplete", "t3-results-total", "withheld_state_secret", "natural_person",
-         ("withheld_state_secret.natural_person",)),
+        (
+            "incomplete",
+            "t3-row-total",
+            "withheld_state_secret",
+            "natural_person",
+            ("withheld_state_secret.natural_person",),
+        ),
+        (
+            "incomplete",
+            "t3-results-total",
+            "withheld_state_secret",
+            "natural_person",
+            ("withheld_state_secret.natural_person",),
+        ),
     ]
     row = next(r for r in result.tables["applications"] if r["item"] == "withheld_state_secret")
     assert row["natural_person"] is None
@@ -109,7 +246,10 @@ def test_missing_header_is_reported_per_column() -> None:
     labels = [i for i in result.issues if i.code in ("incorrect-label", "duplicate-label")]
     assert len(labels) == 17
     assert (labels[0].resource, labels[0].field, labels[0].expected, labels[0].found) == (
-        "reviews", "agency_id", "agency_id", "320800-huaian-government"
+        "reviews",
+        "agency_id",
+        "agency_id",
+        "320800-huaian-government",
     )
 
 

@@ -37,23 +37,38 @@ def _read_all(paths: list[Path]) -> tuple[list[ReportPackage], list[PackageError
 
 def _failure_dict(exc: PackageError, lang: str) -> dict[str, object]:
     return {
-        "package": exc.path, "code": exc.code, "severity": "error", "resource": None,
-        "row": None, "item": None, "field": None, "expected": None, "found": None,
-        "cells": [], "rule": None, "message": exc.message(lang),
+        "package": exc.path,
+        "code": exc.code,
+        "severity": "error",
+        "resource": None,
+        "row": None,
+        "item": None,
+        "field": None,
+        "expected": None,
+        "found": None,
+        "cells": [],
+        "rule": None,
+        "message": exc.message(lang),
     }
 
 
 _TEXT = {
     "zh": {
-        "valid": "有效", "invalid": "无效", "unreadable": "无法读取",
-        "error": "错误", "warning": "警告",
+        "valid": "有效",
+        "invalid": "无效",
+        "unreadable": "无法读取",
+        "error": "错误",
+        "warning": "警告",
         "counts": "{e} 个错误，{w} 个警告（{fmt} 格式）",
         "grouped": "规则 {rule} 有 {n} 处因空白（未填报）单元格无法检查（加 --verbose 逐条列出）",
         "summary": "共 {n} 个报告包：{ok} 个有效，{bad} 个无效，{fail} 个无法读取",
     },
     "en": {
-        "valid": "valid", "invalid": "invalid", "unreadable": "unreadable",
-        "error": "error", "warning": "warning",
+        "valid": "valid",
+        "invalid": "invalid",
+        "unreadable": "unreadable",
+        "error": "error",
+        "warning": "warning",
         "counts": "{e} errors, {w} warnings ({fmt} format)",
         "grouped": "rule {rule} could not be checked in {n} places because of blank cells "
         "(--verbose lists them)",
@@ -67,10 +82,8 @@ def _print_result(result: ValidationResult, lang: str, verbose: bool) -> None:
     status = text["valid"] if result.valid else text["invalid"]
     color = "green" if result.valid else "red"
     counts = text["counts"].format(e=len(result.errors), w=len(result.warnings), fmt=result.format)
-    click.echo(click.style(f"{'✔' if result.valid else '✘'} {result.package.source}", fg=color)
-               + f"  {status}：{counts}" if lang == "zh" else
-               click.style(f"{'✔' if result.valid else '✘'} {result.package.source}", fg=color)
-               + f"  {status}: {counts}")
+    mark = click.style(f"{'✔' if result.valid else '✘'} {result.package.source}", fg=color)
+    click.echo(f"{mark}  {status}{'：' if lang == 'zh' else ': '}{counts}")
     incomplete: dict[str, list[Issue]] = defaultdict(list)
     for issue in result.issues:
         if issue.code == "incomplete" and not verbose:
@@ -85,15 +98,28 @@ def _print_result(result: ValidationResult, lang: str, verbose: bool) -> None:
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--previous", "previous_paths", multiple=True, type=click.Path(path_type=Path),
-              help="Last year's package of the same agency, for the continuity rules. "
-              "上一年度的报告包（用于连续性规则）。")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of the messages. 消息语言。")
+@click.option(
+    "--previous",
+    "previous_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Last year's package of the same agency, for the continuity rules. "
+    "上一年度的报告包（用于连续性规则）。",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of the messages. 消息语言。",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output. 输出 JSON。")
 @click.option("--verbose", is_flag=True, help="List every incomplete-rule warning. 逐条列出。")
 def validate_command(
-    paths: tuple[Path, ...], previous_paths: tuple[Path, ...], lang: str, as_json: bool,
+    paths: tuple[Path, ...],
+    previous_paths: tuple[Path, ...],
+    lang: str,
+    as_json: bool,
     verbose: bool,
 ) -> None:
     """Validate report packages: folders, datapackage.json files or zips.
@@ -111,11 +137,19 @@ def validate_command(
         body = {
             "valid": not failures and all(r.valid for r in results),
             "packages": [
-                {"package": r.package.source, "valid": r.valid, "format": r.format,
-                 "errors": len(r.errors), "warnings": len(r.warnings)}
+                {
+                    "package": r.package.source,
+                    "valid": r.valid,
+                    "format": r.format,
+                    "errors": len(r.errors),
+                    "warnings": len(r.warnings),
+                }
                 for r in results
-            ] + [{"package": f.path, "valid": False, "format": None, "errors": 1, "warnings": 0}
-                 for f in failures],
+            ]
+            + [
+                {"package": f.path, "valid": False, "format": None, "errors": 1, "warnings": 0}
+                for f in failures
+            ],
             "issues": [i.to_dict(lang) for r in results for i in r.issues]
             + [_failure_dict(f, lang) for f in failures],
         }
@@ -124,12 +158,20 @@ def validate_command(
         for result in results:
             _print_result(result, lang, verbose)
         for failure in failures:
-            click.echo(click.style(f"✘ {failure.path}  {_TEXT[lang]['unreadable']}", fg="red")
-                       + f"\n  {failure.message(lang)}", err=True)
+            click.echo(
+                click.style(f"✘ {failure.path}  {_TEXT[lang]['unreadable']}", fg="red")
+                + f"\n  {failure.message(lang)}",
+                err=True,
+            )
         if len(results) + len(failures) > 1:
-            click.echo(_TEXT[lang]["summary"].format(
-                n=len(results) + len(failures), ok=sum(r.valid for r in results),
-                bad=sum(not r.valid for r in results), fail=len(failures)))
+            click.echo(
+                _TEXT[lang]["summary"].format(
+                    n=len(results) + len(failures),
+                    ok=sum(r.valid for r in results),
+                    bad=sum(not r.valid for r in results),
+                    fail=len(failures),
+                )
+            )
     if failures:
         sys.exit(EXIT_UNREADABLE)
     sys.exit(EXIT_VALID if all(r.valid for r in results) else EXIT_INVALID)

@@ -131,7 +131,9 @@ def read_package(path: str | os.PathLike[str]) -> ReportPackage:
         raise PackageError("not-found", source)
     if path.is_file():
         if path.stat().st_size > max_package_bytes():
-            raise PackageError("too-large", source, f"{path.stat().st_size} bytes", max_package_bytes())
+            raise PackageError(
+                "too-large", source, f"{path.stat().st_size} bytes", max_package_bytes()
+            )
         if zipfile.is_zipfile(path):
             return package_from_zip(path.read_bytes(), source)
         if path.name == DESCRIPTOR:
@@ -172,7 +174,9 @@ def package_from_zip(data: bytes, source: str) -> ReportPackage:
         raise PackageError("bad-zip", source, str(exc)) from exc
     with archive:
         members = [
-            i for i in archive.infolist() if not i.is_dir() and not i.filename.startswith("__MACOSX/")
+            i
+            for i in archive.infolist()
+            if not i.is_dir() and not i.filename.startswith("__MACOSX/")
         ]
         if len(members) > MAX_ZIP_MEMBERS:
             raise PackageError("zip-bomb", source, f"{len(members)} files")

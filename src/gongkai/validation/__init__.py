@@ -3,4 +3,12 @@
 from gongkai.validation.engine import ValidationResult, detect_format, validate, validate_many
 from gongkai.validation.issues import ERROR, WARNING, Issue
 
-__all__ = ["ERROR", "WARNING", "Issue", "ValidationResult", "detect_format", "validate", "validate_many"]
+__all__ = [
+    "ERROR",
+    "WARNING",
+    "Issue",
+    "ValidationResult",
+    "detect_format",
+    "validate",
+    "validate_many",
+]

@@ -14,7 +14,7 @@ from gongkai.standard import FORMATS, load_standard
 if TYPE_CHECKING:
     from gongkai.validation.issues import Issue
 
-# code -> (Chinese, English). Placeholders: where, expected, found, diff, note, cells, rule.
+# code -> (Chinese, English). Placeholders: where, expected, found, note, cells, rule, code.
 CATALOGUE: dict[str, tuple[str, str]] = {
     "t3-row-total": (
         "{where}：总计为 {found}，但六类申请人之和为 {expected}",
@@ -75,7 +75,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{where}: “{found}” breaks the constraint: {expected}",
     ),
     "missing-cell": ("{where}：缺少单元格（这一行的列数少于表头）", "{where}: the cell is missing"),
-    "extra-cell": ("{where}：多出的单元格 “{found}”（这一行的列数多于表头）", "{where}: extra cell “{found}”"),
+    "extra-cell": (
+        "{where}：多出的单元格 “{found}”（这一行的列数多于表头）",
+        "{where}: extra cell “{found}”",
+    ),
     "incorrect-label": (
         "{where}：表头应为 “{expected}”，实为 “{found}”",
         "{where}: the header should be “{expected}”, found “{found}”",
@@ -85,7 +88,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "duplicate-label": ("{where}：列名 “{found}” 重复", "{where}: column “{found}” appears twice"),
     "blank-label": ("{where}：列名为空", "{where}: a column has no header"),
     "blank-row": ("{where}：空行", "{where}: blank row"),
-    "primary-key": ("{where}：与前面的行重复（{note}）", "{where}: duplicates an earlier row ({note})"),
+    "primary-key": (
+        "{where}：与前面的行重复（{note}）",
+        "{where}: duplicates an earlier row ({note})",
+    ),
     "foreign-key": (
         "{where}：agency_id 和 year 在 reports.csv 中找不到",
         "{where}: agency_id and year are not in reports.csv",
@@ -177,14 +183,10 @@ def render(issue: Issue, lang: str = "zh") -> str:
     note = issue.note if lang == "zh" else (issue.note_en or issue.note)
     if issue.code == "type-error":
         note = f"（{note}）" if note and lang == "zh" else (f" ({note})" if note else "")
-    diff = None
-    if isinstance(issue.expected, int | float) and isinstance(issue.found, int | float):
-        diff = issue.found - issue.expected
     return (zh if lang == "zh" else en).format(
         where=where(issue, lang),
         expected=_expected(issue, lang),
         found=issue.found,
-        diff=diff,
         note=note or "",
         cells=("、" if lang == "zh" else ", ").join(issue.cells),
         rule=issue.rule,

@@ -54,18 +54,26 @@ class ReportData:
         return Cell(BLANK if value is None else OK, value, row)
 
 
+def _key(row: Row) -> tuple[str, int] | None:
+    agency_id, year = row.values.get("agency_id"), row.values.get("year")
+    if isinstance(agency_id, str) and isinstance(year, int):
+        return (agency_id, year)
+    return None
+
+
 def group_reports(rows: dict[str, list[Row]]) -> dict[tuple[str, int], ReportData]:
     """Reports keyed by (agency_id, year); rows whose key is unreadable are left out
     (Frictionless reports them), rows without a reports row too (a foreign-key error)."""
     reports: dict[tuple[str, int], ReportData] = {}
     for row in rows.get("reports", []):
-        key = (row.values.get("agency_id"), row.values.get("year"))
-        if None in key or key in reports:  # a repeated key is a primary-key error
+        key = _key(row)
+        if key is None or key in reports:  # a repeated key is a primary-key error
             continue
-        reports[key] = ReportData(agency_id=key[0], year=key[1], report=row)  # type: ignore[arg-type]
+        reports[key] = ReportData(agency_id=key[0], year=key[1], report=row)
     for table in ("proactive", "applications", "reviews"):
         for row in rows.get(table, []):
-            data = reports.get((row.values.get("agency_id"), row.values.get("year")))  # type: ignore[arg-type]
+            key = _key(row)
+            data = reports.get(key) if key else None
             if data is None:
                 continue
             if table == "applications":

@@ -100,9 +100,13 @@ def check_equation(
     if blank:
         term, cell = blank[0]
         return Issue(
-            code="incomplete", severity=WARNING, resource=term.table,
+            code="incomplete",
+            severity=WARNING,
+            resource=term.table,
             row=cell.row.number if cell.row and not term.previous else None,
-            item=term.item, field=term.field, cells=tuple(t.label for t, _ in blank),
+            item=term.item,
+            field=term.field,
+            cells=tuple(t.label for t, _ in blank),
             rule=eq.rule["id"],
         )
     values = [c.value * t.sign for t, c in zip(terms, cells, strict=True)]
@@ -111,9 +115,14 @@ def check_equation(
         return None
     anchor = cells[0]
     return Issue(
-        code=eq.rule["id"], severity=eq.rule["severity"], resource=first.table,
-        row=anchor.row.number if anchor.row else None, item=first.item, field=first.field,
-        expected=expected, found=found,
+        code=eq.rule["id"],
+        severity=eq.rule["severity"],
+        resource=first.table,
+        row=anchor.row.number if anchor.row else None,
+        item=first.item,
+        field=first.field,
+        expected=expected,
+        found=found,
     )
 
 
@@ -149,9 +158,13 @@ def _uscc(rule: dict[str, Any], report: ReportData, fmt: Format) -> Iterator[Iss
         expected = uscc_check_char(code[:17])
         if expected != code[17]:
             yield Issue(
-                code=rule["id"], severity=rule["severity"], resource=table,
-                row=cell.row.number if cell.row else None, field=name,
-                expected=code[:17] + expected if expected else None, found=code,
+                code=rule["id"],
+                severity=rule["severity"],
+                resource=table,
+                row=cell.row.number if cell.row else None,
+                field=name,
+                expected=code[:17] + expected if expected else None,
+                found=code,
             )
 
 
@@ -163,9 +176,13 @@ def _zero_when(rule: dict[str, Any], report: ReportData, fmt: Format) -> Iterato
         cell = report.cell(*_split(spec))
         if cell.status == "ok" and cell.value:
             yield Issue(
-                code=rule["id"], severity=rule["severity"], resource=_split(spec)[0],
-                row=cell.row.number if cell.row else None, field=_split(spec)[2],
-                expected=0, found=cell.value,
+                code=rule["id"],
+                severity=rule["severity"],
+                resource=_split(spec)[0],
+                row=cell.row.number if cell.row else None,
+                field=_split(spec)[2],
+                expected=0,
+                found=cell.value,
             )
 
 
@@ -183,9 +200,13 @@ def _deadline(rule: dict[str, Any], report: ReportData, fmt: Format) -> Iterator
     deadline = dt.date(report.year + 1, month, day)
     if cell.value > deadline:
         yield Issue(
-            code=rule["id"], severity=rule["severity"], resource="reports",
-            row=cell.row.number if cell.row else None, field=_split(rule["date"])[2],
-            expected=deadline.isoformat(), found=cell.value.isoformat(),
+            code=rule["id"],
+            severity=rule["severity"],
+            resource="reports",
+            row=cell.row.number if cell.row else None,
+            field=_split(rule["date"])[2],
+            expected=deadline.isoformat(),
+            found=cell.value.isoformat(),
         )
 
 
@@ -195,12 +216,20 @@ def _format_year(rule: dict[str, Any], report: ReportData, fmt: Format) -> Itera
         if report.year >= first and (last is None or report.year <= last):
             if declared and declared != code:
                 yield Issue(
-                    code=rule["id"], severity=rule["severity"], resource="reports",
-                    row=report.report.number if report.report else None, field="format",
-                    expected=code, found=declared,
+                    code=rule["id"],
+                    severity=rule["severity"],
+                    resource="reports",
+                    row=report.report.number if report.report else None,
+                    field="format",
+                    expected=code,
+                    found=declared,
                 )
             return
 
 
-_CHECKS = {"uscc-checksum": _uscc, "zero-when": _zero_when, "deadline": _deadline,
-           "format-year": _format_year}
+_CHECKS = {
+    "uscc-checksum": _uscc,
+    "zero-when": _zero_when,
+    "deadline": _deadline,
+    "format-year": _format_year,
+}

@@ -21,24 +21,32 @@ def check_shape(
     reports: dict[tuple[str, int], ReportData],
 ) -> Iterator[Issue]:
     def issue(note: str, note_en: str, **where: Any) -> Issue:
-        return Issue(code=rule["id"], severity=rule["severity"], note=note, note_en=note_en, **where)
+        return Issue(
+            code=rule["id"], severity=rule["severity"], note=note, note_en=note_en, **where
+        )
 
     for table in TABLE_NAMES:
         if table not in package.files and table not in package.undecodable:
             yield issue(
                 f"缺少表 {table}.csv（{fmt.table(table).title}）",
-                f"table {table}.csv is missing", resource=table,
+                f"table {table}.csv is missing",
+                resource=table,
             )
     if "reports" in package.files and not rows.get("reports"):
-        yield issue("reports.csv 没有数据行：应有一行报告信息", "reports.csv has no data row",
-                    resource="reports")
+        yield issue(
+            "reports.csv 没有数据行：应有一行报告信息",
+            "reports.csv has no data row",
+            resource="reports",
+        )
     for row in rows.get("reports", []):
         declared = row.values.get("format")
         if declared and declared != fmt.code:
             yield issue(
                 f"一个报告包只能使用一种格式：本包按 {fmt.code} 格式读取，此行为 {declared}",
                 f"a package holds one format: read as {fmt.code}, this row says {declared}",
-                resource="reports", row=row.number, field="format",
+                resource="reports",
+                row=row.number,
+                field="format",
             )
     expected_items = fmt.table("applications").item_codes
     for report in reports.values():
@@ -48,31 +56,40 @@ def check_shape(
             found = report.tables.get(table, [])
             if len(found) != 1:
                 yield issue(
-                    f"{table}.csv 中 {report.agency_id} {report.year} 应恰有一行，实有 {len(found)} 行",
+                    f"{table}.csv 中 {report.agency_id} {report.year} 应恰有一行，"
+                    f"实有 {len(found)} 行",
                     f"{table}.csv should hold one row for {report.agency_id} {report.year}, "
                     f"found {len(found)}",
-                    resource=table, row=found[1].number if len(found) > 1 else None,
+                    resource=table,
+                    row=found[1].number if len(found) > 1 else None,
                 )
         if "applications" not in package.files:
             continue
         missing = [code for code in expected_items if code not in report.items]
         if missing:
             yield issue(
-                f"缺少事项：{'、'.join(missing)}（{fmt.code} 格式的表三应有 {len(expected_items)} 行）",
+                f"缺少事项：{'、'.join(missing)}"
+                f"（{fmt.code} 格式的表三应有 {len(expected_items)} 行）",
                 f"missing items: {', '.join(missing)} (the {fmt.code} format has "
                 f"{len(expected_items)})",
-                resource="applications", item=missing[0],
+                resource="applications",
+                item=missing[0],
             )
         for code, item_rows in report.items.items():
             if code not in expected_items:
                 yield issue(
                     f"未知事项 “{code}”：{fmt.code} 格式的表三没有这一行",
                     f"unknown item “{code}”: the {fmt.code} format has no such row",
-                    resource="applications", row=item_rows[0].number, field="item",
+                    resource="applications",
+                    row=item_rows[0].number,
+                    field="item",
                 )
             for duplicate in item_rows[1:]:
                 yield issue(
                     f"事项 {code} 重复（第 {item_rows[0].number} 行已有）",
                     f"item {code} repeats (already on row {item_rows[0].number})",
-                    resource="applications", row=duplicate.number, item=code, field="item",
+                    resource="applications",
+                    row=duplicate.number,
+                    item=code,
+                    field="item",
                 )

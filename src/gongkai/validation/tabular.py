@@ -56,11 +56,11 @@ class _Capture(Check):
         tables = load_standard().format(fmt).tables
         self.value_fields = {n: [f for f in t.fields if f.is_value] for n, t in tables.items()}
 
-    def validate_start(self):  # type: ignore[no-untyped-def]
+    def validate_start(self):  # type: ignore[no-untyped-def,unused-ignore]
         self.rows[self.resource.name] = []
         yield from []
 
-    def validate_row(self, row):  # type: ignore[no-untyped-def]
+    def validate_row(self, row):  # type: ignore[no-untyped-def,unused-ignore]
         name = self.resource.name
         captured = Row(number=row.row_number, values=row.to_dict())
         captured.bad = {e.field_name for e in row.errors if getattr(e, "field_name", None)}
@@ -72,8 +72,14 @@ class _Capture(Check):
                 captured.values[spec.name] = None
                 self.issues.append(
                     _issue(
-                        "type-error", name, captured, spec.name, spec.type, cell,
-                        note="全角数字，请改为半角数字", note_en="full-width digits",
+                        "type-error",
+                        name,
+                        captured,
+                        spec.name,
+                        spec.type,
+                        cell,
+                        note="全角数字，请改为半角数字",
+                        note_en="full-width digits",
                     )
                 )
             value = captured.values.get(spec.name)
@@ -83,8 +89,12 @@ class _Capture(Check):
                     captured.bad.add(spec.name)
                     self.issues.append(
                         _issue(
-                            "constraint-error", name, captured, spec.name,
-                            f"decimals {spec.decimals}", cell,
+                            "constraint-error",
+                            name,
+                            captured,
+                            spec.name,
+                            f"decimals {spec.decimals}",
+                            cell,
                         )
                     )
         self.rows[name].append(captured)
@@ -92,13 +102,27 @@ class _Capture(Check):
 
 
 def _issue(
-    code: str, resource: str, row: Row, field_name: str | None, expected: Any, found: Any,
-    note: str | None = None, note_en: str | None = None,
+    code: str,
+    resource: str,
+    row: Row,
+    field_name: str | None,
+    expected: Any,
+    found: Any,
+    note: str | None = None,
+    note_en: str | None = None,
 ) -> Issue:
     item = row.values.get("item") if resource == "applications" else None
     return Issue(
-        code=code, severity=ERROR, resource=resource, row=row.number, item=item,
-        field=field_name, expected=expected, found=found, note=note, note_en=note_en,
+        code=code,
+        severity=ERROR,
+        resource=resource,
+        row=row.number,
+        item=item,
+        field=field_name,
+        expected=expected,
+        found=found,
+        note=note,
+        note_en=note_en,
     )
 
 
@@ -131,14 +155,25 @@ def _convert(error: Any, resource: str, rows_by_number: dict[int, Row]) -> Issue
     # where nothing else carries the specifics.
     note = None if error.type in ("type-error", "constraint-error") else error.note
     return Issue(
-        code=error.type, severity=ERROR, resource=resource, row=number, item=item,
-        field=field_name, expected=expected, found=found, note=note,
+        code=error.type,
+        severity=ERROR,
+        resource=resource,
+        row=number,
+        item=item,
+        field=field_name,
+        expected=expected,
+        found=found,
+        note=note,
     )
 
 
 def _field_type(resource: str, field_name: str | None) -> str | None:
     for fmt in load_standard().formats.values():
-        if resource in fmt.tables and field_name and (spec := fmt.table(resource).field(field_name)):
+        if (
+            resource in fmt.tables
+            and field_name
+            and (spec := fmt.table(resource).field(field_name))
+        ):
             return spec.type
     return None
 
@@ -163,9 +198,7 @@ def run_frictionless(package: ReportPackage, fmt: str) -> Tabular:
         for task in report.tasks:
             by_number = {r.number: r for r in capture.rows.get(task.name, [])}
             issues.extend(_convert(e, task.name, by_number) for e in task.errors)
-        issues.extend(
-            Issue(code=e.type, severity=ERROR, note=e.note) for e in report.errors
-        )
+        issues.extend(Issue(code=e.type, severity=ERROR, note=e.note) for e in report.errors)
     issues.extend(capture.issues)
     issues.extend(Issue(code="encoding-error", resource=t) for t in package.undecodable)
     return Tabular(rows=capture.rows, issues=issues)
