@@ -176,3 +176,19 @@ def csv_files(tables: dict[str, list[dict[str, Any]]]) -> dict[str, bytes]:
 def registry_row(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     r = tables["reports"][0]
     return {k: r[k] for k in ("agency_id", "agency_name", "region_code", "level", "scope")}
+
+
+def zip_folder(folder: Path) -> bytes:
+    """A package folder as zip bytes (members under the folder's name)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(folder.iterdir()):
+            archive.write(path, f"{folder.name}/{path.name}")
+    return buffer.getvalue()
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -1,8 +1,35 @@
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from conftest_db import engine, session_engine
+from gongkai.api import create_app
+from gongkai.settings import Settings
+from gongkai.store.registry import create_token
 
 __all__ = ["engine", "session_engine"]
+
+
+@pytest.fixture
+def app(engine: Engine) -> Iterator[Flask]:
+    settings = Settings(database_url=str(engine.url), max_upload_bytes=2_000_000, page_max=50)
+    app = create_app(settings, engine)
+    app.testing = False  # errors go through the handler, as in production
+    yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def admin_token(engine: Engine) -> str:
+    return create_token(engine, "admin")[1]

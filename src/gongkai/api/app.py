@@ -1,0 +1,52 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from flask_cors import CORS
+from sqlalchemy import Engine
+
+from gongkai.api import agencies, aggregate, errors, export, filing, openapi, reports, tables
+from gongkai.settings import Settings
+from gongkai.store.db import make_engine
+
+PREFIX = "/api/v1"
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings | None = None, engine: Engine | None = None, *, warm: bool = False
+) -> Flask:
+    """The API app on `engine` (or the database of the settings, GONGKAI_* by default).
+
+    `warm=True` runs one validation first, so a fresh worker's first upload is not slow.
+    """
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["gongkai.settings"] = settings
+    app.extensions["gongkai.engine"] = engine or make_engine(settings.database_url)
+    for module in (agencies, reports, filing, tables, aggregate, export, openapi):
+        app.register_blueprint(module.bp, url_prefix=PREFIX)
+    errors.register(app)
+    CORS(
+        app,
+        resources={f"{PREFIX}/*": {"origins": list(settings.cors_origins)}},
+        methods=["GET", "HEAD", "OPTIONS"],
+        expose_headers=["ETag", "Link", "Location"],
+    )
+    if warm and settings.warmup:
+        warm_up()
+    return app
+
+
+def warm_up() -> None:
+    """Validate one tiny package: the first validation in a process pays for imports."""
+    from gongkai.package import ReportPackage
+    from gongkai.validation import validate
+
+    validate(ReportPackage(source="warm-up", files={"reports": b"agency_id,year\n"}))
+    log.info("validator warmed up")

@@ -1,0 +1,104 @@
+"""Marshmallow classes for request arguments (…Args). Unknown arguments are refused (400)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from gongkai.standard import FORMATS, TABLE_NAMES
+
+LEVELS = ("national", "province", "city", "county", "township")
+REGION = validate.Regexp(r"^[0-9]{6}$", error="a 6-digit region code (GB/T 2260)")
+YEAR = validate.Range(min=2008, max=2100)
+
+
+class _Args(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class OutputArgs(_Args):
+    format = fields.String(
+        validate=validate.OneOf(["json", "csv"]),
+        metadata={"description": "json (default) or csv; a .csv suffix does the same"},
+    )
+    bom = fields.Boolean(
+        load_default=False, metadata={"description": "start CSV with a UTF-8 BOM (for Excel)"}
+    )
+
+
+class _SliceArgs(OutputArgs):
+    region = fields.String(
+        validate=REGION, metadata={"description": "only agencies whose region code lies under it"}
+    )
+    level = fields.String(validate=validate.OneOf(LEVELS))
+
+
+class AgencyListArgs(_SliceArgs):
+    scope = fields.String(validate=validate.OneOf(["agency", "government"]))
+    name = fields.String(validate=validate.Length(min=1, max=100))
+    limit = fields.Integer(validate=validate.Range(min=1))
+    next = fields.String(metadata={"description": "the `next` token of the previous page"})
+
+
+class ReportArgs(OutputArgs):
+    version = fields.Integer(
+        validate=validate.Range(min=1),
+        metadata={"description": "an earlier version; the current one when absent"},
+    )
+
+
+class TableArgs(_SliceArgs):
+    year = fields.Integer(validate=YEAR)
+    scope = fields.String(validate=validate.OneOf(["agency", "government"]))
+    report_format = fields.String(
+        validate=validate.OneOf(FORMATS),
+        metadata={
+            "description": "reports of this format only; proactive differs between formats, so "
+            "for it the default is the format of `year` (2021 without a year)"
+        },
+    )
+    limit = fields.Integer(
+        validate=validate.Range(min=1),
+        metadata={"description": "rows per page (JSON); CSV streams every row unless given"},
+    )
+    next = fields.String(metadata={"description": "the `next` token of the previous page"})
+
+
+class AggregateArgs(_SliceArgs):
+    year = fields.Integer(validate=YEAR, metadata={"description": "required unless by=year"})
+    by = fields.String(
+        load_default="province",
+        validate=validate.OneOf(["province", "city", "county", "level", "year"]),
+    )
+    scope = fields.String(
+        load_default="agency",
+        validate=validate.OneOf(["agency", "government", "all"]),
+        metadata={
+            "description": "agency (default): agencies' own reports, so consolidated government "
+            "reports are not counted twice; government; or all"
+        },
+    )
+    report_format = TableArgs._declared_fields["report_format"]
+
+    @validates_schema
+    def _year_needed(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("year") is None and data.get("by") != "year":
+            raise ValidationError("required unless by=year", "year")
+
+
+class CoverageArgs(_SliceArgs):
+    year = fields.Integer(required=True, validate=YEAR)
+    scope = fields.String(validate=validate.OneOf(["agency", "government"]))
+
+
+class ExportArgs(_Args):
+    year = fields.Integer(required=True, validate=YEAR)
+    region = fields.String(validate=REGION)
+    level = fields.String(validate=validate.OneOf(LEVELS))
+    scope = fields.String(validate=validate.OneOf(["agency", "government"]))
+    report_format = TableArgs._declared_fields["report_format"]
+
+
+TABLES = TABLE_NAMES

@@ -1,0 +1,110 @@
+"""Every error the API sends is application/problem+json (RFC 9457), built by `problem()`."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, Response, json
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from gongkai.package import PackageError
+
+PROBLEM_TYPE = "urn:gongkai:problem:"  # + code; the codes are listed in docs/api.md
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """Raised by views for anything but success; becomes one problem body."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str,
+        *,
+        headers: dict[str, str] | None = None,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.headers = headers or {}
+        self.extensions = extensions
+
+
+def problem(
+    status: int,
+    code: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> Response:
+    """The one error body: type, title, status, detail, code, plus extension members."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE + code,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        **extensions,
+    }
+    response = Response(
+        json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json"
+    )
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def argument_error(exc: ValidationError) -> ApiError:
+    """A 400 naming the first bad query argument (all of them are in `errors`)."""
+    messages = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
+    name = sorted(messages)[0]
+    text = messages[name]
+    text = "; ".join(map(str, text)) if isinstance(text, list) else str(text)
+    return ApiError(
+        400,
+        "bad-argument",
+        f"query argument {name!r}: {text}",
+        argument=name,
+        errors=messages,
+    )
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError) -> Response:
+        return problem(exc.status, exc.code, exc.detail, exc.headers, **exc.extensions)
+
+    @app.errorhandler(ValidationError)
+    def _arguments(exc: ValidationError) -> Response:
+        return _api_error(argument_error(exc))
+
+    @app.errorhandler(PackageError)
+    def _package(exc: PackageError) -> Response:
+        return problem(exc.status, exc.code, exc.message("en"), message_zh=exc.message("zh"))
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(exc: RequestEntityTooLarge) -> Response:
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        return problem(
+            413, "too-large", f"the request body is larger than {limit} bytes", limit=limit
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Response:
+        status = exc.code or 500
+        headers = {}
+        if status == 405 and exc.valid_methods:  # type: ignore[attr-defined]
+            headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
+        code = HTTPStatus(status).phrase.lower().replace(" ", "-")
+        return problem(status, code, exc.description or HTTPStatus(status).description, headers)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        log.exception("unhandled error")
+        return problem(500, "internal-error", "the server failed to answer this request")

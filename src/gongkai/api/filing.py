@@ -1,0 +1,89 @@
+"""POST /agencies/{id}/reports/{year}: file a report package (zip or multipart CSV files)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, Response, request, url_for
+
+from gongkai.api.auth import check_may_file, current_grant
+from gongkai.api.context import engine
+from gongkai.api.errors import ApiError
+from gongkai.api.out import ReceiptOut
+from gongkai.api.represent import json_response
+from gongkai.package import ReportPackage, package_from_files, package_from_zip
+from gongkai.store.filings import file_report, issue_record, new_filing, record_rejection
+from gongkai.store.queries import filed_files, get_filing
+from gongkai.store.registry import get_agency, load_agencies
+from gongkai.validation import ValidationResult, validate
+
+bp = Blueprint("filing", __name__)
+
+ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/octet-stream")
+
+
+@bp.post("/agencies/<agency_id>/reports/<int:year>")
+def file(agency_id: str, year: int) -> Response:
+    grant = current_grant()
+    with engine().connect() as conn:
+        agency = get_agency(conn, agency_id)
+    check_may_file(grant, agency, agency_id)
+    package = _package_from_request(f"{agency_id}/{year}")
+    result = validate(package, previous=_previous_year(agency_id, year))
+    report = result.report or {}
+    if result.valid and (report.get("agency_id"), report.get("year")) != (agency_id, year):
+        raise ApiError(
+            422,
+            "path-mismatch",
+            f"reports.csv is for {report.get('agency_id')} {report.get('year')}, "
+            f"not for {agency_id} {year} as the URL says",
+            agency_id=report.get("agency_id"),
+            year=report.get("year"),
+        )
+    if not result.valid:
+        issues = [issue_record(i) for i in result.issues]
+        if agency is not None:
+            record_rejection(engine(), agency_id, year, package.sha256, issues)
+        raise ApiError(
+            422,
+            "invalid-package",
+            f"the package has {len(result.errors)} error(s); nothing was stored",
+            issues=issues,
+        )
+    if agency is None:  # only an admin gets here: register the agency from reports.csv
+        load_agencies(engine(), [report])
+    receipt = file_report(engine(), new_filing(result), token_id=grant.id)
+    url = url_for("reports.get_report", agency_id=agency_id, year=year, version=receipt.version)
+    body = {**asdict(receipt), "url": url}
+    response = json_response(ReceiptOut, body, status=201 if receipt.created else 200)
+    response.headers["Location"] = url
+    return response
+
+
+def _package_from_request(source: str) -> ReportPackage:
+    mimetype = request.mimetype
+    if mimetype == "multipart/form-data":
+        files = {f.filename or key: f.read() for key, f in request.files.items(multi=True)}
+        if not files:
+            raise ApiError(400, "no-files", "the multipart body holds no files")
+        return package_from_files(files, source)
+    if mimetype in ZIP_TYPES:
+        return package_from_zip(request.get_data(), source)
+    raise ApiError(
+        415,
+        "unsupported-media-type",
+        "send a zip of the report package (Content-Type: application/zip) or the CSV files "
+        "as multipart/form-data",
+        content_type=mimetype or None,
+    )
+
+
+def _previous_year(agency_id: str, year: int) -> list[ValidationResult]:
+    """Last year's stored report, so continuity rules can compare (warnings only)."""
+    filing = get_filing(engine(), agency_id, year - 1)
+    if filing is None:
+        return []
+    files = {
+        name.removesuffix(".csv"): data for name, data in filed_files(engine(), filing.id).items()
+    }
+    return [validate(ReportPackage(source=f"{agency_id}/{year - 1}", files=files))]

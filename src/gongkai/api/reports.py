@@ -1,0 +1,138 @@
+"""/agencies/{id}/reports: filed reports, every version, as JSON, CSV or the package zip."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from typing import Any
+
+from flask import Blueprint, Response
+
+from gongkai.api.args import OutputArgs, ReportArgs
+from gongkai.api.context import engine
+from gongkai.api.errors import ApiError
+from gongkai.api.out import ReportOut, TableOut, VersionListOut
+from gongkai.api.represent import (
+    cached,
+    csv_response,
+    json_response,
+    parse_args,
+    split_suffix,
+    wants_csv,
+)
+from gongkai.package.writer import descriptor
+from gongkai.standard import TABLE_NAMES, load_standard
+from gongkai.store.queries import Filing, filed_files, filing_tables, get_filing, versions
+
+bp = Blueprint("reports", __name__)
+
+
+@bp.get("/agencies/<agency_id>/reports")
+def list_versions(agency_id: str) -> Response:
+    parse_args(OutputArgs)
+    rows = versions(engine(), agency_id)
+    if not rows:
+        _no_reports(agency_id)
+    return json_response(VersionListOut, {"agency_id": agency_id, "reports": rows})
+
+
+def _no_reports(agency_id: str, year: int | None = None, version: int | None = None) -> None:
+    what = f"agency {agency_id}"
+    if year is not None:
+        what += f", year {year}"
+    if version is not None:
+        what += f", version {version}"
+    raise ApiError(404, "no-report", f"no report filed for {what}")
+
+
+def _filing(agency_id: str, year: int, version: int | None) -> Filing:
+    filing = get_filing(engine(), agency_id, year, version)
+    if filing is None:
+        _no_reports(agency_id, year, version)
+    assert filing is not None
+    return filing
+
+
+@bp.get("/agencies/<agency_id>/reports/<int:year>")
+def get_report(agency_id: str, year: int) -> Response:
+    args = parse_args(ReportArgs)
+    if args.get("format") == "csv":
+        raise ApiError(
+            400,
+            "bad-argument",
+            "a report has four tables: ask for one as CSV (…/{table}.csv) or for datapackage.zip",
+            argument="format",
+        )
+    filing = _filing(agency_id, year, args.get("version"))
+    body = _report_body(filing)
+    body["tables"] = filing_tables(engine(), filing)
+    response = json_response(ReportOut, body)
+    return cached(response, [filing.sha256, filing.version, "json"], immutable="version" in args)
+
+
+def _report_body(filing: Filing) -> dict[str, Any]:
+    return {
+        "agency_id": filing.agency_id,
+        "year": filing.year,
+        "version": filing.version,
+        "current_version": filing.current_version,
+        "sha256": filing.sha256,
+        "received_at": filing.received_at,
+        "format": filing.format,
+        "warnings": filing.warnings,
+    }
+
+
+@bp.get("/agencies/<agency_id>/reports/<int:year>/<name>")
+def get_table(agency_id: str, year: int, name: str) -> Response:
+    if name == "datapackage.zip":
+        return _package_zip(agency_id, year)
+    table, suffix = split_suffix(name)
+    if table not in TABLE_NAMES:
+        raise ApiError(404, "unknown-table", f"no table {table!r}: one of {', '.join(TABLE_NAMES)}")
+    args = parse_args(ReportArgs)
+    filing = _filing(agency_id, year, args.get("version"))
+    rows = filing_tables(engine(), filing)[table]
+    immutable = "version" in args
+    if wants_csv(args, suffix):
+        columns = load_standard().formats[filing.format].tables[table].field_names
+        filename = f"{agency_id}-{year}-v{filing.version}-{table}.csv"
+        response = csv_response(columns, rows, bom=args["bom"], filename=filename)
+        return cached(
+            response,
+            [filing.sha256, filing.version, table, "csv", args["bom"]],
+            immutable=immutable,
+        )
+    body = {
+        "agency_id": agency_id,
+        "year": year,
+        "version": filing.version,
+        "table": table,
+        "rows": rows,
+    }
+    return cached(
+        json_response(TableOut, body), [filing.sha256, filing.version, table], immutable=immutable
+    )
+
+
+def _package_zip(agency_id: str, year: int) -> Response:
+    args = parse_args(ReportArgs)
+    filing = _filing(agency_id, year, args.get("version"))
+    name = f"{agency_id}-{year}-v{filing.version}"
+    meta = descriptor(
+        filing.format,
+        name=name,
+        title=f"{agency_id} {year} version {filing.version}",
+        description=f"sha256 {filing.sha256}",
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            f"{name}/datapackage.json", json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
+        )
+        for file_name, content in filed_files(engine(), filing.id).items():
+            archive.writestr(f"{name}/{file_name}", content)
+    response = Response(buffer.getvalue(), mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.zip"'
+    return cached(response, [filing.sha256, filing.version, "zip"], immutable="version" in args)

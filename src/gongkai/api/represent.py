@@ -1,0 +1,143 @@
+"""Arguments in, JSON or CSV out: parsing query strings, CSV bodies, ETags and caching."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from flask import Response, request
+from marshmallow import Schema, ValidationError
+
+from gongkai.api.context import settings
+from gongkai.api.errors import ApiError
+from gongkai.package import format_cell
+
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+BOM = "\ufeff"
+
+
+def parse_args(args_class: type[Schema]) -> dict[str, Any]:
+    """The query string through an …Args class; repeated or unknown arguments are a 400."""
+    for name in request.args:
+        if len(request.args.getlist(name)) > 1:
+            raise ValidationError({name: ["given more than once"]})
+    return args_class().load(request.args.to_dict())
+
+
+def split_suffix(name: str) -> tuple[str, bool]:
+    """'applications.csv' -> ('applications', True)."""
+    if name.endswith(".csv"):
+        return name[:-4], True
+    return name, False
+
+
+def wants_csv(args: Mapping[str, Any], suffix: bool) -> bool:
+    return suffix or args.get("format") == "csv"
+
+
+def csv_lines(
+    columns: Sequence[str], rows: Iterable[Mapping[str, Any]], bom: bool
+) -> Iterator[str]:
+    """CSV text in chunks: the header, then rows; a blank (None) is an empty cell."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    head = _drain(buffer)
+    yield (BOM + head) if bom else head
+    for count, row in enumerate(rows, 1):
+        writer.writerow([format_cell(row.get(c)) for c in columns])
+        if count % 500 == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+def csv_response(
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    bom: bool,
+    filename: str,
+    stream: bool = False,
+) -> Response:
+    lines = csv_lines(columns, rows, bom)
+    body: Any = lines if stream else "".join(lines)
+    response = Response(body, mimetype=CSV_MIMETYPE)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def json_response(out_class: type[Schema], data: Any, status: int = 200) -> Response:
+    body = out_class().dump(data)
+    return Response(_dumps(body), status=status, mimetype="application/json")
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _dumps(body: Any) -> str:
+    return json.dumps(body, ensure_ascii=False, default=_default)
+
+
+def cached(response: Response, tag_parts: Iterable[Any], *, immutable: bool) -> Response:
+    """ETag from the content's identity; 304 when the client has it already.
+
+    A read pinned to a version never changes: it is cacheable for GONGKAI_CACHE_MAX_AGE.
+    The current version can be corrected at any time: clients revalidate with the ETag.
+    """
+    etag = hashlib.sha256("\0".join(map(str, tag_parts)).encode()).hexdigest()[:32]
+    response.set_etag(etag)
+    if immutable:
+        response.headers["Cache-Control"] = f"public, max-age={settings().cache_max_age}, immutable"
+    else:
+        response.headers["Cache-Control"] = "public, no-cache"
+    if request.if_none_match.contains(etag):
+        response.status_code = 304
+        response.set_data(b"")
+        response.headers.pop("Content-Disposition", None)
+    return response
+
+
+def encode_token(key: Sequence[Any]) -> str:
+    """An opaque page token for a keyset position."""
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
+
+
+def decode_token(token: str, length: int) -> list[Any]:
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationError({"next": ["not a page token of this API"]}) from exc
+    if not isinstance(key, list) or len(key) != length:
+        raise ValidationError({"next": ["not a page token of this query"]})
+    return key
+
+
+def page_limit(args: Mapping[str, Any]) -> int:
+    limit = args.get("limit") or settings().page_size
+    if limit > settings().page_max:
+        raise ApiError(
+            400,
+            "bad-argument",
+            f"query argument 'limit': at most {settings().page_max}",
+            argument="limit",
+        )
+    return int(limit)
