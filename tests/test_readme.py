@@ -1,0 +1,44 @@
+"""The README tells the truth: it shows every CLI command and lists every GONGKAI_* setting."""
+
+from __future__ import annotations
+
+import re
+
+import click
+
+from gongkai.cli import main
+from tests.paths import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _command_paths(group: click.Group, prefix: str = "gongkai") -> list[str]:
+    paths = []
+    for name, command in group.commands.items():
+        path = f"{prefix} {name}"
+        if isinstance(command, click.Group):
+            paths.extend(_command_paths(command, path))
+        else:
+            paths.append(path)
+    return paths
+
+
+def test_every_cli_command_is_shown() -> None:
+    missing = [path for path in _command_paths(main) if path not in README]
+    assert missing == []
+
+
+def test_every_setting_is_in_the_configuration_table() -> None:
+    used = set()
+    for source in (ROOT / "src").rglob("*.py"):
+        used |= set(re.findall(r"GONGKAI_[A-Z_]+[A-Z]", source.read_text(encoding="utf-8")))
+    table = set(re.findall(r"^\| `(GONGKAI_[A-Z_]+)` \|", README, flags=re.M))
+    assert used - table == set()
+    assert table - used == set()
+
+
+def test_the_two_setup_commands_are_the_makefile_targets() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "make run" in README and "make test" in README
+    assert re.search(r"^run:", makefile, flags=re.M) and re.search(r"^test:", makefile, flags=re.M)
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
