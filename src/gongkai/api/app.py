@@ -32,9 +32,11 @@ def create_app(
     for module in (agencies, reports, filing, tables, aggregate, export, openapi):
         app.register_blueprint(module.bp, url_prefix=PREFIX)
     errors.register(app)
+    anyone = settings.cors_origins == ("*",)
     CORS(
         app,
-        resources={f"{PREFIX}/*": {"origins": list(settings.cors_origins)}},
+        resources={f"{PREFIX}/*": {"origins": "*" if anyone else list(settings.cors_origins)}},
+        send_wildcard=anyone,
         methods=["GET", "HEAD", "OPTIONS"],
         expose_headers=["ETag", "Link", "Location"],
     )

@@ -132,7 +132,7 @@ def decode_token(token: str, length: int) -> list[Any]:
 
 
 def page_limit(args: Mapping[str, Any]) -> int:
-    limit = args.get("limit") or settings().page_size
+    limit = args.get("limit") or min(settings().page_size, settings().page_max)
     if limit > settings().page_max:
         raise ApiError(
             400,

@@ -1,0 +1,100 @@
+"""Public reads: keyset pages, full CSV streams, ETag/304, cache headers, CORS, OpenAPI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import Engine
+
+from conftest_db import bearer, csv_files, registry_row, report_tables
+from gongkai.api.openapi import document
+from gongkai.store.registry import load_agencies
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def seven(client: FlaskClient, engine: Engine, admin_token: str) -> list[str]:
+    ids = [f"320813-read-{i}" for i in range(7)]
+    for agency_id in ids:
+        tables = report_tables(agency_id, 2023, region_code="320813")
+        load_agencies(engine, [registry_row(tables)])
+        r = client.post(
+            f"/api/v1/agencies/{agency_id}/reports/2023",
+            data={n: (io.BytesIO(d), n) for n, d in csv_files(tables).items()},
+            headers=bearer(admin_token),
+        )
+        assert r.status_code == 201
+    return ids
+
+
+def test_keyset_pages_cover_every_row_once(client: FlaskClient, seven: list[str]) -> None:
+    seen = []
+    url = "/api/v1/tables/applications?year=2023&limit=40"
+    while url:
+        body = client.get(url).json
+        seen += [(r["agency_id"], r["item"]) for r in body["rows"]]
+        url = (
+            f"/api/v1/tables/applications?year=2023&limit=40&next={body['next']}"
+            if body["next"]
+            else ""
+        )
+    assert len(seen) == len(set(seen)) == 7 * 25
+    assert [a for a, _ in seen[::25]] == seven
+
+
+def test_full_csv_stream_has_schema_columns(client: FlaskClient, seven: list[str]) -> None:
+    r = client.get("/api/v1/tables/reviews.csv?region=320800&bom=1")
+    assert r.is_streamed and r.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["agency_id", "year", "review_upheld"] and len(rows[0]) == 17
+    assert [row[0] for row in rows[1:]] == seven
+    assert client.get("/api/v1/tables/reviews.csv?region=321300").text.count("\n") == 1
+
+
+def test_etag_and_cache_headers(client: FlaskClient, seven: list[str]) -> None:
+    url = f"/api/v1/agencies/{seven[0]}/reports/2023"
+    current = client.get(url)
+    assert current.headers["Cache-Control"] == "public, no-cache"
+    pinned = client.get(url + "?version=1")
+    assert "immutable" in pinned.headers["Cache-Control"]
+    again = client.get(url + "?version=1", headers={"If-None-Match": pinned.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    csv_tag = client.get(url + "/reviews.csv?version=1").headers["ETag"]
+    assert csv_tag != pinned.headers["ETag"]
+
+
+def test_cors_for_reads(client: FlaskClient, seven: list[str]) -> None:
+    r = client.get("/api/v1/agencies", headers={"Origin": "https://example.org"})
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_agencies_filters_and_pages(client: FlaskClient, seven: list[str]) -> None:
+    body = client.get("/api/v1/agencies?region=320800&limit=5").json
+    assert [a["agency_id"] for a in body["agencies"]] == seven[:5]
+    rest = client.get(f"/api/v1/agencies?region=320800&limit=5&next={body['next']}").json
+    assert [a["agency_id"] for a in rest["agencies"]] == seven[5:] and rest["next"] is None
+    none = client.get("/api/v1/agencies?region=510000")
+    assert none.json["agencies"] == []
+    text = client.get("/api/v1/agencies.csv?name=read-3").text
+    assert text.splitlines()[0] == "agency_id,agency_name,region_code,level,scope,parent_id"
+    assert len(text.splitlines()) == 2
+
+
+def test_missing_report_is_404(client: FlaskClient, seven: list[str]) -> None:
+    assert client.get(f"/api/v1/agencies/{seven[0]}/reports/2022").status_code == 404
+    assert client.get(f"/api/v1/agencies/{seven[0]}/reports/2023?version=9").status_code == 404
+
+
+def test_openapi_served_equals_checked_in(client: FlaskClient) -> None:
+    served = client.get("/api/v1/openapi.json")
+    checked_in = (ROOT / "api" / "openapi.json").read_text(encoding="utf-8")
+    assert served.get_data(as_text=True) == checked_in == document()
+    spec = json.loads(checked_in)
+    assert spec["openapi"] == "3.0.3"
+    assert "/agencies/{agency_id}/reports/{year}" in spec["paths"]
