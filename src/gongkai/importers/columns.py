@@ -1,0 +1,129 @@
+"""Value cells to columns: by their header labels where the source has them, else in printed
+order; parsing each cell (blank markers, 元 amounts) with a note for anything not plain."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from gongkai.importers.labels import key, parse_value, similarity, to_wan
+from gongkai.importers.result import note
+from gongkai.standard import Field
+from gongkai.validation.issues import Issue
+
+
+def title_leaf(title: str) -> str:
+    """“法人或其他组织·商业企业” -> key of “商业企业”."""
+    return key(title.split("·")[-1])
+
+
+def by_headers(headers: list[str], fields: list[Field]) -> list[str] | None:
+    """Field name per value column, matched by header labels; None when they do not all match."""
+    if len(headers) != len(fields) or not all(headers):
+        return None
+    names: list[str] = []
+    for header in headers:
+        scores = [(similarity(key(header), title_leaf(f.title)), f.name) for f in fields]
+        score, name = max(scores)
+        if score < 0.6 or name in names:
+            return None
+        names.append(name)
+    return names
+
+
+def assign(
+    values: list[str],
+    fields: list[Field],
+    *,
+    resource: str,
+    item: str | None = None,
+    headers: list[str] | None = None,
+    blanks_visible: bool = True,
+    where: str = "",
+    yuan_fields: frozenset[str] = frozenset(),
+) -> tuple[dict[str, Any], list[Issue]]:
+    """Map a row's value cells to `fields`. Returns the cells (None = blank) and notes."""
+    issues: list[Issue] = []
+    row: dict[str, Any] = dict.fromkeys((f.name for f in fields), None)
+    if len(values) != len(fields):
+        if not blanks_visible and len(values) < len(fields):
+            issues.append(
+                note(
+                    "row-unreadable",
+                    f"{where}只读到 {len(values)} 个数字，应有 {len(fields)} 个；"
+                    "无法确定空白在哪一列，整行按空白读取",
+                    f"{where}: {len(values)} numbers where {len(fields)} are printed; the blank "
+                    "cells cannot be placed, so the whole row is left blank",
+                    resource=resource,
+                    item=item,
+                )
+            )
+            return row, issues
+        if len(values) > len(fields):
+            issues.append(
+                note(
+                    "extra-values",
+                    f"{where}有 {len(values)} 个数字，取最后 {len(fields)} 个",
+                    f"{where}: {len(values)} numbers; the last {len(fields)} were read",
+                    resource=resource,
+                    item=item,
+                )
+            )
+            values = values[-len(fields) :]
+        else:
+            values = values + [""] * (len(fields) - len(values))
+            issues.append(
+                note(
+                    "missing-values",
+                    f"{where}只有 {len(values)} 个单元格，缺少的列按空白读取",
+                    f"{where}: fewer cells than columns; the missing ones are blank",
+                    resource=resource,
+                    item=item,
+                )
+            )
+    names = (headers and by_headers(headers, fields)) or [f.name for f in fields]
+    types = {f.name: f for f in fields}
+    for name, cell in zip(names, values, strict=True):
+        value = parse_value(cell)
+        number = value.number
+        fld = types[name]
+        if value.note:
+            issues.append(
+                note(
+                    "blank-marker" if not value.unreadable else "unreadable-cell",
+                    value.note,
+                    f"“{cell}” read as blank",
+                    resource=resource,
+                    item=item,
+                    field=name,
+                )
+            )
+        if number is not None and (value.yuan or name in yuan_fields) and fld.type == "number":
+            converted = to_wan(number)
+            issues.append(
+                note(
+                    "unit-converted",
+                    f"{number} 元换算为 {converted} 万元",
+                    f"{number} yuan converted to {converted} (10,000 yuan)",
+                    resource=resource,
+                    item=item,
+                    field=name,
+                )
+            )
+            number = converted
+        if isinstance(number, int) and fld.type == "number":
+            number = Decimal(number)
+        if number is not None and fld.type == "integer" and isinstance(number, Decimal):
+            issues.append(
+                note(
+                    "unreadable-cell",
+                    f"“{cell}” 不是整数，按空白读取",
+                    f"“{cell}” is not a whole number; read as blank",
+                    resource=resource,
+                    item=item,
+                    field=name,
+                )
+            )
+            number = None
+        row[name] = number
+    return row, issues

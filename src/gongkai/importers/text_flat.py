@@ -1,0 +1,87 @@
+"""Text without the table's layout: plain `pdftotext` (one cell per line, labels sometimes
+moved away from their figures) and text copied from a web page (one cell per line, or each
+row as an `a | b | c |` run)."""
+
+from __future__ import annotations
+
+from gongkai.importers.grid import from_texts, grid_rows
+from gongkai.importers.labels import is_value_token
+from gongkai.importers.rows import Row, Section
+from gongkai.importers.sections import is_footer
+
+WIDTH = {"applications": 7, "reviews": 15}
+
+
+def _pipe_cells(line: str) -> list[str]:
+    text = line.strip()
+    text = text[1:] if text.startswith("|") else text
+    text = text[:-1] if text.endswith("|") else text
+    return [c.strip() for c in text.split("|")]
+
+
+def pipe_section(lines: list[str], table: str) -> Section:
+    grid = from_texts([_pipe_cells(line) for line in lines if line.count("|") >= 2])
+    rows, headers = grid_rows(grid)
+    return Section(table=table, rows=rows, text="\n".join(lines), headers=headers)
+
+
+def cell_section(lines: list[str], table: str, first_line: int = 0) -> Section:
+    """One cell per line: runs of figures form rows, the line above a run is its label."""
+    rows: list[Row] = []
+    texts: list[str] = []
+    run: list[str] = []
+    run_at = 0
+
+    def flush() -> None:
+        if not run:
+            return
+        width = WIDTH.get(table)
+        pieces = [run]
+        if width and len(run) > width and len(run) % width == 0:
+            pieces = [run[i : i + width] for i in range(0, len(run), width)]
+        if texts and rows and texts[-1] in rows[-1].after:
+            rows[-1].after.remove(texts[-1])  # it labels the run below, not the one above
+        for n, piece in enumerate(pieces):
+            label = texts[-1] if texts and n == 0 else ""
+            before = texts[-3:-1] if n == 0 else []
+            rows.append(
+                Row(
+                    label=label,
+                    values=list(piece),
+                    chunks=[label] if label else [],
+                    before=before,
+                    where=f"第 {run_at} 行",
+                    blanks_visible=False,
+                )
+            )
+        texts.clear()
+        run.clear()
+
+    for n, line in enumerate(lines):
+        if not line.strip() or is_footer(line):
+            continue
+        tokens = line.split()
+        if all(is_value_token(t) for t in tokens):
+            if not run:
+                run_at = first_line + n + 1
+            run.extend(tokens)
+            continue
+        flush()
+        texts.append(line.strip())
+        if rows and len(rows[-1].after) < 2:
+            rows[-1].after.append(line.strip())
+    flush()
+    return Section(table=table, rows=rows, text="\n".join(lines))
+
+
+def flat_sections(lines: list[str], spans: dict[str, tuple[int, int]]) -> dict[str, Section]:
+    out: dict[str, Section] = {}
+    for table, (start, end) in spans.items():
+        if table == "narrative":
+            continue
+        chunk = lines[start:end]
+        if sum(1 for line in chunk if line.count("|") >= 2) >= 2:
+            out[table] = pipe_section(chunk, table)
+        else:
+            out[table] = cell_section(chunk, table, start)
+    return out

@@ -1,0 +1,73 @@
+"""Text from `pdftotext -layout` (or pdfplumber's layout text): one printed table row per line,
+label at the left, the figures at the right; wrapped labels and the vertical
+三、本年度办理结果 letters land on the lines around the figures."""
+
+from __future__ import annotations
+
+import re
+
+from gongkai.importers.labels import is_value_token, key
+from gongkai.importers.rows import Row, Section
+from gongkai.importers.sections import is_footer
+
+_CHUNK_GAP = re.compile(r"\s{2,}")
+MIN_LAYOUT_ROWS = 5  # lines with this many figures or more make a table layout text
+
+
+def split_line(line: str) -> tuple[str, list[str]]:
+    """(label text, trailing value tokens) of one line."""
+    tokens = list(re.finditer(r"\S+", line))
+    start = len(tokens)
+    while start > 0 and is_value_token(tokens[start - 1].group()):
+        start -= 1
+    if start == len(tokens):
+        return line.strip(), []
+    label = line[: tokens[start].start()] if start else ""
+    return label.strip(), [t.group() for t in tokens[start:]]
+
+
+def chunks_of(text: str) -> list[str]:
+    """Label runs separated by wide gaps, without stray single letters of vertical labels."""
+    return [c for c in _CHUNK_GAP.split(text.strip()) if len(key(c)) > 1]
+
+
+def looks_like_layout(lines: list[str], width: int = 5) -> bool:
+    wide = sum(1 for line in lines if len(split_line(line)[1]) >= width)
+    return wide >= MIN_LAYOUT_ROWS
+
+
+def section_rows(lines: list[str], table: str, first_line: int = 0) -> Section:
+    """The rows of one table's lines."""
+    rows: list[Row] = []
+    pending: list[str] = []
+    for n, line in enumerate(lines):
+        if not line.strip() or is_footer(line):
+            continue
+        label, values = split_line(line)
+        chunks = chunks_of(label)
+        if not values or (table != "proactive" and not chunks and len(values) == 1):
+            if chunks:
+                text = " ".join(chunks)
+                pending.append(text)
+                if rows and len(rows[-1].after) < 3:
+                    rows[-1].after.append(text)
+            continue
+        row = Row(
+            label=" ".join(chunks),
+            values=values,
+            chunks=chunks,
+            before=pending[-3:],
+            where=f"第 {first_line + n + 1} 行",
+            blanks_visible=False,
+        )
+        rows.append(row)
+        pending = []
+    return Section(table=table, rows=rows, text="\n".join(lines))
+
+
+def read_sections(lines: list[str], spans: dict[str, tuple[int, int]]) -> dict[str, Section]:
+    return {
+        table: section_rows(lines[start:end], table, start)
+        for table, (start, end) in spans.items()
+        if table != "narrative"
+    }

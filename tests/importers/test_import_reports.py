@@ -1,0 +1,240 @@
+"""The real reports of ../shared/reports/ (copied to tests/data/importers/) imported, their
+figures compared cell by cell with the values printed in each report."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from gongkai.importers import ImportResult, import_file, write_result
+from gongkai.package import read_package
+from gongkai.validation import validate
+from tests.paths import DATA
+
+REPORTS = DATA / "importers"
+COLUMNS = (
+    "natural_person",
+    "commercial",
+    "research",
+    "nonprofit",
+    "legal_services",
+    "other_org",
+    "total",
+)
+
+# 淮安市人民政府 2024, 表三 as printed (2021 format, 25 rows)
+HUAIAN_2024_T3 = {
+    "new_received": [3001, 53, 0, 0, 61, 4, 3119],
+    "carried_over": [34, 0, 0, 0, 0, 0, 34],
+    "granted": [1288, 21, 0, 0, 50, 3, 1362],
+    "partially_granted": [447, 7, 0, 0, 0, 0, 454],
+    "withheld_state_secret": [2, 0, 0, 0, 0, 0, 2],
+    "withheld_prohibited": [30, 1, 0, 0, 0, 0, 31],
+    "withheld_security": [5, 0, 0, 0, 0, 0, 5],
+    "withheld_third_party": [6, 0, 0, 0, 0, 0, 6],
+    "withheld_internal": [7, 1, 0, 0, 0, 0, 8],
+    "withheld_process": [12, 0, 0, 0, 0, 0, 12],
+    "withheld_enforcement": [9, 0, 0, 0, 0, 0, 9],
+    "withheld_inquiry": [105, 0, 0, 0, 0, 0, 105],
+    "unavailable_not_held": [746, 12, 0, 0, 10, 1, 769],
+    "unavailable_needs_creation": [11, 0, 0, 0, 0, 0, 11],
+    "unavailable_unclear": [1, 0, 0, 0, 0, 0, 1],
+    "declined_complaint": [56, 6, 0, 0, 0, 0, 62],
+    "declined_repeated": [25, 0, 0, 0, 0, 0, 25],
+    "declined_publication": [0, 0, 0, 0, 0, 0, 0],
+    "declined_excessive": [0, 0, 0, 0, 0, 0, 0],
+    "declined_confirmation": [1, 0, 0, 0, 0, 0, 1],
+    "other_not_corrected": [67, 3, 0, 0, 1, 0, 71],
+    "other_fee_unpaid": [6, 0, 0, 0, 0, 0, 6],
+    "other_other": [108, 2, 0, 0, 0, 0, 110],
+    "results_total": [2932, 53, 0, 0, 61, 4, 3050],
+    "carried_forward": [103, 0, 0, 0, 0, 0, 103],
+}
+HUAIAN_2024_T2 = {
+    "regulations_issued": 1,
+    "regulations_repealed": 0,
+    "regulations_in_force": 11,
+    "normative_issued": 8,
+    "normative_repealed": 26,
+    "normative_in_force": 66,
+    "licensing_decisions": 447228,
+    "penalty_decisions": 3985758,
+    "coercion_decisions": 88283,
+    "fees_amount": Decimal("96171.6"),
+}
+HUAIAN_2024_T4 = [72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20]
+
+
+def _t3(result: ImportResult) -> dict[str, list[int | None]]:
+    return {r["item"]: [r[c] for c in COLUMNS] for r in result.tables["applications"]}
+
+
+def _t2(result: ImportResult) -> dict[str, object]:
+    row = result.tables["proactive"][0]
+    return {k: v for k, v in row.items() if k not in ("agency_id", "year")}
+
+
+def _t4(result: ImportResult) -> list[int | None]:
+    row = result.tables["reviews"][0]
+    return [v for k, v in row.items() if k not in ("agency_id", "year")]
+
+
+def _codes(result: ImportResult) -> list[str]:
+    return [i.code for i in result.issues]
+
+
+def _validated(result: ImportResult, tmp_path: Path):  # type: ignore[no-untyped-def]
+    return validate(read_package(write_result(result, tmp_path / "package")))
+
+
+def test_huaian_2024_layout_text_gives_the_printed_figures_and_a_valid_package(tmp_path: Path):
+    result = import_file(
+        REPORTS / "huaian_city_2024.layout.txt", region_code="320800", agency_id="320800-huaian"
+    )
+    assert result.kind == "text-layout"
+    assert result.format == "2021"
+    assert result.missing_tables == []
+    assert _t2(result) == HUAIAN_2024_T2
+    assert _t3(result) == HUAIAN_2024_T3
+    assert _t4(result) == HUAIAN_2024_T4
+    assert result.tables["reports"] == [
+        {
+            "agency_id": "320800-huaian",
+            "year": 2024,
+            "agency_name": "淮安市人民政府",
+            "region_code": "320800",
+            "level": "city",
+            "scope": "government",
+            "format": "2021",
+            "published_on": None,
+            "source_url": None,
+        }
+    ]
+    # the narrative agrees with the tables: no mismatch, no deviation
+    assert [i for i in result.issues if i.severity == "warning"] == []
+    validation = _validated(result, tmp_path)
+    assert validation.valid, [i.message("en") for i in validation.issues]
+    assert validation.issues == []
+
+
+def test_hongze_2023_single_other_row_and_its_wrong_totals(tmp_path: Path):
+    result = import_file(
+        REPORTS / "hongze_district_2023.layout.txt", region_code="320813", agency_id="320813-hongze"
+    )
+    assert result.format == "2021"
+    assert result.details.agency_name == "洪泽区人民政府"
+    assert result.details.year == 2023
+    assert (result.details.level, result.details.scope) == ("county", "government")
+    assert _t2(result) == {
+        "regulations_issued": 0,
+        "regulations_repealed": 0,
+        "regulations_in_force": 0,
+        "normative_issued": 0,
+        "normative_repealed": 5,
+        "normative_in_force": 5,
+        "licensing_decisions": 550,
+        "penalty_decisions": 4119,
+        "coercion_decisions": 195,
+        "fees_amount": Decimal("7730.28"),
+    }
+    t3 = _t3(result)
+    printed = {
+        "new_received": 21,
+        "carried_over": 0,
+        "granted": 0,
+        "partially_granted": 4,
+        "withheld_state_secret": 1,
+        "withheld_prohibited": 0,
+        "withheld_process": 1,
+        "withheld_enforcement": 1,
+        "unavailable_not_held": 10,
+        "unavailable_needs_creation": 3,
+        "unavailable_unclear": 0,
+        "declined_complaint": 1,
+        "declined_confirmation": 0,
+        "results_total": 21,
+        "carried_forward": 0,
+    }
+    for item, natural in printed.items():
+        assert t3[item] == [natural, 0, 0, 0, 0, 0, natural], item
+    # （六）其他处理 printed as one row of zeros: the three 2021 rows are 0, with a warning
+    for item in ("other_not_corrected", "other_fee_unpaid", "other_other"):
+        assert t3[item] == [0] * 7
+    deviations = [i for i in result.issues if i.code == "format-deviation"]
+    assert len(deviations) == 1 and deviations[0].severity == "warning"
+    assert "（六）其他处理" in (deviations[0].note or "")
+    assert _t4(result) == [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0]
+    validation = _validated(result, tmp_path)
+    assert not validation.valid
+    assert sorted((i.code, i.field) for i in validation.errors) == [
+        ("t4-total", "review_total"),
+        ("t4-total", "suit_after_review_total"),
+    ]
+
+
+def test_hongze_2024_narrative_figure_contradicts_the_table():
+    result = import_file(REPORTS / "hongze_district_2024.layout.txt")
+    assert result.details.agency_name == "淮安市洪泽区人民政府"
+    assert _t2(result)["fees_amount"] == Decimal("7545")
+    assert _t3(result)["new_received"] == [95, 0, 0, 0, 0, 0, 95]
+    assert _t3(result)["unavailable_not_held"] == [31, 0, 0, 0, 0, 0, 31]
+    assert _t4(result) == [1, 1, 0, 0, 2, 1, 0, 0, 0, 1, 2, 0, 1, 0, 3]
+    mismatches = [i for i in result.issues if i.code == "narrative-mismatch"]
+    assert [(i.resource, i.item, i.field) for i in mismatches] == [
+        ("applications", "new_received", "total")
+    ]
+    assert "17" in (mismatches[0].note or "") and "95" in (mismatches[0].note or "")
+    assert "format-deviation" in _codes(result)  # it prints （六）其他处理 as one row too
+
+
+def test_huaian_2024_plain_pdftotext_places_moved_labels_by_position():
+    result = import_file(REPORTS / "huaian_city_2024.raw.txt")
+    assert result.kind == "text-flat"
+    assert _t2(result) == HUAIAN_2024_T2
+    assert _t3(result) == HUAIAN_2024_T3
+    placed = sorted(i.item or "" for i in result.issues if i.code == "matched-by-position")
+    assert placed == sorted(
+        [
+            "granted",
+            "partially_granted",
+            "declined_confirmation",
+            "other_not_corrected",
+            "other_fee_unpaid",
+            "other_other",
+        ]
+    )
+    # 表四's figures are scattered among its header cells: not guessed, reported
+    assert result.missing_tables == ["reviews"]
+    assert _t4(result) == [None] * 15
+    assert "table-unreadable" in _codes(result)
+
+
+def test_wutongqiao_page_without_tables_names_the_missing_tables():
+    result = import_file(REPORTS / "wutongqiao_transport_2022.page.txt")
+    assert result.missing_tables == ["proactive", "applications", "reviews"]
+    assert result.details.agency_name == "乐山市五通桥区交通运输局"
+    assert result.details.year == 2022
+    assert result.details.scope == "agency"
+    assert str(result.details.published_on) == "2023-01-10"
+    # what the text states: no application received; everything else blank
+    t3 = _t3(result)
+    assert t3["new_received"] == [0] * 7
+    assert all(v is None for item, row in t3.items() if item != "new_received" for v in row)
+    assert all(v is None for v in _t2(result).values())
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "huaian_city_2024.layout.txt",
+        "hongze_district_2023.layout.txt",
+        "hongze_district_2024.layout.txt",
+        "huaian_city_2024.raw.txt",
+    ],
+)
+def test_bytes_and_path_give_the_same_result(name: str):
+    path = REPORTS / name
+    from_bytes = import_file(path.read_bytes(), filename=name)
+    assert from_bytes.tables == import_file(path).tables
