@@ -74,7 +74,7 @@ def csv_response(
 ) -> Response:
     lines = csv_lines(columns, rows, bom)
     body: Any = lines if stream else "".join(lines)
-    response = Response(body, mimetype=CSV_MIMETYPE)
+    response = Response(body, content_type=CSV_MIMETYPE)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 

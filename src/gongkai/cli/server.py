@@ -1,0 +1,267 @@
+"""Commands that run the open-data service: database, registry, tokens, bulk load, serve.
+
+gongkai db upgrade
+gongkai agencies load examples/agencies.csv
+gongkai tokens create --agency ID | --region CODE | --admin
+gongkai tokens revoke TOKEN_OR_ID
+gongkai load datasets/*
+gongkai serve --host 127.0.0.1 --port 8000
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from gongkai.cli.validate import expand
+from gongkai.package import PackageError, read_package
+from gongkai.settings import Settings
+from gongkai.standard import load_standard
+from gongkai.store.db import make_engine, upgrade
+from gongkai.store.filings import file_report, new_filing
+from gongkai.store.registry import create_token, get_agency, load_agencies, revoke_token
+from gongkai.validation import ValidationResult, validate
+
+APP = "gongkai.api:create_app(warm=True)"
+
+
+@contextmanager
+def _engine() -> Iterator[Engine]:
+    engine = make_engine(Settings.from_env().database_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _shown_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@click.group("db")
+def db() -> None:
+    """The database (GONGKAI_DATABASE_URL; SQLite in var/ by default)."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the tables to the newest version."""
+    url = Settings.from_env().database_url
+    with _engine() as engine:
+        upgrade(engine)
+    click.echo(f"database up to date: {_shown_url(url)}")
+
+
+@click.group("agencies")
+def agencies() -> None:
+    """The registry of agencies expected to file (agencies.csv, STANDARD.md §2.5)."""
+
+
+def _check_agency_row(row: dict[str, str]) -> list[str]:
+    problems = []
+    for field in load_standard().agencies.descriptor["fields"]:
+        value = (row.get(field["name"]) or "").strip()
+        rules = field.get("constraints", {})
+        if not value:
+            if rules.get("required"):
+                problems.append(f"{field['name']} is required")
+            continue
+        if "pattern" in rules and not re.fullmatch(rules["pattern"], value):
+            problems.append(f"{field['name']} {value!r} does not match {rules['pattern']}")
+        if "enum" in rules and value not in rules["enum"]:
+            problems.append(f"{field['name']} {value!r} is not one of {', '.join(rules['enum'])}")
+    return problems
+
+
+@agencies.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def agencies_load(file: Path) -> None:
+    """Insert or update the agencies of FILE (a CSV with the agencies.csv columns)."""
+    with file.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    bad = [(line, p) for line, row in enumerate(rows, 2) for p in _check_agency_row(row)]
+    for line, problem in bad:
+        click.echo(f"{file}:{line}: {problem}", err=True)
+    if bad:
+        raise click.ClickException(f"{len(bad)} problem(s) in {file}; nothing loaded")
+    with _engine() as engine:
+        count = load_agencies(engine, [{k: (v or "").strip() for k, v in r.items()} for r in rows])
+    click.echo(f"{count} agencies loaded from {file}")
+
+
+@click.group("tokens")
+def tokens() -> None:
+    """API tokens for filing (only their hashes are stored)."""
+
+
+@tokens.command("create")
+@click.option("--agency", "agency_id", help="files for this agency only")
+@click.option("--region", "region_code", help="files for agencies whose region lies under it")
+@click.option("--admin", is_flag=True, help="files for anyone and registers new agencies")
+def tokens_create(agency_id: str | None, region_code: str | None, admin: bool) -> None:
+    """Create a token; it is printed once, on the last line."""
+    chosen = [c for c in (agency_id, region_code, admin or None) if c]
+    if len(chosen) != 1:
+        raise click.UsageError("give exactly one of --agency ID, --region CODE, --admin")
+    if region_code is not None and not re.fullmatch(r"[0-9]{6}", region_code):
+        raise click.UsageError("--region takes a 6-digit region code")
+    kind, value = (
+        ("agency", agency_id)
+        if agency_id
+        else ("region", region_code)
+        if region_code
+        else ("admin", None)
+    )
+    with _engine() as engine:
+        token_id, token = create_token(engine, kind, value)
+    click.echo(f"token {token_id}: {kind}{' ' + value if value else ''} (shown once, keep it safe)")
+    click.echo(token)
+
+
+@tokens.command("revoke")
+@click.argument("token_or_id")
+def tokens_revoke(token_or_id: str) -> None:
+    """End a token, given the token itself or its id."""
+    with _engine() as engine:
+        revoked = revoke_token(engine, token_or_id)
+    if not revoked:
+        raise click.ClickException("no live token matches")
+    click.echo("token revoked")
+
+
+def _read_and_validate(path: str) -> tuple[str, ValidationResult | None, str | None]:
+    try:
+        return path, validate(read_package(path)), None
+    except PackageError as exc:
+        return path, None, exc.message("zh") + " / " + exc.message("en")
+
+
+@click.command("load")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--register", is_flag=True, help="add agencies missing from the registry")
+@click.option("--jobs", "-j", default=1, show_default=True, help="processes validating at once")
+def load(paths: tuple[Path, ...], register: bool, jobs: int) -> None:
+    """File many packages (folders or zips); invalid ones are listed and skipped."""
+    packages = [str(p) for path in paths for p in expand(path)]
+    with _engine() as engine:
+        stored, same, skipped = _file_all(engine, packages, register, jobs)
+    for path, lines in skipped:
+        click.echo(f"skipped {path}:", err=True)
+        for line in lines:
+            click.echo(f"  {line}", err=True)
+    click.echo(f"{stored} filed, {same} already filed, {len(skipped)} skipped")
+    if skipped:
+        sys.exit(1)
+
+
+def _file_all(
+    engine: Engine, packages: list[str], register: bool, jobs: int
+) -> tuple[int, int, list[tuple[str, list[str]]]]:
+    stored = same = 0
+    skipped: list[tuple[str, list[str]]] = []
+    pool = ProcessPoolExecutor(jobs) if jobs > 1 else None
+    results: Any = (
+        pool.map(_read_and_validate, packages, chunksize=16)
+        if pool
+        else map(_read_and_validate, packages)
+    )
+    try:
+        with click.progressbar(
+            results, length=len(packages), label="filing", file=sys.stderr
+        ) as bar:
+            for path, result, failure in bar:
+                if result is None:
+                    skipped.append((path, [failure or "unreadable"]))
+                    continue
+                if not result.valid:
+                    skipped.append((path, [_issue_line(i.to_dict("zh")) for i in result.errors]))
+                    continue
+                report = result.report or {}
+                with engine.connect() as conn:
+                    known = get_agency(conn, str(report.get("agency_id"))) is not None
+                if not known and not register:
+                    skipped.append(
+                        (
+                            path,
+                            [
+                                f"agency {report.get('agency_id')} is not in the registry "
+                                "(load it with `gongkai agencies load` or use --register)"
+                            ],
+                        )
+                    )
+                    continue
+                if not known:
+                    load_agencies(engine, [report])
+                receipt = file_report(engine, new_filing(result))
+                stored += receipt.created
+                same += not receipt.created
+    finally:
+        if pool:
+            pool.shutdown()
+    return stored, same, skipped
+
+
+def _issue_line(issue: dict[str, Any]) -> str:
+    where = "/".join(str(issue[k]) for k in ("resource", "item", "field") if issue.get(k))
+    return f"{issue['code']} {where}: {issue['message']}"
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", type=int, help="gunicorn workers [default: GONGKAI_WORKERS or 2]")
+def serve(host: str, port: int, workers: int | None) -> None:
+    """Serve the API with gunicorn on the database GONGKAI_DATABASE_URL names."""
+    settings = Settings.from_env()
+    base = f"http://{host}:{port}/api/v1"
+    click.echo(f"gongkai API on {base}/ (database {_shown_url(settings.database_url)}); try:")
+    for path in (
+        "agencies",
+        "coverage?year=2024",
+        "aggregate/applications?year=2024&by=city",
+        "tables/reviews.csv?year=2024",
+        "openapi.json",
+    ):
+        click.echo(f"  curl '{base}/{path}'")
+    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
+    argv = [
+        gunicorn,
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers or settings.workers),
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        "127.0.0.1",
+        APP,
+    ]
+    sys.stdout.flush()
+    os.execv(gunicorn, argv) if os.path.isabs(gunicorn) else os.execvp(gunicorn, argv)
+
+
+COMMANDS = [db, agencies, tokens, load, serve]
+
+
+@click.group()
+def server() -> None:
+    """The service commands on their own (`python -m gongkai.cli.server`)."""
+
+
+for _command in COMMANDS:
+    server.add_command(_command)
+
+if __name__ == "__main__":
+    server()

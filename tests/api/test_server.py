@@ -1,0 +1,144 @@
+"""The service commands through click's runner, and a real gunicorn on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import Engine
+
+from conftest_db import DATASETS, zip_folder
+from gongkai.cli.server import server
+
+ROOT = Path(__file__).resolve().parents[2]
+REGISTRY = ROOT / "examples" / "agencies.csv"
+
+
+def _run(engine: Engine, *args: str) -> tuple[int, str]:
+    env = {"GONGKAI_DATABASE_URL": engine.info_url}  # type: ignore[attr-defined]
+    result = CliRunner().invoke(server, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_db_agencies_tokens_and_load(engine: Engine, tmp_path: Path) -> None:
+    assert _run(engine, "db", "upgrade")[0] == 0
+    code, out = _run(engine, "agencies", "load", str(REGISTRY))
+    assert code == 0 and "18 agencies loaded" in out
+    code, out = _run(engine, "tokens", "create", "--region", "320800")
+    token = out.strip().splitlines()[-1]
+    assert code == 0 and token.startswith("gk_")
+    assert _run(engine, "tokens", "create", "--admin", "--agency", "x")[0] == 2
+    assert _run(engine, "tokens", "revoke", token) == (0, "token revoked\n")
+    assert _run(engine, "tokens", "revoke", token)[0] == 1
+
+    broken = tmp_path / "t4-broken"
+    broken.mkdir()
+    for f in (DATASETS / "suqian-city-2024").iterdir():
+        (broken / f.name).write_bytes(f.read_bytes())
+    reviews = (broken / "reviews.csv").read_text(encoding="utf-8").splitlines()
+    cells = reviews[1].split(",")
+    cells[-1] = str(int(cells[-1]) + 1)
+    (broken / "reviews.csv").write_text(
+        "\n".join([reviews[0], ",".join(cells)]) + "\n", encoding="utf-8"
+    )
+    code, out = _run(engine, "load", str(DATASETS), str(broken))
+    assert code == 1
+    assert "5 filed, 0 already filed, 1 skipped" in out
+    assert f"skipped {broken}" in out and "t4-total" in out
+    code, out = _run(engine, "load", str(DATASETS / "huaian-city-2024"))
+    assert (code, out.strip().splitlines()[-1]) == (0, "0 filed, 1 already filed, 0 skipped")
+
+
+def test_agencies_load_refuses_a_bad_registry(engine: Engine, tmp_path: Path) -> None:
+    bad = tmp_path / "agencies.csv"
+    bad.write_text(
+        "agency_id,agency_name,region_code,level,scope,parent_id\n"
+        "320800-x-bureau,某局,3208,city,agency,\n",
+        encoding="utf-8",
+    )
+    code, out = _run(engine, "agencies", "load", str(bad))
+    assert code == 1 and "region_code '3208'" in out and "nothing loaded" in out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_gunicorn_end_to_end(engine: Engine) -> None:
+    from gongkai.store.registry import create_token, load_agencies
+
+    load_agencies(
+        engine,
+        [
+            {
+                "agency_id": "320800-huaian-government",
+                "agency_name": "淮安市人民政府",
+                "region_code": "320800",
+                "level": "city",
+                "scope": "government",
+            }
+        ],
+    )
+    token = create_token(engine, "agency", "320800-huaian-government")[1]
+    port = _free_port()
+    env = {**os.environ, "GONGKAI_DATABASE_URL": engine.info_url, "GONGKAI_WORKERS": "2"}  # type: ignore[attr-defined]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gongkai.cli.server", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/agencies", timeout=2) as r:
+                    r.read()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise AssertionError("gunicorn did not start") from None
+                time.sleep(0.2)
+        url = base + "/agencies/320800-huaian-government/reports/2024"
+        request = urllib.request.Request(
+            url,
+            data=zip_folder(DATASETS / "huaian-city-2024"),
+            method="POST",
+            headers={"Content-Type": "application/zip", "Authorization": f"Bearer {token}"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as r:
+            assert r.status == 201 and json.load(r)["version"] == 1
+        with urllib.request.urlopen(url, timeout=10) as r:
+            assert json.load(r)["tables"]["reviews"][0]["review_total"] == 351
+        with urllib.request.urlopen(url + "/proactive.csv", timeout=10) as r:
+            assert r.headers["Content-Type"] == "text/csv; charset=utf-8"
+            assert r.read().decode().splitlines()[1].endswith(",96171.6")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(
+                urllib.request.Request(
+                    url, data=b"x", method="POST", headers={"Content-Type": "application/zip"}
+                ),
+                timeout=10,
+            )
+        with refused.value as error:
+            assert error.code == 401
+            assert error.headers["Content-Type"] == "application/problem+json"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        output = proc.communicate(timeout=30)[0].decode()
+    assert "Booting worker" in output
