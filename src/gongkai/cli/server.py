@@ -242,6 +242,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
         f"{host}:{port}",
         "--workers",
         str(workers or settings.workers),
+        "--no-control-socket",
         "--access-logfile",
         "-",
         "--forwarded-allow-ips",
