@@ -154,8 +154,8 @@ def write_proactive(ws: Worksheet, table: Table) -> None:
     row = _title(ws, "proactive", 4)
     blocks: dict[str, dict[str, list[Field]]] = {}
     for field in table.value_fields:
-        heading = re.match(r"(第二十条第（.+?）项)", field.description)
-        block = blocks.setdefault(heading.group(1) if heading else "", {})
+        found = re.match(r"(第二十条第（.+?）项)", field.description)
+        block = blocks.setdefault(found.group(1) if found else "", {})
         block.setdefault(field.title.split("·")[0], []).append(field)
     for heading, groups in blocks.items():
         _label(ws, row, 1, heading, to_col=4)

@@ -126,9 +126,10 @@ def read_applications(
         issues += more
     out = []
     for item in table.items:
-        values = read.get(item.code)
-        if values is None:
-            values = {f.name: None for f in fields}
+        if item.code in read:
+            values = read[item.code]
+        else:
+            values = dict.fromkeys((f.name for f in fields), None)
             issues.append(
                 note(
                     "item-not-found",
@@ -147,7 +148,7 @@ def _convert_other(
 ) -> tuple[dict[str, dict[str, Any]], list[Issue]]:
     """（六）其他处理 printed in the other format's shape (STANDARD.md §2.3)."""
     if layout == "2019":  # one row printed, three expected
-        single = read.pop("other", None) or dict.fromkeys(names)
+        single: dict[str, Any] = read.pop("other", {})
         split: dict[str, Any] = {}
         for name in names:
             value = single.get(name)
@@ -175,7 +176,7 @@ def _convert_other(
         )
         return read, [deviation(zh, en, resource="applications", item="other_not_corrected")]
     merged: dict[str, Any] = {}
-    parts = [read.pop(code, None) or dict.fromkeys(names) for code in OTHER_ROWS]
+    parts: list[dict[str, Any]] = [read.pop(code, {}) for code in OTHER_ROWS]
     for name in names:
         cells = [p.get(name) for p in parts]
         merged[name] = None if any(v is None for v in cells) else sum(cells)

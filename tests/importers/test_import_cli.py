@@ -1,0 +1,162 @@
+"""`gongkai import` and `gongkai template` through click's runner: packages written, summaries,
+JSON, exit codes (0 valid, 1 invalid or tables missing, 2 unreadable input), bulk folders."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from gongkai.cli.importing import import_command, template_command
+from gongkai.package import read_package
+from gongkai.validation import validate
+from tests.paths import DATA
+
+REPORTS = DATA / "importers"
+
+
+def _run(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(import_command, [str(a) for a in args])
+
+
+def test_import_writes_a_valid_package_and_a_per_table_summary(tmp_path: Path):
+    result = _run(
+        REPORTS / "huaian_city_2024.layout.txt",
+        "-o",
+        tmp_path,
+        "--region",
+        "320800",
+        "--agency-id",
+        "320800-huaian",
+    )
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "320800-huaian-2024"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "applications.csv",
+        "datapackage.json",
+        "proactive.csv",
+        "reports.csv",
+        "reviews.csv",
+    ]
+    assert validate(read_package(folder)).valid
+    assert "表三 收到和处理政府信息公开申请情况：读到 175/175 个单元格" in result.stdout
+    assert "淮安市人民政府 · 2024 · 2021 · text-layout" in result.stdout
+
+
+def test_import_json_and_english(tmp_path: Path):
+    result = _run(
+        REPORTS / "hongze_district_2023.layout.txt",
+        "-o",
+        tmp_path,
+        "--region",
+        "320813",
+        "--agency-id",
+        "320813-hongze",
+        "--json",
+        "--lang",
+        "en",
+    )
+    assert result.exit_code == 1  # t4-total fails, as printed
+    body = json.loads(result.stdout)
+    report = body["reports"][0]
+    assert report["imported"] is True and report["valid"] is False
+    assert report["format"] == "2021"
+    assert report["tables"]["applications"] == {"filled": 175, "cells": 175}
+    assert [(i["code"], i["field"]) for i in report["issues"] if i["severity"] == "error"] == [
+        ("t4-total", "review_total"),
+        ("t4-total", "suit_after_review_total"),
+    ]
+    deviation = [i for i in report["import_issues"] if i["code"] == "format-deviation"]
+    assert len(deviation) == 1 and "2019 layout" in deviation[0]["message"]
+    assert body["summary"] == {"n": 1, "ok": 1, "valid": 0, "warned": 0, "failed": 1 - 1}
+
+
+def test_report_without_tables_names_them_and_writes_nothing(tmp_path: Path):
+    result = _run(REPORTS / "wutongqiao_transport_2022.page.txt", "-o", tmp_path)
+    assert result.exit_code == 1
+    assert (
+        "缺少表格：表二 主动公开政府信息情况、表三 收到和处理政府信息公开申请情况、"
+        "表四 行政复议、行政诉讼情况" in result.stdout
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_allow_partial_writes_what_the_text_states(tmp_path: Path):
+    result = _run(
+        REPORTS / "wutongqiao_transport_2022.page.txt",
+        "-o",
+        tmp_path,
+        "--allow-partial",
+        "--region",
+        "511112",
+        "--level",
+        "county",
+        "--agency-id",
+        "511112-wutongqiao-transport",
+    )
+    folder = tmp_path / "511112-wutongqiao-transport-2022"
+    assert (folder / "datapackage.json").exists()
+    validation = validate(read_package(folder))
+    assert validation.valid
+    assert result.exit_code == 0, result.output
+    rows = {r["item"]: r for r in validation.tables["applications"]}
+    assert rows["new_received"]["total"] == 0
+    assert rows["granted"]["total"] is None
+    assert "按 --allow-partial 生成了部分报告包" in result.stdout
+
+
+def test_unreadable_input_exits_2(tmp_path: Path):
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"not a word file")
+    result = _run(broken, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "broken.docx" in result.stdout
+
+
+def test_folder_is_imported_in_bulk_with_progress_and_summary(tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name, copy in (
+        ("huaian_city_2024.layout.txt", "huaian_2024.layout.txt"),
+        ("hongze_district_2024.layout.txt", "hongze_2024.layout.txt"),
+        ("wutongqiao_transport_2022.page.txt", "wutongqiao_2022.page.txt"),
+    ):
+        shutil.copy(REPORTS / name, inbox / copy)
+    (inbox / "notes.md").write_text("not a report")  # not a report kind: skipped
+    result = _run(inbox, "-o", tmp_path / "out", "--region", "320800")
+    assert result.exit_code == 1
+    assert "导入" in result.stderr  # the progress bar
+    assert "共 3 个文件：导入 2 个，其中校验通过 2 个（含警告的 1 个），失败 1 个" in result.stdout
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "320800-hongze-2024",
+        "320800-huaian-2024",
+    ]
+    assert "wutongqiao_2022.page.txt  失败" in result.stdout
+
+
+def test_template_command_then_import(tmp_path: Path):
+    target = tmp_path / "report.xlsx"
+    result = CliRunner().invoke(template_command, ["--format", "2019", "-o", str(target)])
+    assert result.exit_code == 0
+    assert "2019" in result.stdout and target.exists()
+    imported = _run(
+        target,
+        "-o",
+        tmp_path / "out",
+        "--year",
+        "2020",
+        "--agency-name",
+        "某某局",
+        "--region",
+        "320800",
+        "--level",
+        "city",
+        "--scope",
+        "agency",
+        "--json",
+    )
+    report = json.loads(imported.stdout)["reports"][0]
+    assert report["format"] == "2019" and report["kind"] == "xlsx"
+    assert report["tables"]["applications"] == {"filled": 0, "cells": 161}
