@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections import OrderedDict
+from threading import Lock
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, current_app
 
 from gongkai.api.args import OutputArgs, ReportArgs
 from gongkai.api.context import engine
@@ -16,6 +18,7 @@ from gongkai.api.out import ReportOut, TableOut, VersionListOut
 from gongkai.api.represent import (
     cached,
     csv_response,
+    json_body,
     json_response,
     parse_args,
     split_suffix,
@@ -65,10 +68,41 @@ def get_report(agency_id: str, year: int) -> Response:
             argument="format",
         )
     filing = _filing(agency_id, year, args.get("version"))
-    body = _report_body(filing)
-    body["tables"] = filing_tables(engine(), filing)
-    response = json_response(ReportOut, body)
+    key = (filing.id, filing.current_version)  # a filing never changes; only which is current
+    text = _bodies().get(key)
+    if text is None:
+        body = _report_body(filing)
+        body["tables"] = filing_tables(engine(), filing)
+        text = _bodies().put(key, json_body(ReportOut, body))
+    response = Response(text, mimetype="application/json")
     return cached(response, [filing.sha256, filing.version, "json"], immutable="version" in args)
+
+
+class _Bodies:
+    """A small LRU of rendered report bodies, per app (filings are immutable)."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple[int, int], str] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: tuple[int, int]) -> str | None:
+        with self.lock:
+            text = self.items.get(key)
+            if text is not None:
+                self.items.move_to_end(key)
+            return text
+
+    def put(self, key: tuple[int, int], text: str) -> str:
+        with self.lock:
+            self.items[key] = text
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return text
+
+
+def _bodies() -> _Bodies:
+    return current_app.extensions.setdefault("gongkai.report_bodies", _Bodies())
 
 
 def _report_body(filing: Filing) -> dict[str, Any]:

@@ -79,9 +79,19 @@ def csv_response(
     return response
 
 
+_OUT: dict[type[Schema], Schema] = {}
+
+
+def json_body(out_class: type[Schema], data: Any) -> str:
+    """`data` through an …Out class, as JSON text (Decimal as a number, dates ISO 8601)."""
+    schema = _OUT.get(out_class)
+    if schema is None:
+        schema = _OUT[out_class] = out_class()
+    return _dumps(schema.dump(data))
+
+
 def json_response(out_class: type[Schema], data: Any, status: int = 200) -> Response:
-    body = out_class().dump(data)
-    return Response(_dumps(body), status=status, mimetype="application/json")
+    return Response(json_body(out_class, data), status=status, mimetype="application/json")
 
 
 def _default(value: Any) -> Any:
