@@ -67,9 +67,22 @@ def similarity(a: str, b: str) -> float:
     return 2 * lcs(a, b) / (len(a) + len(b))
 
 
+ABRIDGED_MIN = 4  # a printed label this long or longer may be an abridged official one
+ABRIDGED_WEIGHT = 0.9
+
+
+def match_score(target: str, printed: str) -> float:
+    """Similarity of an official key and a printed key, where a shorter printed label that the
+    official one contains (宿迁's “1.逾期不补正”, “（二）部分公开”) also counts."""
+    score = similarity(target, printed)
+    if ABRIDGED_MIN <= len(printed) < len(target):
+        score = max(score, ABRIDGED_WEIGHT * lcs(target, printed) / len(printed))
+    return score
+
+
 def best_score(target: str, texts: list[str]) -> float:
     """How well `target` (a key) matches the best of several candidate texts (raw)."""
-    return max((similarity(target, key(t)) for t in texts if t), default=0.0)
+    return max((match_score(target, key(t)) for t in texts if t), default=0.0)
 
 
 @dataclass(frozen=True)
