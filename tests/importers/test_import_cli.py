@@ -134,6 +134,8 @@ def test_folder_is_imported_in_bulk_with_progress_and_summary(tmp_path: Path):
         "320800-huaian-2024",
     ]
     assert "wutongqiao_2022.page.txt  失败" in result.stdout
+    recap = result.stdout.split("共 3 个文件")[1]  # the summary repeats why each one failed
+    assert "wutongqiao_2022.page.txt：缺少表格：表二 主动公开政府信息情况" in recap
 
 
 def test_template_command_then_import(tmp_path: Path):

@@ -294,6 +294,9 @@ def import_command(
             _print(outcome, lang)
         if bulk:
             click.echo(_TEXT[lang]["summary"].format(**_summary(outcomes)))
+            for outcome in outcomes:
+                if outcome.failure:
+                    click.echo(f"  ✘ {outcome.source}：{outcome.failure}")
     if any(o.unreadable for o in outcomes):
         sys.exit(EXIT_UNREADABLE)
     sys.exit(EXIT_OK if outcomes and all(o.ok for o in outcomes) else EXIT_INVALID)

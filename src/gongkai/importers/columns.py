@@ -113,6 +113,8 @@ def assign(
             number = converted
         if isinstance(number, int) and fld.type == "number":
             number = Decimal(number)
+        if isinstance(number, Decimal) and fld.type == "integer" and number == int(number):
+            number = int(number)  # “12.0”
         if number is not None and fld.type == "integer" and isinstance(number, Decimal):
             issues.append(
                 note(

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from docx.opc.exceptions import PackageNotFoundError
+from openpyxl.utils.exceptions import InvalidFileException
+from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
 
 from gongkai.importers.result import ImportResult
 from gongkai.package import write_package
@@ -34,6 +40,20 @@ OVERRIDES = (
     "format",
     "published_on",
     "source_url",
+)
+
+
+# what the document libraries raise on input they cannot read
+BROKEN: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    KeyError,
+    ValueError,
+    SyntaxError,
+    OSError,
+    PSException,
+    PdfminerException,
+    InvalidFileException,
+    PackageNotFoundError,
 )
 
 
@@ -130,7 +150,7 @@ def import_file(
         return reader(data, source=name, stem=Path(name).stem.split(".")[0], overrides=overrides)
     except ImportFailure:
         raise
-    except Exception as exc:  # a broken document: the library reading it gave up
+    except BROKEN as exc:  # a broken document: the library reading it gave up
         raise ImportFailure(
             f"{name}：无法作为 {kind} 文件读取（{exc}）",
             f"{name}: cannot be read as {kind} ({exc})",

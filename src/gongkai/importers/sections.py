@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from gongkai.importers.labels import clean
 
@@ -44,7 +45,7 @@ def split(lines: list[str]) -> dict[str, tuple[int, int]]:
             seen.add(part)
             marks.append((n, part))
     spans: dict[str, tuple[int, int]] = {}
-    for (start, part), (end, _) in zip(marks, [*marks[1:], (len(lines), "")], strict=True):
+    for (start, part), (end, _) in pairwise([*marks, (len(lines), "")]):
         if part != "end":
             spans[part] = (start + 1, end)
     return spans

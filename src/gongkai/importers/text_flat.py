@@ -29,8 +29,7 @@ def cell_section(lines: list[str], table: str, first_line: int = 0) -> Section:
     """One cell per line: runs of figures form rows, the line above a run is its label."""
     rows: list[Row] = []
     texts: list[str] = []
-    run: list[str] = []
-    run_at = 0
+    run: list[tuple[int, str]] = []  # (line number, figure)
 
     def flush() -> None:
         if not run:
@@ -47,10 +46,10 @@ def cell_section(lines: list[str], table: str, first_line: int = 0) -> Section:
             rows.append(
                 Row(
                     label=label,
-                    values=list(piece),
+                    values=[token for _, token in piece],
                     chunks=[label] if label else [],
                     before=before,
-                    where=f"第 {run_at} 行",
+                    where=f"第 {piece[0][0]} 行",
                     blanks_visible=False,
                 )
             )
@@ -62,9 +61,7 @@ def cell_section(lines: list[str], table: str, first_line: int = 0) -> Section:
             continue
         tokens = line.split()
         if all(is_value_token(t) for t in tokens):
-            if not run:
-                run_at = first_line + n + 1
-            run.extend(tokens)
+            run.extend((first_line + n + 1, t) for t in tokens)
             continue
         flush()
         texts.append(line.strip())
