@@ -13,6 +13,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from gongkai.importers import import_file
+from gongkai.standard import load_standard
 
 COLUMNS = (
     "natural_person",
@@ -328,3 +329,54 @@ def test_broken_documents_are_unreadable_not_a_crash(name: str):
     with pytest.raises(ImportFailure) as caught:
         import_file(b"PK\x03\x04 not really a zip", filename=name)
     assert name in caught.value.message("zh") and name in caught.value.message("en")
+
+
+def test_2019_format_report_from_web_text():
+    """A 2019-format report (国办公开办函〔2019〕60号): 表二 with 上一年项目数量 and 本年增/减
+    columns, a negative 本年增/减, 采购总金额 printed in 元; 表三 with （六）其他处理 as one row."""
+    lines = [
+        "某某县人民政府2020年政府信息公开工作年度报告",
+        "二、主动公开政府信息情况",
+        "| 信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |",
+        "| 规章 | 0 | 0 | 0 |",
+        "| 规范性文件 | 3 | 3 | 40 |",
+        "| 信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |",
+        "| 行政许可 | 120 | -3 | 5000 |",
+        "| 其他对外管理服务事项 | 10 | 0 | 30 |",
+        "| 行政处罚 | 300 | 2 | 800 |",
+        "| 行政强制 | 20 | 0 | 15 |",
+        "| 信息内容 | 上一年项目数量 | 本年增/减 |",
+        "| 行政事业性收费 | 8 | -1 |",
+        "| 信息内容 | 采购项目数量 | 采购总金额 |",
+        "| 政府集中采购 | 12 | 251000元 |",
+        "三、收到和处理政府信息公开申请情况",
+    ]
+    for group, sub, label, cells in T3:
+        if sub == "（六）其他处理":
+            if label.startswith("1"):
+                lines.append("| 三、本年度办理结果 | （六）其他处理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |")
+            continue
+        labels = [x for x in (group, sub, label) if x]
+        lines.append("| " + " | ".join(labels + cells) + " |")
+    lines += [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "| " + " | ".join(T4) + " |",
+        "五、存在的主要问题及改进情况",
+    ]
+    result = import_file("\n".join(lines).encode("utf-8"), filename="county_2020.txt")
+    assert result.format == "2019"
+    assert result.details.year == 2020 and result.details.scope == "government"
+    t2 = result.tables["proactive"][0]
+    assert (t2["normative_made"], t2["normative_total"]) == (3, 40)
+    assert (t2["licensing_previous"], t2["licensing_change"], t2["licensing_decisions"]) == (
+        120,
+        -3,
+        5000,
+    )
+    assert (t2["fees_previous"], t2["fees_change"]) == (8, -1)
+    assert (t2["procurement_items"], t2["procurement_amount"]) == (12, Decimal("25.1"))
+    t3 = _t3(result)
+    assert list(t3) == [i.code for i in load_standard().format("2019").table("applications").items]
+    assert t3["other"] == [1, 0, 0, 0, 0, 0, 1]
+    assert t3["withheld_prohibited"] == [0, 0, None, 0, 0, 0, 0]
+    assert "format-deviation" not in {i.code for i in result.issues}
