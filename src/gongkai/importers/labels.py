@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 _CN_NUM = "一二三四五六七八九十"
@@ -29,6 +30,7 @@ def clean(text: str) -> str:
     return text.replace("情况", "情形")
 
 
+@lru_cache(maxsize=16384)
 def key(text: str) -> str:
     """The comparable core of a label: cleaned, numbering removed, punctuation removed."""
     return _NOT_WORD.sub("", NUMBERING.sub("", clean(text)))
@@ -71,6 +73,7 @@ ABRIDGED_MIN = 4  # a printed label this long or longer may be an abridged offic
 ABRIDGED_WEIGHT = 0.9
 
 
+@lru_cache(maxsize=65536)
 def match_score(target: str, printed: str) -> float:
     """Similarity of an official key and a printed key, where a shorter printed label that the
     official one contains (宿迁's “1.逾期不补正”, “（二）部分公开”) also counts."""

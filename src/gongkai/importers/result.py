@@ -79,10 +79,6 @@ class ImportResult:
     issues: list[Issue] = field(default_factory=list)
     missing_tables: list[str] = field(default_factory=list)
 
-    @property
-    def complete(self) -> bool:
-        return not self.missing_tables
-
     def table_notes(self, table: str) -> list[Issue]:
         return [i for i in self.issues if i.resource == table]
 

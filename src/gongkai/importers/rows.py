@@ -50,9 +50,6 @@ class Row:
             return best_score(target_key, self.texts())
         return CONTEXT_WEIGHT * best_score(target_key, self.texts())
 
-    def own_score(self, target_key: str) -> float:
-        return best_score(target_key, [self.label, *self.chunks])
-
     def shown(self) -> str:
         return clean(self.label) or clean(" ".join(self.before[-1:] + self.after[:1]))
 
@@ -65,4 +62,3 @@ class Section:
     rows: list[Row]
     text: str = ""
     headers: list[str] | None = None  # header label per value column (grids)
-    source: str = ""
