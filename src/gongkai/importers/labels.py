@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _CN_NUM = "一二三四五六七八九十"
 # numbering markers: 一、  （一） (after NFKC: (一))  1.  1、  1）
