@@ -238,3 +238,32 @@ def test_bytes_and_path_give_the_same_result(name: str):
     path = REPORTS / name
     from_bytes = import_file(path.read_bytes(), filename=name)
     assert from_bytes.tables == import_file(path).tables
+
+
+REPEATED = "               2.重复申请                   25        0        0         0        0         0    25"
+
+
+@pytest.mark.parametrize(
+    ("printed", "cells"),
+    [
+        # the 科研机构 cell left empty: the other figures stay under their columns
+        (REPEATED[:58] + " " * 9 + REPEATED[67:], [25, 0, None, 0, 0, 0, 25]),
+        # the 总计 cell left empty
+        (REPEATED[:-2] + "  ", [25, 0, 0, 0, 0, 0, None]),
+    ],
+)
+def test_layout_row_with_an_empty_cell_keeps_its_columns(printed: str, cells: list[object]):
+    text = (REPORTS / "huaian_city_2024.layout.txt").read_text(encoding="utf-8")
+    assert REPEATED in text
+    result = import_file(text.replace(REPEATED, printed).encode("utf-8"), filename="x.txt")
+    assert _t3(result)["declined_repeated"] == cells
+    assert _t3(result)["declined_complaint"] == HUAIAN_2024_T3["declined_complaint"]
+
+
+def test_layout_row_whose_figures_fit_no_column_is_left_blank_with_a_note():
+    text = (REPORTS / "huaian_city_2024.layout.txt").read_text(encoding="utf-8")
+    shifted = "               2.重复申请                   25   0   0   0   0   25"
+    result = import_file(text.replace(REPEATED, shifted).encode("utf-8"), filename="x.txt")
+    assert _t3(result)["declined_repeated"] == [None] * 7
+    notes = [i for i in result.issues if i.item == "declined_repeated"]
+    assert [i.code for i in notes] == ["row-unreadable"]

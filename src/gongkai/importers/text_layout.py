@@ -12,10 +12,11 @@ from gongkai.importers.sections import is_footer
 
 _CHUNK_GAP = re.compile(r"\s{2,}")
 MIN_LAYOUT_ROWS = 5  # lines with this many figures or more make a table layout text
+WIDTHS = {"applications": 7, "reviews": 15}  # figures per row
+COLUMN_TOLERANCE = 3  # characters between a figure's end and its column's
 
 
-def split_line(line: str) -> tuple[str, list[str]]:
-    """(label text, trailing value tokens) of one line."""
+def _split(line: str) -> tuple[str, list[re.Match[str]]]:
     tokens = list(re.finditer(r"\S+", line))
     start = len(tokens)
     while start > 0 and is_value_token(tokens[start - 1].group()):
@@ -23,7 +24,13 @@ def split_line(line: str) -> tuple[str, list[str]]:
     if start == len(tokens):
         return line.strip(), []
     label = line[: tokens[start].start()] if start else ""
-    return label.strip(), [t.group() for t in tokens[start:]]
+    return label.strip(), tokens[start:]
+
+
+def split_line(line: str) -> tuple[str, list[str]]:
+    """(label text, trailing value tokens) of one line."""
+    label, tokens = _split(line)
+    return label, [t.group() for t in tokens]
 
 
 def chunks_of(text: str) -> list[str]:
@@ -39,11 +46,13 @@ def looks_like_layout(lines: list[str], width: int = 5) -> bool:
 def section_rows(lines: list[str], table: str, first_line: int = 0) -> Section:
     """The rows of one table's lines."""
     rows: list[Row] = []
+    ends: list[list[int]] = []  # where each figure of a row ends on its line
     pending: list[str] = []
     for n, line in enumerate(lines):
         if not line.strip() or is_footer(line):
             continue
-        label, values = split_line(line)
+        label, tokens = _split(line)
+        values = [t.group() for t in tokens]
         chunks = chunks_of(label)
         if not values or (table != "proactive" and not chunks and len(values) == 1):
             if chunks:
@@ -61,8 +70,31 @@ def section_rows(lines: list[str], table: str, first_line: int = 0) -> Section:
             blanks_visible=False,
         )
         rows.append(row)
+        ends.append([t.end() for t in tokens])
         pending = []
+    if table in WIDTHS:
+        _place_blanks(rows, ends, WIDTHS[table])
     return Section(table=table, rows=rows, text="\n".join(lines))
+
+
+def _place_blanks(rows: list[Row], ends: list[list[int]], width: int) -> None:
+    """A row with fewer figures than columns: empty cells leave no text, but the figures
+    printed stand under the columns of the nearest complete row (pdftotext -layout keeps
+    horizontal positions). Each figure goes to the column it ends under, within a few
+    characters; the others are blank. When a figure fits no column the row stays unplaced."""
+    full = [(i, e) for i, e in enumerate(ends) if len(e) == width]
+    for i, row in enumerate(rows):
+        if not full or not 0 < len(row.values) < width:
+            continue
+        columns = min(full, key=lambda f: abs(f[0] - i))[1]
+        cells = [""] * width
+        for token, end in zip(row.values, ends[i], strict=True):
+            col = min(range(width), key=lambda c: abs(columns[c] - end))
+            if abs(columns[col] - end) > COLUMN_TOLERANCE or cells[col]:
+                break
+            cells[col] = token
+        else:
+            row.values, row.blanks_visible = cells, True
 
 
 def read_sections(lines: list[str], spans: dict[str, tuple[int, int]]) -> dict[str, Section]:
