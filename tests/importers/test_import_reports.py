@@ -240,7 +240,10 @@ def test_bytes_and_path_give_the_same_result(name: str):
     assert from_bytes.tables == import_file(path).tables
 
 
-REPEATED = "               2.重复申请                   25        0        0         0        0         0    25"
+REPEATED = (
+    "               2.重复申请                   25        0        0         0        0"
+    "         0    25"
+)
 
 
 @pytest.mark.parametrize(
