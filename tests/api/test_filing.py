@@ -213,3 +213,17 @@ def test_bad_inputs_over_http(client: FlaskClient, engine: Engine, admin_token: 
     missing = {k: v for k, v in good.items() if k != "applications.csv"}
     r = client.post(url, data=_multipart(missing), headers=auth)
     assert r.status_code == 422 and "table-shape" in {i["code"] for i in r.json["issues"]}
+
+
+def test_multipart_field_names_name_the_tables(client: FlaskClient, engine: Engine) -> None:
+    tables = report_tables("320813-field-test", 2023, region_code="320813")
+    load_agencies(engine, [registry_row(tables)])
+    token = create_token(engine, "agency", "320813-field-test")[1]
+    data = {
+        name.removesuffix(".csv"): (io.BytesIO(content), f"export-{i}.csv")
+        for i, (name, content) in enumerate(csv_files(tables).items())
+    }
+    r = client.post(
+        "/api/v1/agencies/320813-field-test/reports/2023", data=data, headers=bearer(token)
+    )
+    assert r.status_code == 201, r.json

@@ -12,6 +12,7 @@ from gongkai.api.errors import ApiError
 from gongkai.api.out import ReceiptOut
 from gongkai.api.represent import json_response
 from gongkai.package import ReportPackage, package_from_files, package_from_zip
+from gongkai.standard import TABLE_NAMES
 from gongkai.store.filings import file_report, issue_record, new_filing, record_rejection
 from gongkai.store.queries import filed_files, get_filing
 from gongkai.store.registry import get_agency, load_agencies
@@ -63,7 +64,9 @@ def file(agency_id: str, year: int) -> Response:
 def _package_from_request(source: str) -> ReportPackage:
     mimetype = request.mimetype
     if mimetype == "multipart/form-data":
-        files = {f.filename or key: f.read() for key, f in request.files.items(multi=True)}
+        files = {
+            _file_name(key, f.filename): f.read() for key, f in request.files.items(multi=True)
+        }
         if not files:
             raise ApiError(400, "no-files", "the multipart body holds no files")
         return package_from_files(files, source)
@@ -76,6 +79,14 @@ def _package_from_request(source: str) -> ReportPackage:
         "as multipart/form-data",
         content_type=mimetype or None,
     )
+
+
+def _file_name(field: str, filename: str | None) -> str:
+    """The form field names the table (`-F reports=@any-name.csv`) when it is one."""
+    table = field.removesuffix(".csv")
+    if table in TABLE_NAMES:
+        return f"{table}.csv"
+    return filename or field
 
 
 def _previous_year(agency_id: str, year: int) -> list[ValidationResult]:
