@@ -292,29 +292,37 @@ def test_docx_tables_with_merged_cells_typos_and_blanks():
     _check_common(result)
 
 
-def test_pipe_text_copied_from_a_web_page():
-    lines = [
-        TITLE,
-        *NARRATIVE.split("\n"),
-        "二、主动公开政府信息情况",
-        "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |",
-        "| 规章 | 0 | 0 | 0 |",
-        "| 行政规范性文件 | 2 |  | 7 |",
-        "| 行政许可 | 1,234 |",
-        "| 行政处罚 | 56 |",
-        "| 行政强制 | — |",
-        "| 信息内容 | 本年收费金额（单位：万元） |",
-        "| 行政事业性收费 | 251000元 |",
+def _delimited(cells: list[str], sep: str) -> str:
+    return f"| {' | '.join(cells)} |" if sep == "|" else "\t".join(cells)
+
+
+@pytest.mark.parametrize("sep", ["|", "\t"], ids=["pipes", "tabs"])
+def test_table_text_copied_from_a_web_page(sep: str):
+    rows = [
+        ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+        ["规章", "0", "0", "0"],
+        ["行政规范性文件", "2", "", "7"],
+        ["行政许可", "1,234"],
+        ["行政处罚", "56"],
+        ["行政强制", "—"],
+        ["信息内容", "本年收费金额（单位：万元）"],
+        ["行政事业性收费", "251000元"],
+    ]
+    lines = [TITLE, *NARRATIVE.split("\n"), "二、主动公开政府信息情况"]
+    lines += [_delimited(r, sep) for r in rows]
+    lines += [
         "三、收到和处理政府信息公开申请情况",
-        "| 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |",
+        _delimited(
+            ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"], sep
+        ),
     ]
     for group, sub, label, cells in T3:
         labels = [x for x in (group, sub, label) if x]
-        lines.append("| " + " | ".join(labels + cells) + " |")
+        lines.append(_delimited(labels + cells, sep))
     lines += [
         "四、政府信息公开行政复议、行政诉讼情况",
-        "| 行政复议 | 行政诉讼 |",
-        "| " + " | ".join(T4) + " |",
+        _delimited(["行政复议", "行政诉讼"], sep),
+        _delimited(T4, sep),
         "五、存在的主要问题及改进情况",
     ]
     result = import_file("\n".join(lines).encode("utf-8"), filename="copied.txt")

@@ -1,6 +1,6 @@
 """Text without the table's layout: plain `pdftotext` (one cell per line, labels sometimes
 moved away from their figures) and text copied from a web page (one cell per line, or each
-row as an `a | b | c |` run)."""
+row as an `a | b | c |` run or tab-separated cells, as a browser copies a table)."""
 
 from __future__ import annotations
 
@@ -12,15 +12,23 @@ from gongkai.importers.sections import is_footer
 WIDTH = {"applications": 7, "reviews": 15}
 
 
-def _pipe_cells(line: str) -> list[str]:
+def is_delimited(line: str) -> bool:
+    """A table row with its cells delimited: `a | b | c |` or a\tb\tc."""
+    return line.count("|") >= 2 or line.strip(" ").count("\t") >= 2
+
+
+def _cells(line: str) -> list[str]:
+    if line.count("|") < 2:
+        return [c.strip() for c in line.strip(" \r\n").split("\t")]
     text = line.strip()
     text = text[1:] if text.startswith("|") else text
     text = text[:-1] if text.endswith("|") else text
     return [c.strip() for c in text.split("|")]
 
 
-def pipe_section(lines: list[str], table: str) -> Section:
-    grid = from_texts([_pipe_cells(line) for line in lines if line.count("|") >= 2])
+def delimited_section(lines: list[str], table: str) -> Section:
+    rows = [line for line in lines if is_delimited(line) or "\t" in line.strip(" \r\n")]
+    grid = from_texts([_cells(line) for line in rows])
     rows, headers = grid_rows(grid)
     return Section(table=table, rows=rows, text="\n".join(lines), headers=headers)
 
@@ -77,8 +85,8 @@ def flat_sections(lines: list[str], spans: dict[str, tuple[int, int]]) -> dict[s
         if table == "narrative":
             continue
         chunk = lines[start:end]
-        if sum(1 for line in chunk if line.count("|") >= 2) >= 2:
-            out[table] = pipe_section(chunk, table)
+        if sum(1 for line in chunk if is_delimited(line)) >= 2:
+            out[table] = delimited_section(chunk, table)
         else:
             out[table] = cell_section(chunk, table, start)
     return out
