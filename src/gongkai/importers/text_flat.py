@@ -27,8 +27,8 @@ def _cells(line: str) -> list[str]:
 
 
 def delimited_section(lines: list[str], table: str) -> Section:
-    rows = [line for line in lines if is_delimited(line) or "\t" in line.strip(" \r\n")]
-    grid = from_texts([_cells(line) for line in rows])
+    kept = [line for line in lines if is_delimited(line) or "\t" in line.strip(" \r\n")]
+    grid = from_texts([_cells(line) for line in kept])
     rows, headers = grid_rows(grid)
     return Section(table=table, rows=rows, text="\n".join(lines), headers=headers)
 
@@ -85,7 +85,7 @@ def flat_sections(lines: list[str], spans: dict[str, tuple[int, int]]) -> dict[s
         if table == "narrative":
             continue
         chunk = lines[start:end]
-        if sum(1 for line in chunk if is_delimited(line)) >= 2:
+        if any(is_delimited(line) for line in chunk):
             out[table] = delimited_section(chunk, table)
         else:
             out[table] = cell_section(chunk, table, start)
