@@ -159,7 +159,6 @@ def import_file(
 
 def write_result(result: ImportResult, folder: Path) -> Path:
     """Write the imported tables as a report package folder."""
-    assert result.format is not None
     name = result.details.agency_name or result.source
     year = result.details.year
     title = f"{name} {year} 年政府信息公开工作年度报告" if year else name

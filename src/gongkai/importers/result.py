@@ -73,7 +73,7 @@ class ImportResult:
 
     source: str
     kind: str  # which importer read it: text-layout, text-flat, html, docx, pdf, xlsx
-    format: str | None
+    format: str  # 2021 or 2019
     details: Details
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
@@ -84,8 +84,6 @@ class ImportResult:
 
     def filled_cells(self, table: str) -> tuple[int, int]:
         """(cells with a value, value cells) of a table."""
-        if self.format is None:
-            return (0, 0)
         fields = [f.name for f in load_standard().format(self.format).table(table).value_fields]
         rows = self.tables.get(table, [])
         filled = sum(1 for r in rows for f in fields if r.get(f) is not None)
