@@ -128,13 +128,13 @@ def test_folder_is_imported_in_bulk_with_progress_and_summary(tmp_path: Path):
     result = _run(inbox, "-o", tmp_path / "out", "--region", "320800")
     assert result.exit_code == 1
     assert "导入" in result.stderr  # the progress bar
-    assert "共 3 个文件：导入 2 个，其中校验通过 2 个（含警告的 1 个），失败 1 个" in result.stdout
+    assert "共 3 份报告：导入 2 份，其中校验通过 2 份（含警告的 1 份），失败 1 份" in result.stdout
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "320800-hongze-2024",
         "320800-huaian-2024",
     ]
     assert "wutongqiao_2022.page.txt  失败" in result.stdout
-    recap = result.stdout.split("共 3 个文件")[1]  # the summary repeats why each one failed
+    recap = result.stdout.split("共 3 份报告")[1]  # the summary repeats why each one failed
     assert "wutongqiao_2022.page.txt：缺少表格：表二 主动公开政府信息情况" in recap
 
 
@@ -162,3 +162,33 @@ def test_template_command_then_import(tmp_path: Path):
     report = json.loads(imported.stdout)["reports"][0]
     assert report["format"] == "2019" and report["kind"] == "xlsx"
     assert report["tables"]["applications"] == {"filled": 0, "cells": 161}
+
+
+def test_side_by_side_file_writes_a_package_per_year(tmp_path: Path):
+    result = _run(
+        REPORTS / "suqian_city_2023_vs_2024.derived.txt",
+        "-o",
+        tmp_path,
+        "--agency-id",
+        "321300-suqian",
+        "--agency-name",
+        "宿迁市人民政府",
+        "--region",
+        "321300",
+        "--level",
+        "city",
+        "--scope",
+        "government",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    reports = json.loads(result.stdout)["reports"]
+    assert [(r["details"]["year"], r["valid"], r["package"]) for r in reports] == [
+        (2023, True, str(tmp_path / "321300-suqian-2023")),
+        (2024, True, str(tmp_path / "321300-suqian-2024")),
+    ]
+    mismatches = [i for i in reports[1]["import_issues"] if i["code"] == "narrative-mismatch"]
+    assert [(i["field"], i["expected"], i["found"]) for i in mismatches] == [
+        ("review_total", 170, 134),
+        ("suit_direct_total", 77, 57),
+    ]

@@ -10,7 +10,7 @@ import pytest
 
 from gongkai.importers import ImportResult, import_file, write_result
 from gongkai.package import read_package
-from gongkai.validation import validate
+from gongkai.validation import validate, validate_many
 from tests.paths import DATA
 
 REPORTS = DATA / "importers"
@@ -270,3 +270,84 @@ def test_layout_row_whose_figures_fit_no_column_is_left_blank_with_a_note():
     assert _t3(result)["declined_repeated"] == [None] * 7
     notes = [i for i in result.issues if i.item == "declined_repeated"]
     assert [i.code for i in notes] == ["row-unreadable"]
+
+
+SUQIAN_2024_T3 = {
+    "new_received": [3440, 75, 0, 1, 6, 3, 3525],
+    "carried_over": [118, 3, 0, 0, 0, 0, 121],
+    "granted": [1408, 21, 0, 0, 2, 0, 1431],
+    "partially_granted": [462, 9, 0, 0, 0, 0, 471],
+    "withheld_state_secret": [2, 0, 0, 0, 0, 0, 2],
+    "withheld_prohibited": [1, 0, 0, 0, 0, 0, 1],
+    "withheld_security": [4, 0, 0, 0, 0, 0, 4],
+    "withheld_third_party": [16, 1, 0, 0, 0, 0, 17],
+    "withheld_internal": [21, 0, 0, 0, 0, 0, 21],
+    "withheld_process": [10, 1, 0, 0, 0, 0, 11],
+    "withheld_enforcement": [21, 2, 0, 0, 0, 0, 23],
+    "withheld_inquiry": [13, 0, 0, 0, 0, 0, 13],
+    "unavailable_not_held": [859, 33, 0, 0, 3, 2, 897],
+    "unavailable_needs_creation": [35, 1, 0, 0, 0, 0, 36],
+    "unavailable_unclear": [8, 0, 0, 0, 0, 0, 8],
+    "declined_complaint": [86, 1, 0, 0, 0, 0, 87],
+    "declined_repeated": [26, 1, 0, 0, 0, 0, 27],
+    "declined_publication": [0, 0, 0, 0, 0, 0, 0],
+    "declined_excessive": [3, 0, 0, 0, 0, 0, 3],
+    "declined_confirmation": [0, 0, 0, 0, 0, 0, 0],
+    "other_not_corrected": [75, 1, 0, 1, 0, 0, 77],
+    "other_fee_unpaid": [38, 0, 0, 0, 0, 0, 38],
+    "other_other": [352, 2, 0, 0, 0, 0, 354],
+    "results_total": [3440, 73, 0, 1, 5, 2, 3521],
+    "carried_forward": [118, 5, 0, 0, 1, 1, 125],
+}
+
+
+def test_suqian_side_by_side_comparison_gives_both_years(tmp_path: Path):
+    result = import_file(
+        REPORTS / "suqian_city_2023_vs_2024.derived.txt",
+        agency_id="321300-suqian",
+        agency_name="宿迁市人民政府",
+        region_code="321300",
+        level="city",
+        scope="government",
+    )
+    assert result.kind == "text-columns"
+    assert result.details.year == 2024 and result.missing_tables == []
+    assert _t2(result) == {
+        "regulations_issued": 2,
+        "regulations_repealed": 1,
+        "regulations_in_force": 12,
+        "normative_issued": 50,
+        "normative_repealed": 227,
+        "normative_in_force": 420,
+        "licensing_decisions": 1573179,
+        "penalty_decisions": 2676474,
+        "coercion_decisions": 29351,
+        "fees_amount": Decimal("72701.2578"),
+    }
+    assert _t3(result) == SUQIAN_2024_T3
+    assert _t4(result) == [88, 18, 28, 36, 170, 7, 0, 11, 7, 25, 33, 0, 6, 13, 52]
+    # the text says 行政复议案件134件，行政诉讼案件57件; the tables say 170 and 25 + 52
+    mismatches = [i for i in result.issues if i.code == "narrative-mismatch"]
+    assert [(i.field, i.expected, i.found) for i in mismatches] == [
+        ("review_total", 170, 134),
+        ("suit_direct_total", 77, 57),
+    ]
+    assert "134" in (mismatches[0].note or "") and "170" in (mismatches[0].note or "")
+    assert "57" in (mismatches[1].note or "") and "77" in (mismatches[1].note or "")
+
+    [previous] = result.companions
+    assert previous.details.year == 2023 and previous.missing_tables == []
+    t3 = _t3(previous)
+    assert t3["new_received"] == [3402, 99, 0, 4, 5, 1, 3511]
+    assert t3["declined_confirmation"] == [4, 0, 0, 0, 0, 0, 4]
+    assert t3["carried_forward"] == [118, 3, 0, 0, 0, 0, 121]
+    assert _t4(previous) == [309, 17, 88, 26, 440, 1, 1, 16, 6, 24, 13, 0, 67, 9, 89]
+    assert [i.code for i in previous.issues if i.severity == "warning"] == []
+
+    # STANDARD.md §6: carryover and in-force continuity hold from 2023 to 2024
+    packages = [
+        read_package(write_result(r, tmp_path / str(r.details.year))) for r in (previous, result)
+    ]
+    results = validate_many(packages)
+    assert all(r.valid for r in results), [i.message("en") for r in results for i in r.issues]
+    assert [i.code for r in results for i in r.issues] == []

@@ -18,7 +18,7 @@ from gongkai.importers.result import TABLE_TITLES
 from gongkai.package import read_package
 from gongkai.standard import FORMATS
 from gongkai.template import write_template
-from gongkai.validation import ValidationResult, validate
+from gongkai.validation import ValidationResult, validate_many
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -31,8 +31,8 @@ _TEXT = {
         "（如需只含已有内容的报告包，请加 --allow-partial）",
         "partial": "缺少表格：{tables}；按 --allow-partial 生成了部分报告包，缺少的表格留空",
         "cells": "{title}：读到 {filled}/{total} 个单元格",
-        "summary": "共 {n} 个文件：导入 {ok} 个，其中校验通过 {valid} 个（含警告的 {warned} 个），"
-        "失败 {failed} 个",
+        "summary": "共 {n} 份报告：导入 {ok} 份，其中校验通过 {valid} 份（含警告的 {warned} 份），"
+        "失败 {failed} 份",
         "failed": "失败",
         "template": "已写出 {fmt} 格式的模板：{path}",
         "errors": "{e} 个错误，{w} 个警告",
@@ -46,7 +46,7 @@ _TEXT = {
         "partial": "missing tables: {tables}; a partial package was written (--allow-partial), "
         "the missing tables are blank",
         "cells": "{title}: {filled}/{total} cells read",
-        "summary": "{n} files: {ok} imported, {valid} of them valid ({warned} with warnings), "
+        "summary": "{n} reports: {ok} imported, {valid} of them valid ({warned} with warnings), "
         "{failed} failed",
         "failed": "failed",
         "template": "template of the {fmt} format written: {path}",
@@ -106,22 +106,26 @@ def _import_one(
     allow_partial: bool,
     lang: str,
     taken: set[str],
-) -> Outcome:
-    outcome = Outcome(source=str(path))
+) -> list[Outcome]:
+    """The outcomes of one file: one report, or several when the file prints several."""
     try:
-        result = import_file(path, **overrides)
+        first = import_file(path, **overrides)
     except ImportFailure as exc:
-        outcome.failure, outcome.unreadable = exc.message(lang), True
-        return outcome
-    outcome.result = result
-    outcome.issues = list(result.issues)
-    if result.missing_tables and not allow_partial:
-        outcome.failure = _TEXT[lang]["missing"].format(tables=_missing_titles(result, lang))
-        return outcome
-    folder = write_result(result, out / _folder_name(result, path, taken))
-    outcome.package = folder
-    outcome.validation = validate(read_package(folder))
-    return outcome
+        return [Outcome(source=str(path), failure=exc.message(lang), unreadable=True)]
+    outcomes = []
+    for result in (*first.companions, first):
+        outcome = Outcome(source=str(path), result=result, issues=list(result.issues))
+        if result.missing_tables and not allow_partial:
+            outcome.failure = _TEXT[lang]["missing"].format(tables=_missing_titles(result, lang))
+        else:
+            outcome.package = write_result(result, out / _folder_name(result, path, taken))
+        outcomes.append(outcome)
+    written = [o for o in outcomes if o.package is not None]
+    # validated together: consecutive years in one file are checked for continuity
+    validations = validate_many([read_package(o.package) for o in written if o.package])
+    for outcome, validation in zip(written, validations, strict=True):
+        outcome.validation = validation
+    return outcomes
 
 
 def _print(outcome: Outcome, lang: str) -> None:
@@ -278,9 +282,10 @@ def import_command(
             item_show_func=lambda p: p.name if p else "",
         ) as bar:
             for path in bar:
-                outcomes.append(_import_one(path, out, overrides, allow_partial, lang, taken))
+                outcomes += _import_one(path, out, overrides, allow_partial, lang, taken)
     else:
-        outcomes = [_import_one(p, out, overrides, allow_partial, lang, taken) for p in files]
+        for path in files:
+            outcomes += _import_one(path, out, overrides, allow_partial, lang, taken)
     if as_json:
         click.echo(
             json.dumps(

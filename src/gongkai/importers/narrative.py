@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from gongkai.importers.result import note
@@ -210,17 +210,16 @@ def _compare(
     if not known or stated in known:
         return []
     zh_what, en_what = what or (check.what_zh, check.what_en)
-    return [
-        note(
-            "narrative-mismatch",
-            f"正文“{quote}”称{zh_what}为 {stated}，表格为 {known[0]}",
-            f"the text (“{quote}”) states {en_what} as {stated}; the table has {known[0]}",
-            resource=check.table,
-            item=check.item,
-            field=field or check.field,
-            severity=WARNING,
-        )
-    ]
+    issue = note(
+        "narrative-mismatch",
+        f"正文“{quote}”称{zh_what}为 {stated}，表格为 {known[0]}",
+        f"the text (“{quote}”) states {en_what} as {stated}; the table has {known[0]}",
+        resource=check.table,
+        item=check.item,
+        field=field or check.field,
+        severity=WARNING,
+    )
+    return [replace(issue, expected=known[0], found=stated)]  # the table's, the text's
 
 
 def _breakdown(check: Check, rest: str, tables: Tables) -> list[Issue]:

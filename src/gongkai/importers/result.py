@@ -78,6 +78,7 @@ class ImportResult:
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     missing_tables: list[str] = field(default_factory=list)
+    companions: list[ImportResult] = field(default_factory=list)  # more reports in the file
 
     def table_notes(self, table: str) -> list[Issue]:
         return [i for i in self.issues if i.resource == table]

@@ -6,21 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from gongkai.importers.columns import assign
-from gongkai.importers.labels import clean
 from gongkai.importers.result import note
 from gongkai.importers.rows import Section
 from gongkai.standard import load_standard
 from gongkai.validation.issues import Issue
-
-_HEADER_WORDS = ("行政复议", "行政诉讼")
 
 
 def read_reviews(section: Section, fmt: str) -> tuple[dict[str, Any] | None, list[Issue]]:
     """The 表四 row, or None when its fifteen figures cannot be told apart."""
     fields = load_standard().format(fmt).table("reviews").value_fields
     rows = [r for r in section.rows if r.values]
-    text = clean(section.text)
-    if not rows or not all(w in text for w in _HEADER_WORDS):
+    if not rows:
         return None, []
     full = [r for r in rows if len(r.values) == len(fields)]
     if len(full) == 1:

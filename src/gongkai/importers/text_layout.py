@@ -81,11 +81,12 @@ def _place_blanks(rows: list[Row], ends: list[list[int]], width: int) -> None:
     """A row with fewer figures than columns: empty cells leave no text, but the figures
     printed stand under the columns of the nearest complete row (pdftotext -layout keeps
     horizontal positions). Each figure goes to the column it ends under, within a few
-    characters; the others are blank. When a figure fits no column the row stays unplaced."""
+    characters; the others are blank. When a figure fits no column, or fewer than half the
+    figures are printed, the row stays unplaced."""
     full = [(i, e) for i, e in enumerate(ends) if len(e) == width]
     for i, row in enumerate(rows):
-        if not full or not 0 < len(row.values) < width:
-            continue
+        if not full or not width / 2 <= len(row.values) < width:
+            continue  # complete, or too few figures to be a row of this table
         columns = min(full, key=lambda f: abs(f[0] - i))[1]
         cells = [""] * width
         for token, end in zip(row.values, ends[i], strict=True):
