@@ -35,7 +35,7 @@ _TEXT = {
         "失败 {failed} 份",
         "failed": "失败",
         "template": "已写出 {fmt} 格式的模板：{path}",
-        "errors": "{e} 个错误，{w} 个警告",
+        "errors": "校验：{e} 个错误，{w} 个警告",
     },
     "en": {
         "imported": "imported",
@@ -50,7 +50,7 @@ _TEXT = {
         "{failed} failed",
         "failed": "failed",
         "template": "template of the {fmt} format written: {path}",
-        "errors": "{e} errors, {w} warnings",
+        "errors": "validation: {e} errors, {w} warnings",
     },
 }
 
