@@ -388,3 +388,22 @@ def test_2019_format_report_from_web_text():
     assert t3["other"] == [1, 0, 0, 0, 0, 0, 1]
     assert t3["withheld_prohibited"] == [0, 0, None, 0, 0, 0, 0]
     assert "format-deviation" not in {i.code for i in result.issues}
+
+
+def test_html_columns_are_mapped_by_their_header_labels():
+    """表三 printed with 总计 first and 其他 before 法律服务机构: values follow their headers."""
+    heads = ["总计", "自然人", "商业企业", "科研机构", "社会公益组织", "其他", "法律服务机构"]
+    order = [6, 0, 1, 2, 3, 5, 4]  # printed column -> official column
+    rows = []
+    for group, sub, label, cells in T3:
+        printed = [cells[k] for k in order]
+        labels = "".join(f"<td>{x}</td>" for x in (group, sub, label) if x)
+        rows.append(f"<tr>{labels}{''.join(f'<td>{c}</td>' for c in printed)}</tr>")
+    html = (
+        f"<p>{TITLE}</p><p>三、收到和处理政府信息公开申请情况</p><table>"
+        f"<tr><td>事项</td>{''.join(f'<td>{h}</td>' for h in heads)}</tr>{''.join(rows)}</table>"
+    )
+    result = import_file(html.encode("utf-8"), filename="permuted.html")
+    t3 = _t3(result)
+    for item, cells in T3_EXPECTED.items():
+        assert t3[item] == cells, item

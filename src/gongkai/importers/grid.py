@@ -18,6 +18,7 @@ class Cell:
 
 
 Grid = list[list[Cell]]
+PADDING = (-1, -1)  # the origin of the filler after a row shorter than the table
 
 
 def from_texts(rows: list[list[str]]) -> Grid:
@@ -42,7 +43,7 @@ def expand(spans: list[list[tuple[str, int, int]]]) -> Grid:
         return []
     height = max(r for r, _ in grid) + 1
     width = max(c for _, c in grid) + 1
-    empty = Cell("", (-1, -1))
+    empty = Cell("", PADDING)
     return [[grid.get((r, c), empty) for c in range(width)] for r in range(height)]
 
 
@@ -86,9 +87,11 @@ def grid_rows(grid: Grid, where: str = "") -> tuple[list[Row], list[str] | None]
         value_cells: list[tuple[int, Cell]] = []
         for c in range(last_label + 1, len(cells)):
             cell = cells[c]
-            if cell.origin[0] != r and cell.origin != (-1, -1):
+            if cell.origin == PADDING:
+                continue  # past the end of a short row: no cell was printed here
+            if cell.origin[0] != r:
                 continue  # a value cell merged down from the row above: read there
-            if value_cells and value_cells[-1][1].origin == cell.origin != (-1, -1):
+            if value_cells and value_cells[-1][1].origin == cell.origin:
                 continue  # merged across: one value
             value_cells.append((c, cell))
         if not chunks and not value_cells:
