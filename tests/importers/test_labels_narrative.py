@@ -9,6 +9,7 @@ import pytest
 
 from gongkai.importers.applications import read_applications
 from gongkai.importers.labels import best_score, clean, key, leaf, parse_value
+from gongkai.importers.metadata import guess_level, read_details
 from gongkai.importers.narrative import narrative_issues
 from gongkai.importers.rows import Row, Section
 from gongkai.standard import load_standard
@@ -158,3 +159,29 @@ def test_blank_cells_are_not_checked_against_the_text():
     tables["reviews"][0]["review_total"] = None
     issues = narrative_issues(SUQIAN_2024_TEXT, tables)
     assert [i.field for i in issues] == ["suit_direct_total"]
+
+
+@pytest.mark.parametrize(
+    ("name", "level"),
+    [
+        ("淮安市人民政府", "city"),
+        ("淮安市洪泽区人民政府", "county"),
+        ("乐山市五通桥区交通运输局", "county"),
+        ("江苏省人民政府办公厅", "province"),
+        ("泗洪县半城镇人民政府", "township"),
+        ("国家统计局", "national"),
+        ("交通运输局", None),
+    ],
+)
+def test_level_from_the_agency_name(name: str, level: str | None):
+    assert guess_level(name) == level
+
+
+def test_details_from_a_title_split_over_two_lines():
+    details = read_details(
+        "SOURCE: notes — 某市人民政府2023年政府信息公开工作年度报告 (PDF)\n"
+        "\n   国家统计局\n  2023 年度政府信息公开工作年度报告\n正文……\n2024年1月20日\n"
+    )
+    assert (details.agency_name, details.year) == ("国家统计局", 2023)
+    assert (details.level, details.region_code, details.scope) == ("national", "100000", "agency")
+    assert str(details.published_on) == "2024-01-20"

@@ -27,6 +27,7 @@ _LEVELS = (
     ("city", ("市", "州", "盟")),
     ("province", ("省", "自治区")),
 )
+NATIONAL_REGION = "100000"  # STANDARD.md §2.1: the region code of 国务院部门
 _ORGAN_WORDS = re.compile(r"人民政府|办公室|委员会|局|厅|部|署|院|中心|办事处")
 
 
@@ -53,6 +54,8 @@ def read_details(text: str) -> Details:
     if details.agency_name:
         details.scope = "government" if details.agency_name.endswith("人民政府") else "agency"
         details.level = guess_level(details.agency_name)
+        if details.level == "national":
+            details.region_code = NATIONAL_REGION
     return details
 
 
@@ -74,8 +77,14 @@ def _date(year: str, month: str, day: str) -> dt.date | None:
         return None
 
 
+_NATIONAL = ("国务院", "国家", "中华人民共和国", "中国")
+
+
 def guess_level(name: str) -> str | None:
-    """The level of the smallest area named before the organ words (洪泽区人民政府 -> county)."""
+    """The level of the smallest area named before the organ words (洪泽区人民政府 -> county);
+    国务院 and national bodies (国家…局, 中华人民共和国…部) are national."""
+    if name.startswith(_NATIONAL):
+        return "national"
     area = _ORGAN_WORDS.split(name)[0] if _ORGAN_WORDS.search(name) else name
     best: tuple[int, str] | None = None
     for level, suffixes in _LEVELS:
