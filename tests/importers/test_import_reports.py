@@ -351,3 +351,23 @@ def test_suqian_side_by_side_comparison_gives_both_years(tmp_path: Path):
     results = validate_many(packages)
     assert all(r.valid for r in results), [i.message("en") for r in results for i in r.issues]
     assert [i.code for r in results for i in r.issues] == []
+
+
+NORMATIVE = "行政规范性文件       8          26       66"
+
+
+@pytest.mark.parametrize(
+    ("printed", "cells"),
+    [
+        ("行政规范性文件       8                   66", [8, None, 66]),
+        ("行政规范性文件                  26       66", [None, 26, 66]),
+        ("行政规范性文件       8          26", [8, 26, None]),
+    ],
+)
+def test_table2_row_with_an_empty_cell_keeps_its_columns(printed: str, cells: list[object]):
+    text = (REPORTS / "huaian_city_2024.layout.txt").read_text(encoding="utf-8")
+    assert NORMATIVE in text
+    result = import_file(text.replace(NORMATIVE, printed).encode("utf-8"), filename="x.txt")
+    row = _t2(result)
+    assert [row["normative_issued"], row["normative_repealed"], row["normative_in_force"]] == cells
+    assert row["regulations_in_force"] == 11

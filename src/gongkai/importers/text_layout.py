@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 
-from gongkai.importers.labels import is_value_token, key
+from gongkai.importers.labels import clean, is_value_token, key
 from gongkai.importers.rows import Row, Section
 from gongkai.importers.sections import is_footer
 
 _CHUNK_GAP = re.compile(r"\s{2,}")
+_CHUNK = re.compile(r"\S+(?: \S+)*")  # a run of text without wide gaps
+_INFO_HEADER = "信息内容"  # 表二's first column header, before the column headers of a block
 MIN_LAYOUT_ROWS = 5  # lines with this many figures or more make a table layout text
 WIDTHS = {"applications": 7, "reviews": 15}  # figures per row
 COLUMN_TOLERANCE = 3  # characters between a figure's end and its column's
@@ -48,12 +50,15 @@ def section_rows(lines: list[str], table: str, first_line: int = 0) -> Section:
     rows: list[Row] = []
     ends: list[list[int]] = []  # where each figure of a row ends on its line
     pending: list[str] = []
+    header: list[tuple[int, int]] = []  # 表二: where the column headers of the block stand
     for n, line in enumerate(lines):
         if not line.strip() or is_footer(line):
             continue
         label, tokens = _split(line)
         values = [t.group() for t in tokens]
         chunks = chunks_of(label)
+        if table == "proactive" and not values and clean(line).startswith(_INFO_HEADER):
+            header = [m.span() for m in _CHUNK.finditer(line)][1:]
         if not values or (table != "proactive" and not chunks and len(values) == 1):
             if chunks:
                 text = " ".join(chunks)
@@ -69,6 +74,8 @@ def section_rows(lines: list[str], table: str, first_line: int = 0) -> Section:
             where=f"第 {first_line + n + 1} 行",
             blanks_visible=False,
         )
+        if table == "proactive" and 0 < len(values) < len(header):
+            _place_under_headers(row, [t.span() for t in tokens], header)
         rows.append(row)
         ends.append([t.end() for t in tokens])
         pending = []
@@ -96,6 +103,23 @@ def _place_blanks(rows: list[Row], ends: list[list[int]], width: int) -> None:
             cells[col] = token
         else:
             row.values, row.blanks_visible = cells, True
+
+
+def _place_under_headers(
+    row: Row, spans: list[tuple[int, int]], header: list[tuple[int, int]]
+) -> None:
+    """表二: a row with fewer figures than its block's column headers; each figure goes to the
+    header whose middle is nearest its own, when it stands under that header (within a few
+    characters); the other cells are blank."""
+    cells = [""] * len(header)
+    for token, (start, end) in zip(row.values, spans, strict=True):
+        middle = (start + end) / 2
+        col = min(range(len(header)), key=lambda c: abs(sum(header[c]) / 2 - middle))
+        h_start, h_end = header[col]
+        if not h_start - COLUMN_TOLERANCE <= middle <= h_end + COLUMN_TOLERANCE or cells[col]:
+            return
+        cells[col] = token
+    row.values, row.blanks_visible = cells, True
 
 
 def read_sections(lines: list[str], spans: dict[str, tuple[int, int]]) -> dict[str, Section]:
