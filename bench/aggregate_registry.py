@@ -35,7 +35,7 @@ from gongkai.store.aggregates import aggregate, group_key
 from gongkai.store.db import make_engine, upgrade
 from gongkai.store.queries import RowFilter
 from gongkai.store.registry import load_agencies
-from gongkai.store.tables import figures_table, filings, heads
+from gongkai.store.tables import derived_region_columns, figures_table, filings, heads
 
 YEAR = 2024
 
@@ -101,6 +101,8 @@ def load(engine: Engine, folder: Path) -> int:
                 r = {**r, "filing_id": ids[r["agency_id"]]}
                 if name == "applications":
                     r["seq"] = item_order[r["item"]]
+                if name == "reports":
+                    r.update(derived_region_columns(r["region_code"]))
                 batch.append(r)
                 if len(batch) == 20000:
                     conn.execute(figures_table(name, "2021").insert(), batch)

@@ -60,7 +60,7 @@ def aggregate(engine: Engine, table_name: str, fmt: str, where: RowFilter, by: s
     schema = load_standard().formats[fmt].tables[table_name]
     table = figures_table(table_name, fmt)
     reports = figures_table("reports", fmt)
-    key = group_key(by, reports.c.region_code, reports.c.level, reports.c.year).label("g")
+    key = _report_group_key(by, reports).label("g")
     values = [f.name for f in schema.value_fields]
     columns: list[Any] = [key]
     group_by: list[Any] = [key]
@@ -93,6 +93,14 @@ def aggregate(engine: Engine, table_name: str, fmt: str, where: RowFilter, by: s
     for key_value, cov in coverage_by_group(engine, where, by).items():
         groups.setdefault(key_value, Group(key=key_value)).coverage = cov
     return [groups[k] for k in sorted(groups)]
+
+
+def _report_group_key(by: str, reports: Any) -> Any:
+    if by == "province":
+        return reports.c.province_code
+    if by == "city":
+        return reports.c.city_code
+    return group_key(by, reports.c.region_code, reports.c.level, reports.c.year)
 
 
 def _number(value: Any, schema_field: Any) -> Any:

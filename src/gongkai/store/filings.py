@@ -12,7 +12,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from gongkai.standard import TABLE_NAMES, load_standard
-from gongkai.store.tables import figures_table, filing_files, filings, heads, rejections
+from gongkai.store.tables import (
+    derived_region_columns,
+    figures_table,
+    filing_files,
+    filings,
+    heads,
+    rejections,
+)
 
 if TYPE_CHECKING:
     from gongkai.validation import Issue, ValidationResult
@@ -146,6 +153,8 @@ def _insert_figures(conn: Connection, filing_id: int, filing: NewFiling) -> None
             row["filing_id"] = filing_id
             if "item" in row:
                 row["seq"] = order.get(str(row["item"]), len(order))
+            if name == "reports":
+                row.update(derived_region_columns(str(row["region_code"])))
             rows.append(row)
         if rows:
             conn.execute(table.insert(), rows)
