@@ -371,3 +371,12 @@ def test_table2_row_with_an_empty_cell_keeps_its_columns(printed: str, cells: li
     row = _t2(result)
     assert [row["normative_issued"], row["normative_repealed"], row["normative_in_force"]] == cells
     assert row["regulations_in_force"] == 11
+
+
+def test_layout_row_with_more_figures_than_columns_is_left_blank_with_a_note():
+    text = (REPORTS / "huaian_city_2024.layout.txt").read_text(encoding="utf-8")
+    result = import_file(
+        text.replace(REPEATED, REPEATED + "    7").encode("utf-8"), filename="x.txt"
+    )
+    assert _t3(result)["declined_repeated"] == [None] * 7
+    assert [i.code for i in result.issues if i.item == "declined_repeated"] == ["row-unreadable"]

@@ -62,25 +62,26 @@ def assign(
         if len(values) > len(fields):
             issues.append(
                 note(
-                    "extra-values",
-                    f"{where}有 {len(values)} 个数字，取最后 {len(fields)} 个",
-                    f"{where}: {len(values)} numbers; the last {len(fields)} were read",
+                    "row-unreadable",
+                    f"{where}有 {len(values)} 个数字，应为 {len(fields)} 个；"
+                    "无法确定各数字所在的列，整行按空白读取",
+                    f"{where}: {len(values)} numbers where {len(fields)} are printed; their "
+                    "columns cannot be told, so the whole row is left blank",
                     resource=resource,
                     item=item,
                 )
             )
-            values = values[-len(fields) :]
-        else:
-            values = values + [""] * (len(fields) - len(values))
-            issues.append(
-                note(
-                    "missing-values",
-                    f"{where}只有 {len(values)} 个单元格，缺少的列按空白读取",
-                    f"{where}: fewer cells than columns; the missing ones are blank",
-                    resource=resource,
-                    item=item,
-                )
+            return row, issues
+        issues.append(
+            note(
+                "missing-values",
+                f"{where}只有 {len(values)} 个单元格，缺少的列按空白读取",
+                f"{where}: {len(values)} cells for {len(fields)} columns; the others are blank",
+                resource=resource,
+                item=item,
             )
+        )
+        values = values + [""] * (len(fields) - len(values))
     names = (headers and by_headers(headers, fields)) or [f.name for f in fields]
     types = {f.name: f for f in fields}
     for name, cell in zip(names, values, strict=True):
