@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from gongkai.package import read_package
+from pathlib import Path
+
+from gongkai.package import read_package, write_package
 from gongkai.validation import validate
 from tests.paths import DATA
 
@@ -259,3 +261,12 @@ def test_encodings_are_recorded() -> None:
     assert set(read_package(DATA / "utf8-bom").encodings.values()) == {"utf-8-sig"}
     same = validate(read_package(DATA / "gb18030-encoded")).tables
     assert same == validate(read_package(DATA / "utf8-bom")).tables
+
+
+def test_provisional_id_of_eighteen_characters_is_not_checked_as_a_uscc(tmp_path: Path) -> None:
+    tables = validate(read_package(DATA / "uscc-valid")).tables
+    for rows in tables.values():
+        for row in rows:
+            row["agency_id"] = "320800-huaian-city"  # 18 characters, provisional
+    result = validate(read_package(write_package(tmp_path / "pkg", tables, "2021")))
+    assert result.issues == []

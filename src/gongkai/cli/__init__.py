@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from gongkai.cli.importing import import_command, template_command
 from gongkai.cli.validate import validate_command
 
 
@@ -17,3 +18,5 @@ def main() -> None:
 
 
 main.add_command(validate_command)
+main.add_command(import_command)
+main.add_command(template_command)

@@ -153,7 +153,8 @@ def _uscc(rule: dict[str, Any], report: ReportData, fmt: Format) -> Iterator[Iss
         table, name = _report_cell(spec)
         cell = report.cell(table, None, name)
         code = cell.value
-        if cell.status != "ok" or not isinstance(code, str) or len(code) != 18:
+        # a provisional id (RRRRRR-slug) may be 18 long too; a USCC never has a hyphen
+        if cell.status != "ok" or not isinstance(code, str) or len(code) != 18 or "-" in code:
             continue
         expected = uscc_check_char(code[:17])
         if expected != code[17]:
