@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from pathlib import Path
+
+import pytest
 
 from gongkai.package import read_package, write_package
 from gongkai.validation import validate
