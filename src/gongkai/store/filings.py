@@ -127,10 +127,11 @@ def _file_once(conn: Connection, filing: NewFiling, token_id: int | None) -> Rec
             token_id=token_id,
         )
     ).inserted_primary_key[0]  # type: ignore[index]
-    conn.execute(
-        filing_files.insert(),
-        [{"filing_id": filing_id, "name": n, "content": c} for n, c in filing.files.items()],
-    )
+    if filing.files:
+        conn.execute(
+            filing_files.insert(),
+            [{"filing_id": filing_id, "name": n, "content": c} for n, c in filing.files.items()],
+        )
     _insert_figures(conn, filing_id, filing)
     conn.execute(
         update(heads)

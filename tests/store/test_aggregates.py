@@ -1,0 +1,81 @@
+"""Store aggregates: exact decimal sums, blanks counted, only current versions, coverage."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import Engine
+
+from conftest_db import report_tables
+from gongkai.store.aggregates import aggregate, coverage_by_group
+from gongkai.store.filings import NewFiling, file_report
+from gongkai.store.queries import RowFilter
+from gongkai.store.registry import load_agencies
+
+
+def _file(engine: Engine, agency_id: str, fees: Decimal | None, seed: int = 0) -> dict:
+    tables = report_tables(agency_id, 2023, region_code="320813", seed=seed)
+    tables["proactive"][0]["fees_amount"] = fees
+    load_agencies(engine, [tables["reports"][0]])
+    file_report(
+        engine, NewFiling(agency_id, 2023, "2021", f"{agency_id}-{seed}".ljust(64, "0"), {}, tables)
+    )
+    return tables
+
+
+def test_amounts_sum_exactly_and_blanks_are_counted(engine: Engine) -> None:
+    _file(engine, "320813-a-agency", Decimal("0.1"))
+    _file(engine, "320813-b-agency", Decimal("0.2"))
+    _file(engine, "320813-c-agency", Decimal("1234567.0001"))
+    _file(engine, "320813-d-agency", None)
+    (group,) = aggregate(engine, "proactive", "2021", RowFilter(year=2023), "county")
+    assert group.rows[0]["fees_amount"] == Decimal("1234567.3001")
+    assert group.counts[0]["fees_amount"] == {"reported": 3, "blank": 1}
+    assert group.reports == 4
+
+
+def test_only_the_current_version_counts(engine: Engine) -> None:
+    first = _file(engine, "320813-v-agency", Decimal("5"), seed=1)
+    second = _file(engine, "320813-v-agency", Decimal("7"), seed=2)
+    (group,) = aggregate(engine, "reviews", "2021", RowFilter(year=2023), "year")
+    assert group.key == "2023" and group.reports == 1
+    assert group.rows[0]["review_total"] == second["reviews"][0]["review_total"]
+    assert first["reviews"] != second["reviews"]
+    assert group.coverage.expected == group.coverage.valid == 1
+
+
+def test_coverage_groups_the_registry(engine: Engine) -> None:
+    load_agencies(
+        engine,
+        [
+            {
+                "agency_id": "320813-x-agency",
+                "agency_name": "甲",
+                "region_code": "320813",
+                "level": "county",
+                "scope": "agency",
+            },
+            {
+                "agency_id": "321300-y-agency",
+                "agency_name": "乙",
+                "region_code": "321300",
+                "level": "city",
+                "scope": "agency",
+            },
+            {
+                "agency_id": "511112-z-agency",
+                "agency_name": "丙",
+                "region_code": "511112",
+                "level": "county",
+                "scope": "agency",
+            },
+        ],
+    )
+    _file(engine, "320813-a-agency", Decimal("1"))
+    cov = coverage_by_group(engine, RowFilter(year=2023), "province")
+    assert {k: (c.expected, c.valid, len(c.missing)) for k, c in cov.items()} == {
+        "320000": (3, 1, 2),
+        "510000": (1, 0, 1),
+    }
+    cov = coverage_by_group(engine, RowFilter(year=2023, region="320800"), "city")
+    assert {k: (c.expected, c.valid) for k, c in cov.items()} == {"320800": (2, 1)}
