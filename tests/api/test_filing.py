@@ -227,3 +227,19 @@ def test_multipart_field_names_name_the_tables(client: FlaskClient, engine: Engi
         "/api/v1/agencies/320813-field-test/reports/2023", data=data, headers=bearer(token)
     )
     assert r.status_code == 201, r.json
+
+
+def test_last_years_filing_feeds_the_continuity_rules(client: FlaskClient, engine: Engine) -> None:
+    url = "/api/v1/agencies/320813-cont-test/reports/{}"
+    last = report_tables("320813-cont-test", 2022, region_code="320813", seed=1)
+    this = report_tables("320813-cont-test", 2023, region_code="320813", seed=2)
+    load_agencies(engine, [registry_row(this)])
+    token = create_token(engine, "agency", "320813-cont-test")[1]
+    alone = client.post(url.format(2023), data=_multipart(csv_files(this)), headers=bearer(token))
+    assert "carryover-continuity" not in {w["code"] for w in alone.json["warnings"]}
+    r = client.post(url.format(2022), data=_multipart(csv_files(last)), headers=bearer(token))
+    assert r.status_code == 201
+    this["reports"][0]["source_url"] = "https://example.org/2023"  # a correction
+    r = client.post(url.format(2023), data=_multipart(csv_files(this)), headers=bearer(token))
+    assert r.status_code == 201 and r.json["version"] == 2
+    assert "carryover-continuity" in {w["code"] for w in r.json["warnings"]}
