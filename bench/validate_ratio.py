@@ -43,10 +43,14 @@ t3 = time.perf_counter()
 print(t1 - t0, t2 - t1, t3 - t2)
 """
 CASES = {
-    "baseline": ("from frictionless import Package",
-                 "assert Package(sys.argv[1] + '/datapackage.json').validate().valid"),
-    "gongkai": ("from gongkai.package import read_package\nfrom gongkai.validation import validate",
-                "assert validate(read_package(sys.argv[1])).valid"),
+    "baseline": (
+        "from frictionless import Package",
+        "assert Package(sys.argv[1] + '/datapackage.json').validate().valid",
+    ),
+    "gongkai": (
+        "from gongkai.package import read_package\nfrom gongkai.validation import validate",
+        "assert validate(read_package(sys.argv[1])).valid",
+    ),
 }
 
 
@@ -72,8 +76,13 @@ def first_call(folder: Path, runs: int = 5) -> dict[str, list[tuple[float, float
     for _ in range(runs):
         for name, (imports, call) in CASES.items():
             code = FIRST_CALL.format(imports=imports, call=call)
-            line = subprocess.run([sys.executable, "-c", code, str(folder)], check=True,
-                                  capture_output=True, text=True, cwd=folder.parent).stdout
+            line = subprocess.run(
+                [sys.executable, "-c", code, str(folder)],
+                check=True,
+                capture_output=True,
+                text=True,
+                cwd=folder.parent,
+            ).stdout
             out[name].append(tuple(float(x) for x in line.split()))  # type: ignore[arg-type]
     return out
 
@@ -84,8 +93,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, str(HERE / "generate.py"), tmp, "--count",
-                        str(args.count), "--seed", "7"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "generate.py"),
+                tmp,
+                "--count",
+                str(args.count),
+                "--seed",
+                "7",
+            ],
+            check=True,
+            capture_output=True,
+        )
         folders = sorted(p for p in Path(tmp).iterdir() if p.is_dir())
         times = per_package(folders, args.rounds)
         base, ours = statistics.median(times["baseline"]), statistics.median(times["gongkai"])
@@ -93,13 +113,17 @@ def main() -> None:
         print(f"packages: {len(folders)} x {args.rounds} rounds, interleaved")
         print(f"plain frictionless  median {base * 1000:6.1f} ms/package")
         print(f"gongkai validate    median {ours * 1000:6.1f} ms/package")
-        print(f"ratio gongkai/frictionless: median of ratios {statistics.median(ratios):.2f}, "
-              f"p90 {statistics.quantiles(ratios, n=10)[-1]:.2f}")
+        print(
+            f"ratio gongkai/frictionless: median of ratios {statistics.median(ratios):.2f}, "
+            f"p90 {statistics.quantiles(ratios, n=10)[-1]:.2f}"
+        )
         first = first_call(folders[0])
         for name, runs in first.items():
             imp, one, two = (statistics.median(r[i] for r in runs) for i in range(3))
-            print(f"fresh process, {name:8}: import {imp * 1000:6.0f} ms, first validation "
-                  f"{one * 1000:6.0f} ms, second {two * 1000:5.1f} ms")
+            print(
+                f"fresh process, {name:8}: import {imp * 1000:6.0f} ms, first validation "
+                f"{one * 1000:6.0f} ms, second {two * 1000:5.1f} ms"
+            )
 
 
 if __name__ == "__main__":
