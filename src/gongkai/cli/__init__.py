@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from gongkai.cli.importing import import_command, template_command
+from gongkai.cli.server import COMMANDS as SERVICE_COMMANDS
 from gongkai.cli.validate import validate_command
 
 
@@ -20,3 +21,5 @@ def main() -> None:
 main.add_command(validate_command)
 main.add_command(import_command)
 main.add_command(template_command)
+for _command in SERVICE_COMMANDS:
+    main.add_command(_command)
