@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from gongkai.cli.options import json_option, lang_option
 from gongkai.importers import KINDS, ImportFailure, ImportResult, import_file, write_result
 from gongkai.importers.result import TABLE_TITLES
 from gongkai.package import read_package
@@ -230,14 +231,8 @@ def _as_dict(outcome: Outcome, lang: str) -> dict[str, Any]:
     is_flag=True,
     help="Write a package even when tables are missing (left blank). 缺表时仍生成报告包。",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Language of the messages. 消息语言。",
-)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output. 输出 JSON。")
+@lang_option
+@json_option
 def import_command(
     paths: tuple[Path, ...],
     out: Path,
@@ -340,13 +335,7 @@ def _summary(outcomes: list[Outcome]) -> dict[str, int]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The .xlsx to write (default: report-template-FORMAT.xlsx). 输出文件。",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Language of the messages. 消息语言。",
-)
+@lang_option
 def template_command(fmt: str, out: Path | None, lang: str) -> None:
     """Write the Excel template for agencies to fill in: 表二, 表三, 表四 in the official layout
     and a sheet for the report details. Import it back with `gongkai import`.

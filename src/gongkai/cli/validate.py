@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from gongkai.cli.options import json_option, lang_option
 from gongkai.package import PackageError, ReportPackage, read_package
 from gongkai.validation import Issue, ValidationResult, validate_many
 
@@ -106,14 +107,8 @@ def _print_result(result: ValidationResult, lang: str, verbose: bool) -> None:
     help="Last year's package of the same agency, for the continuity rules. "
     "上一年度的报告包（用于连续性规则）。",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Language of the messages. 消息语言。",
-)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output. 输出 JSON。")
+@lang_option
+@json_option
 @click.option("--verbose", is_flag=True, help="List every incomplete-rule warning. 逐条列出。")
 def validate_command(
     paths: tuple[Path, ...],
