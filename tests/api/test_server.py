@@ -55,7 +55,7 @@ def test_db_agencies_tokens_and_load(engine: Engine, tmp_path: Path) -> None:
     assert code == 1
     assert "5 filed, 0 already filed, 1 skipped" in out
     assert f"skipped {broken}" in out and "t4-total" in out
-    code, out = _run(engine, "load", str(DATASETS / "huaian-city-2024"))
+    code, out = _run(engine, "load", "--jobs", "2", str(DATASETS / "huaian-city-2024"))
     assert (code, out.strip().splitlines()[-1]) == (0, "0 filed, 1 already filed, 0 skipped")
 
 
