@@ -98,3 +98,22 @@ def test_openapi_served_equals_checked_in(client: FlaskClient) -> None:
     spec = json.loads(checked_in)
     assert spec["openapi"] == "3.0.3"
     assert "/agencies/{agency_id}/reports/{year}" in spec["paths"]
+
+
+def test_2019_format_across_agencies(client: FlaskClient, admin_token: str) -> None:
+    folder = ROOT / "tests" / "data" / "format-2019-valid"
+    rows = list(csv.DictReader(io.StringIO((folder / "reports.csv").read_text(encoding="utf-8"))))
+    agency_id, year = rows[0]["agency_id"], rows[0]["year"]
+    files = {p.name: (io.BytesIO(p.read_bytes()), p.name) for p in folder.glob("*.csv")}
+    r = client.post(
+        f"/api/v1/agencies/{agency_id}/reports/{year}", data=files, headers=bearer(admin_token)
+    )
+    assert r.status_code == 201, r.json
+    body = client.get(f"/api/v1/tables/proactive?year={year}").json
+    assert body["format"] == "2019" and "procurement_amount" in body["rows"][0]
+    header = client.get(f"/api/v1/tables/proactive.csv?year={year}").text.splitlines()[0]
+    assert header == (folder / "proactive.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert client.get(f"/api/v1/tables/proactive?year={year}&report_format=2021").json["rows"] == []
+    agg = client.get(f"/api/v1/aggregate/applications?year={year}&by=province&scope=all").json
+    items = [row["item"] for row in agg["groups"][0]["rows"]]
+    assert "other" in items and "other_other" not in items and len(items) == 23
