@@ -139,6 +139,14 @@ def test_gunicorn_end_to_end(engine: Engine) -> None:
             assert error.code == 401
             assert error.headers["Content-Type"] == "application/problem+json"
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
         output = proc.communicate(timeout=30)[0].decode()
+        print(output)  # shown when the test fails
     assert "Booting worker" in output
+
+
+def test_warm_up_validates_a_whole_valid_package() -> None:
+    from gongkai.api.app import warm_up
+
+    assert warm_up() is True  # all four tables: every schema gets compiled

@@ -45,10 +45,31 @@ def create_app(
     return app
 
 
-def warm_up() -> None:
-    """Validate one tiny package: the first validation in a process pays for imports."""
-    from gongkai.package import ReportPackage
+def warm_up() -> bool:
+    """Validate one small package: the first validation in a process pays for imports and
+    for compiling the schemas, so a worker does it before its first upload."""
+    from gongkai.package import ReportPackage, package_files
+    from gongkai.standard import load_standard
     from gongkai.validation import validate
 
-    validate(ReportPackage(source="warm-up", files={"reports": b"agency_id,year\n"}))
+    key = {"agency_id": "100000-warm-up", "year": 2024}
+    report = {
+        **key,
+        "agency_name": "预热",
+        "region_code": "100000",
+        "level": "national",
+        "scope": "agency",
+        "format": "2021",
+    }
+    items = load_standard().formats["2021"].tables["applications"].item_codes
+    tables = {
+        "reports": [report],
+        "proactive": [key],
+        "applications": [{**key, "item": item} for item in items],
+        "reviews": [key],
+    }
+    files = package_files(tables, "2021", name="warm-up")
+    csvs = {n.removesuffix(".csv"): data for n, data in files.items() if n.endswith(".csv")}
+    result = validate(ReportPackage(source="warm-up", files=csvs))
     log.info("validator warmed up")
+    return result.valid
