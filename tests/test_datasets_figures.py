@@ -8,6 +8,8 @@ import csv
 import json
 from pathlib import Path
 
+from gongkai.standard import load_standard
+
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT / "datasets"
 FIXTURES = Path(__file__).resolve().parent / "data"
@@ -175,3 +177,13 @@ def test_every_package_has_the_four_tables_with_the_schema_columns() -> None:
             with open(package / f"{table}.csv", encoding="utf-8", newline="") as f:
                 header = next(csv.reader(f))
             assert header == [field["name"] for field in schema["fields"]], (package, table)
+
+
+def test_datasets_inline_the_standard_schemas() -> None:
+    """A dataset's datapackage.json carries exactly the schemas of schemas/ (what any
+    Frictionless tool then checks is what gongkai checks)."""
+    for folder in sorted(DATASETS.iterdir()):
+        descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        fmt = load_standard().format("2021")
+        for resource in descriptor["resources"]:
+            assert resource["schema"] == fmt.table(resource["name"]).descriptor, folder.name

@@ -146,6 +146,15 @@ def load_standard() -> Standard:
     return Standard(formats=formats, agencies=agencies)
 
 
+def find_field(table: str, name: str) -> Field | None:
+    """The field of that name in that table, from whichever format has it (labels for
+    messages; a column's meaning does not change between formats)."""
+    for fmt in load_standard().formats.values():
+        if table in fmt.tables and (found := fmt.tables[table].field(name)):
+            return found
+    return None
+
+
 def format_for_year(year: int) -> str | None:
     """The format a report on `year` should use, from the `format-year` rule's declared years."""
     for fmt in load_standard().formats.values():

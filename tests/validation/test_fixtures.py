@@ -270,3 +270,13 @@ def test_provisional_id_of_eighteen_characters_is_not_checked_as_a_uscc(tmp_path
             row["agency_id"] = "320800-huaian-city"  # 18 characters, provisional
     result = validate(read_package(write_package(tmp_path / "pkg", tables, "2021")))
     assert result.issues == []
+
+
+def test_agency_id_must_be_all_of_a_uscc_or_a_provisional_id(tmp_path: Path) -> None:
+    tables = validate(read_package(DATA / "uscc-valid")).tables
+    for rows in tables.values():
+        for row in rows:
+            row["agency_id"] = "11371000004359010J-extra"
+    result = validate(read_package(write_package(tmp_path / "pkg", tables, "2021")))
+    assert not result.valid
+    assert {(i.code, i.field) for i in result.errors} == {("constraint-error", "agency_id")}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from gongkai.standard import FORMATS, load_standard
+from gongkai.standard import FORMATS, find_field, load_standard
 
 if TYPE_CHECKING:
     from gongkai.validation.issues import Issue
@@ -111,14 +111,6 @@ _TYPES = {
 }
 
 
-def _field_title(resource: str, field: str) -> str | None:
-    for fmt in FORMATS:
-        tables = load_standard().format(fmt).tables
-        if resource in tables and (found := tables[resource].field(field)):
-            return found.title
-    return None
-
-
 def _item_label(item: str) -> str | None:
     for fmt in FORMATS:
         if found := load_standard().format(fmt).table("applications").item(item):
@@ -137,7 +129,8 @@ def where(issue: Issue, lang: str) -> str:
         label = _item_label(issue.item) if zh else None
         parts.append(f"事项 {issue.item}（{label}）" if label else f"item {issue.item}")
     if issue.field:
-        title = _field_title(issue.resource or "", issue.field) if zh else None
+        spec = find_field(issue.resource or "", issue.field) if zh else None
+        title = spec.title if spec else None
         parts.append(f"列 {issue.field}（{title}）" if title else f"column {issue.field}")
     if not parts:
         return "报告包" if zh else "package"
@@ -148,6 +141,11 @@ def _expected(issue: Issue, lang: str) -> Any:
     if issue.code == "type-error" and issue.expected in _TYPES:
         return _TYPES[issue.expected][0 if lang == "zh" else 1]
     if issue.code == "constraint-error" and isinstance(issue.expected, str):
+        if lang == "zh" and issue.expected.startswith("pattern "):
+            # a regular expression means little to the people filing: say what is meant
+            spec = find_field(issue.resource or "", issue.field or "")
+            if spec and spec.description:
+                return f"应为{spec.description}"
         return _constraint_text(issue.expected, lang)
     return issue.expected
 

@@ -15,7 +15,7 @@ from typing import Any
 from frictionless import Check, Checklist, Package, Resource, Schema
 
 from gongkai.package import ReportPackage
-from gongkai.standard import TABLE_NAMES, load_standard
+from gongkai.standard import TABLE_NAMES, find_field, load_standard
 from gongkai.validation.issues import ERROR, Issue
 
 FULL_WIDTH = re.compile(r"[\uff10-\uff19\uff0e\uff0d\uff0b]")  # ０-９ ． － ＋
@@ -144,7 +144,8 @@ def _convert(error: Any, resource: str, rows_by_number: dict[int, Row]) -> Issue
     field_name = getattr(error, "field_name", None)
     expected = found = None
     if error.type == "type-error":
-        expected, found = _field_type(resource, field_name), getattr(error, "cell", None)
+        spec = find_field(resource, field_name) if field_name else None
+        expected, found = (spec.type if spec else None), getattr(error, "cell", None)
     elif error.type == "constraint-error":
         expected, found = _constraint(error.note), getattr(error, "cell", None)
     elif error.type in ("incorrect-label", "missing-label"):
@@ -165,17 +166,6 @@ def _convert(error: Any, resource: str, rows_by_number: dict[int, Row]) -> Issue
         found=found,
         note=note,
     )
-
-
-def _field_type(resource: str, field_name: str | None) -> str | None:
-    for fmt in load_standard().formats.values():
-        if (
-            resource in fmt.tables
-            and field_name
-            and (spec := fmt.table(resource).field(field_name))
-        ):
-            return spec.type
-    return None
 
 
 def run_frictionless(package: ReportPackage, fmt: str) -> Tabular:
