@@ -127,3 +127,43 @@ def test_written_package_reads_back_equal(tmp_path: Path) -> None:
     assert copy.valid
     assert copy.tables == original.tables
     assert copy.package.sha256 == original.package.sha256
+
+
+def test_zip_made_on_windows_and_dot_slash_paths_read(tmp_path: Path) -> None:
+    windows = _zip({f"huaian\\{name}": data for name, data in _members(HUAIAN).items()})
+    assert validate(package_from_zip(windows, "windows.zip")).valid
+    descriptor = json.loads((HUAIAN / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        resource["path"] = "./" + resource["path"]
+    members = _members(HUAIAN)
+    members["datapackage.json"] = json.dumps(descriptor).encode()
+    assert validate(package_from_zip(_zip(members), "dot.zip")).valid
+    folder = tmp_path / "dot"
+    folder.mkdir()
+    for name, data in members.items():
+        (folder / name).write_bytes(data)
+    assert validate(read_package(folder)).valid
+
+
+def test_descriptor_naming_an_absent_file_says_so(tmp_path: Path) -> None:
+    shutil.copytree(HUAIAN, tmp_path / "pkg")
+    (tmp_path / "pkg" / "reviews.csv").rename(tmp_path / "pkg" / "table4.csv")
+    result = validate(read_package(tmp_path / "pkg"))
+    assert [(i.code, i.resource) for i in result.errors] == [("table-shape", "reviews")]
+    assert "datapackage.json names reviews.csv for table reviews" in result.errors[0].message("en")
+
+
+def test_oversized_descriptor_is_refused_before_reading(tmp_path: Path) -> None:
+    with (tmp_path / "datapackage.json").open("wb") as fh:
+        fh.truncate(300 * 1024 * 1024)
+    with pytest.raises(PackageError) as caught:
+        read_package(tmp_path)
+    assert caught.value.code == "too-large"
+
+
+def test_trailing_empty_lines_are_no_data(tmp_path: Path) -> None:
+    shutil.copytree(HUAIAN, tmp_path / "pkg")
+    for table in ("reports", "applications"):
+        path = tmp_path / "pkg" / f"{table}.csv"
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n") + b",,,\r\n\r\n")
+    assert validate(read_package(tmp_path / "pkg")).issues == []

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ DESCRIPTOR = "datapackage.json"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 MAX_ZIP_MEMBERS = 200
 MAX_ZIP_RATIO = 200  # a CSV compresses ~5-20x; hundreds of times is a bomb
+# Excel and editors leave empty lines (or lines of bare commas) at the end: no data, no error.
+_TRAILING_EMPTY_LINES = re.compile(r"(?:\r?\n[ \t,]*)+\Z")
 
 
 def max_package_bytes() -> int:
@@ -42,6 +45,7 @@ class ReportPackage:
     file_names: dict[str, str] = field(default_factory=dict)  # table -> path inside the package
     encodings: dict[str, str] = field(default_factory=dict)  # table -> encoding it came in
     undecodable: tuple[str, ...] = ()  # tables in no supported encoding
+    absent: dict[str, str] = field(default_factory=dict)  # table -> path named but not there
     descriptor: dict[str, Any] | None = None
 
     @cached_property
@@ -60,6 +64,11 @@ def _is_unsafe(path: str) -> bool:
     if not path or "://" in path or path.startswith(("/", "\\")) or ":" in path[:3]:
         return True
     return ".." in PurePosixPath(path.replace("\\", "/")).parts
+
+
+def _normal(path: str) -> str:
+    """A member or resource path as POSIX without "./": Windows tools write "dir\\file.csv"."""
+    return str(PurePosixPath(path.replace("\\", "/")))
 
 
 def _table_name(file_name: str) -> str | None:
@@ -92,7 +101,7 @@ def _resource_paths(descriptor: dict[str, Any], source: str) -> dict[str, tuple[
             )
         if _is_unsafe(path):
             raise PackageError("unsafe-path", source, path)
-        found[resource["name"]] = (path, resource.get("encoding"))
+        found[resource["name"]] = (_normal(path), resource.get("encoding"))
     return found
 
 
@@ -111,7 +120,7 @@ def _assemble(
             undecodable.append(table)
             continue
         text, encoding = decoded
-        package.files[table] = text.encode("utf-8")
+        package.files[table] = _TRAILING_EMPTY_LINES.sub("\n", text).encode("utf-8")
         package.encodings[table] = encoding
     package.undecodable = tuple(undecodable)
     return package
@@ -145,6 +154,7 @@ def read_package(path: str | os.PathLike[str]) -> ReportPackage:
 def _read_folder(folder: Path, source: str) -> ReportPackage:
     descriptor = None
     if (folder / DESCRIPTOR).is_file():
+        _check_total(source, (folder / DESCRIPTOR).stat().st_size)
         descriptor = _parse_descriptor((folder / DESCRIPTOR).read_bytes(), source)
         wanted = _resource_paths(descriptor, source)
     else:
@@ -152,18 +162,21 @@ def _read_folder(folder: Path, source: str) -> ReportPackage:
         if not wanted:
             raise PackageError("not-a-package", source)
     root = folder.resolve()
-    raw, names, total = {}, {}, 0
+    raw, names, absent, total = {}, {}, {}, 0
     for table, (relative, _) in wanted.items():
         target = (folder / relative).resolve()
         if not target.is_relative_to(root):  # a symlink pointing out of the package
             raise PackageError("unsafe-path", source, relative)
         if not target.is_file():
-            continue  # reported as a missing table by validation
+            absent[table] = relative  # reported as a missing table by validation
+            continue
         total += target.stat().st_size
         _check_total(source, total)
         raw[table], names[table] = target.read_bytes(), relative
     declared = {t: enc for t, (_, enc) in wanted.items()}
-    return _assemble(source, raw, names, declared, descriptor)
+    package = _assemble(source, raw, names, declared, descriptor)
+    package.absent = absent if descriptor else {}
+    return package
 
 
 def package_from_zip(data: bytes, source: str) -> ReportPackage:
@@ -193,7 +206,7 @@ def package_from_zip(data: bytes, source: str) -> ReportPackage:
                 )
         if declared_size > limit:
             raise PackageError("zip-bomb", source, f"{declared_size} bytes uncompressed")
-        by_name = {i.filename: i for i in members}
+        by_name = {_normal(i.filename): i for i in members}
 
         def read(name: str) -> bytes:
             # The sizes in the zip's headers can lie: never read more than the limit.
@@ -209,7 +222,7 @@ def package_from_zip(data: bytes, source: str) -> ReportPackage:
 def package_from_files(files: Mapping[str, bytes], source: str) -> ReportPackage:
     """Read uploaded files (e.g. multipart): reports.csv, proactive.csv, … and datapackage.json."""
     _check_total(source, sum(len(v) for v in files.values()))
-    flat = {PurePosixPath(k.replace("\\", "/")).name: v for k, v in files.items()}
+    flat = {PurePosixPath(_normal(k)).name: v for k, v in files.items()}
     return _from_names(sorted(flat), flat.__getitem__, source)
 
 
@@ -229,14 +242,17 @@ def _from_names(names: list[str], read: Any, source: str) -> ReportPackage:
         wanted = {t: (f"{t}.csv", None) for t in TABLE_NAMES}
     prefix = "" if root == "." else root + "/"
     lookup = {n.lower(): n for n in names}
-    raw, file_names, total = {}, {}, 0
+    raw, file_names, absent, total = {}, {}, {}, 0
     for table, (relative, _) in wanted.items():
         name = lookup.get((prefix + relative).lower())
         if name is None:
+            absent[table] = relative
             continue
         raw[table] = read(name)
         file_names[table] = relative
         total += len(raw[table])
         _check_total(source, total)
     declared = {t: enc for t, (_, enc) in wanted.items()}
-    return _assemble(source, raw, file_names, declared, descriptor)
+    package = _assemble(source, raw, file_names, declared, descriptor)
+    package.absent = absent if descriptor else {}
+    return package

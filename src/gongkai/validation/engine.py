@@ -14,7 +14,7 @@ from gongkai.validation.issues import Issue
 from gongkai.validation.reports import ReportData, group_reports
 from gongkai.validation.rules import check_continuity, check_report
 from gongkai.validation.shape import check_shape
-from gongkai.validation.tabular import run_frictionless
+from gongkai.validation.tabular import HEADER_ERRORS, Tabular, run_frictionless
 
 
 @dataclass
@@ -62,20 +62,30 @@ def detect_format(package: ReportPackage) -> str:
     return "2021"
 
 
-def _superseded(issue: Issue) -> bool:
-    """Frictionless errors that table-shape already reports, better worded, for the same cell."""
-    return issue.resource == "applications" and (
+def _superseded(issue: Issue, tabular: Tabular, misread: set[str]) -> bool:
+    """Frictionless errors said better by another issue: in a table with a wrong header the
+    header errors (cells may sit under other columns); table-shape for repeated and unknown
+    items; a blank or keyless row has nothing to repeat."""
+    if issue.resource in misread and issue.code not in HEADER_ERRORS:
+        return True
+    if issue.resource == "applications" and (
         issue.code == "primary-key" or (issue.code == "constraint-error" and issue.field == "item")
-    )
+    ):
+        return True
+    if issue.code == "primary-key" and issue.resource and issue.row:
+        row = next((r for r in tabular.rows.get(issue.resource, []) if r.number == issue.row), None)
+        return row is None or None in (row.values.get("agency_id"), row.values.get("year"))
+    return False
 
 
 def validate(package: ReportPackage, previous: Iterable[ValidationResult] = ()) -> ValidationResult:
     fmt = load_standard().format(detect_format(package))
     tabular = run_frictionless(package, fmt.code)
-    reports = group_reports(tabular.rows)
-    issues = [i for i in tabular.issues if not _superseded(i)]
+    misread = tabular.misread  # tables with a wrong header: not counted, not added up
+    reports = group_reports({t: r for t, r in tabular.rows.items() if t not in misread})
+    issues = [i for i in tabular.issues if not _superseded(i, tabular, misread)]
     shape_rule = next(r for r in fmt.rules if r["kind"] == "shape")
-    issues.extend(check_shape(shape_rule, fmt, package, tabular.rows, reports))
+    issues.extend(check_shape(shape_rule, fmt, package, tabular.rows, reports, misread))
     for report in reports.values():
         issues.extend(check_report(fmt, report))
     result = ValidationResult(

@@ -28,10 +28,21 @@ class Row:
     bad: set[str] = field(default_factory=set)  # fields whose cell has an error
 
 
+HEADER_ERRORS = frozenset(
+    ("incorrect-label", "missing-label", "extra-label", "duplicate-label", "blank-label")
+)
+
+
 @dataclass
 class Tabular:
     rows: dict[str, list[Row]]  # table -> rows as read
     issues: list[Issue]
+
+    @property
+    def misread(self) -> set[str]:
+        """Tables whose header is wrong: their cells may sit under other columns, so no rule
+        may add them up (the header errors say what to fix)."""
+        return {i.resource for i in self.issues if i.code in HEADER_ERRORS and i.resource}
 
 
 @cache
