@@ -167,3 +167,16 @@ def test_trailing_empty_lines_are_no_data(tmp_path: Path) -> None:
         path = tmp_path / "pkg" / f"{table}.csv"
         path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n") + b",,,\r\n\r\n")
     assert validate(read_package(tmp_path / "pkg")).issues == []
+
+
+def test_descriptor_schema_other_than_the_standard_is_a_warning(tmp_path: Path) -> None:
+    shutil.copytree(HUAIAN, tmp_path / "pkg")
+    path = tmp_path / "pkg" / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["resources"][2]["schema"] = {"fields": [{"name": "x", "type": "integer"}]}
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    result = validate(read_package(tmp_path / "pkg"))
+    assert result.valid
+    assert [(i.code, i.severity, i.resource) for i in result.issues] == [
+        ("descriptor-schema", "warning", "applications")
+    ]

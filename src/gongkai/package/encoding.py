@@ -24,9 +24,11 @@ def decode_csv(data: bytes, declared: str | None = None) -> tuple[str, str] | No
                 return data.decode(name), name
             except UnicodeDecodeError:
                 return None
+    # Strict UTF-8 first even when something else is declared: GB18030 decodes almost any
+    # bytes (into nonsense), while UTF-8 text that is really GB18030 fails at once.
     candidates = ["utf-8", "gb18030"]
-    if declared and declared.lower().replace("_", "-") not in ("utf-8", "utf8"):
-        candidates.insert(0, declared)
+    if declared and declared.lower().replace("_", "-") not in ("utf-8", "utf8", "gb18030"):
+        candidates.insert(1, declared)
     for name in candidates:
         try:
             return data.decode(name), name

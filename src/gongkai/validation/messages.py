@@ -64,6 +64,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{where}: rule {rule} cannot be checked because these cells are blank (not reported): "
         "{cells}",
     ),
+    "descriptor-schema": ("{where}：{note}", "{where}: {note}"),
     "format-deviation": ("{where}：印制的表格与格式不符：{note}", "{where}: {note}"),
     "narrative-mismatch": ("{where}：正文与表格不一致：{note}", "{where}: {note}"),
     "type-error": (

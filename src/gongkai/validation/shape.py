@@ -8,7 +8,7 @@ from typing import Any
 
 from gongkai.package import ReportPackage
 from gongkai.standard import TABLE_NAMES, Format
-from gongkai.validation.issues import Issue
+from gongkai.validation.issues import WARNING, Issue
 from gongkai.validation.reports import ReportData
 from gongkai.validation.tabular import Row
 
@@ -105,3 +105,29 @@ def check_shape(
                     item=code,
                     field="item",
                 )
+
+
+def check_descriptor(fmt: Format, package: ReportPackage) -> Iterator[Issue]:
+    """A datapackage.json whose inlined schema is not the standard's: gongkai checks against
+    the standard, but another Frictionless tool would check against what the file says."""
+    for resource in (package.descriptor or {}).get("resources", []):
+        if not isinstance(resource, dict) or resource.get("name") not in fmt.tables:
+            continue
+        schema = resource.get("schema")
+        if not isinstance(schema, dict):
+            continue
+        standard = fmt.table(resource["name"]).descriptor["fields"]
+        declared = schema.get("fields", [])
+        if [(f.get("name"), f.get("type", "string")) for f in declared if isinstance(f, dict)] != [
+            (f["name"], f.get("type", "string")) for f in standard
+        ]:
+            yield Issue(
+                code="descriptor-schema",
+                severity=WARNING,
+                resource=resource["name"],
+                note=f"datapackage.json 中 {resource['name']} 的表结构与 {fmt.code} 格式的"
+                "标准不同；本工具按标准校验，其他工具会按文件中的表结构校验",
+                note_en=f"the schema of {resource['name']} in datapackage.json differs from the "
+                f"{fmt.code} standard's; gongkai validates against the standard, other tools "
+                "would use the file's",
+            )
