@@ -117,3 +117,29 @@ def test_2019_format_across_agencies(client: FlaskClient, admin_token: str) -> N
     agg = client.get(f"/api/v1/aggregate/applications?year={year}&by=province&scope=all").json
     items = [row["item"] for row in agg["groups"][0]["rows"]]
     assert "other" in items and "other_other" not in items and len(items) == 23
+
+
+def test_pages_step_through_years_of_one_agency(
+    client: FlaskClient, engine: Engine, admin_token: str
+) -> None:
+    for agency_id in ("320813-page-a", "320813-page-b"):
+        for year in (2022, 2023):
+            tables = report_tables(agency_id, year, region_code="320813")
+            load_agencies(engine, [registry_row(tables)])
+            r = client.post(
+                f"/api/v1/agencies/{agency_id}/reports/{year}",
+                data={n: (io.BytesIO(d), n) for n, d in csv_files(tables).items()},
+                headers=bearer(admin_token),
+            )
+            assert r.status_code == 201
+    seen, url = [], "/api/v1/tables/reviews?limit=1"
+    while url:
+        body = client.get(url).json
+        seen += [(row["agency_id"], row["year"]) for row in body["rows"]]
+        url = f"/api/v1/tables/reviews?limit=1&next={body['next']}" if body["next"] else ""
+    assert seen == [
+        ("320813-page-a", 2022),
+        ("320813-page-a", 2023),
+        ("320813-page-b", 2022),
+        ("320813-page-b", 2023),
+    ]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Select, and_, or_, select
+from sqlalchemy import Engine, Select, and_, select, tuple_
 
 from gongkai.standard import TABLE_NAMES, load_standard
 from gongkai.store.filings import utc
@@ -129,11 +129,14 @@ def current_rows(table_name: str, fmt: str, where: RowFilter) -> Select[Any]:
     table = figures_table(table_name, fmt)
     reports = figures_table("reports", fmt)
     schema = load_standard().formats[fmt].tables[table_name]
-    query = select(*[table.c[f] for f in schema.field_names]).join(
-        heads, heads.c.filing_id == table.c.filing_id
+    # driven by heads, in its key order: a page reads its rows and stops, no sort of the year
+    query = (
+        select(*[table.c[f] for f in schema.field_names])
+        .select_from(heads)
+        .join(table, table.c.filing_id == heads.c.filing_id)
     )
     if table is not reports:
-        query = query.join(reports, reports.c.filing_id == table.c.filing_id)
+        query = query.join(reports, reports.c.filing_id == heads.c.filing_id)
     if where.year is not None:
         query = query.where(heads.c.year == where.year)
     if where.region:
@@ -150,7 +153,7 @@ def current_rows(table_name: str, fmt: str, where: RowFilter) -> Select[Any]:
 
 
 def _key_columns(table: Any) -> list[Any]:
-    keys = [table.c.agency_id, table.c.year]
+    keys = [heads.c.agency_id, heads.c.year]  # equal to the figures' own agency_id, year
     if "seq" in table.c:
         keys.append(table.c.seq)
     return keys
@@ -187,11 +190,9 @@ def page_rows(
 def _after(keys: list[Any], after: list[Any]) -> Any:
     if len(after) != len(keys):
         raise ValueError("page key does not fit this table")
-    # (a, b, c) > (x, y, z) spelled out: row-value comparison is not indexed everywhere.
-    clauses = []
-    for i in range(len(keys)):
-        clauses.append(and_(*[keys[j] == after[j] for j in range(i)], keys[i] > after[i]))
-    return or_(*clauses) if len(clauses) > 1 else clauses[0]
+    # The row-value comparison is the exact condition; the first column's bound alone lets
+    # PostgreSQL start the index scan of heads there (it cannot use a row mixing two tables).
+    return and_(keys[0] >= after[0], tuple_(*keys) > tuple_(*after))
 
 
 def iter_rows(

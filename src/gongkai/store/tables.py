@@ -161,6 +161,12 @@ _reports = figures[("reports", "2021")]
 _reports.append_column(Column("province_code", String(6)))
 _reports.append_column(Column("city_code", String(6)))
 Index(None, _reports.c.year, _reports.c.region_code)
+# keyset pages and streams walk the figures in key order
+for _table in {id(t): t for t in figures.values()}.values():
+    _keys = [_table.c.agency_id, _table.c.year]
+    if "seq" in _table.c:
+        _keys.append(_table.c.seq)
+    Index(None, *_keys)
 
 
 def derived_region_columns(region_code: str) -> dict[str, str]:
