@@ -79,6 +79,7 @@ def test_json_shape() -> None:
                 "corrected + other + pending is 351",
             }
         ],
+        "notices": [],
     }
 
 
@@ -145,3 +146,30 @@ def test_continuity_across_consecutive_years(tmp_path: Path) -> None:
     # without last year's package there is nothing to compare with
     code, output = run(str(broken), "--json")
     assert not [i for i in json.loads(output)["issues"] if i["code"] == "carryover-continuity"]
+
+
+def test_previous_that_is_not_last_year_is_said() -> None:
+    code, output = run(
+        str(DATASETS / "suqian-city-2024"), "--previous", str(DATASETS / "huaian-city-2024")
+    )
+    assert code == 0
+    assert "--previous" in output and "连续性规则未检查" in output
+    code, output = run(
+        str(DATASETS / "suqian-city-2024"),
+        "--previous",
+        str(DATASETS / "suqian-city-2023"),
+        "--json",
+    )
+    assert json.loads(output)["notices"] == []
+
+
+def test_many_alike_issues_are_counted_after_ten(tmp_path: Path) -> None:
+    folder = tmp_path / "pkg"
+    shutil.copytree(DATASETS / "huaian-city-2024", folder)
+    path = folder / "applications.csv"
+    text = path.read_text(encoding="utf-8").replace("320800-huaian-government", "X")
+    path.write_text(text, encoding="utf-8")
+    code, output = run(str(folder))
+    assert code == 1
+    assert output.count("[constraint-error]") == 10
+    assert "另有 15 个同类问题（constraint-error，applications.agency_id" in output

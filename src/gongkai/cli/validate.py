@@ -14,6 +14,7 @@ from gongkai.package import PackageError, ReportPackage, read_package
 from gongkai.validation import Issue, ValidationResult, validate_many
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+SHOWN_ALIKE = 10  # issues of one kind in one column shown before the rest are counted
 _MARKERS = ("datapackage.json", "reports.csv")
 
 
@@ -61,8 +62,12 @@ _TEXT = {
         "error": "错误",
         "warning": "警告",
         "counts": "{e} 个错误，{w} 个警告（{fmt} 格式）",
-        "grouped": "规则 {rule} 有 {n} 处因空白（未填报）单元格无法检查（加 --verbose 逐条列出）",
+        "grouped": "规则 {rule} 有 {n} 处因空白（未填报）单元格无法检查，如 {cells}"
+        "（加 --verbose 逐条列出）",
+        "more": "…… 另有 {n} 个同类问题（{code}，{where}；加 --verbose 全部列出）",
         "summary": "共 {n} 个报告包：{ok} 个有效，{bad} 个无效，{fail} 个无法读取",
+        "unmatched": "注意：--previous {path} 不是所校验报告的同一机关上一年度报告，"
+        "连续性规则未检查",
     },
     "en": {
         "valid": "valid",
@@ -70,10 +75,13 @@ _TEXT = {
         "unreadable": "unreadable",
         "error": "error",
         "warning": "warning",
-        "counts": "{e} errors, {w} warnings ({fmt} format)",
-        "grouped": "rule {rule} could not be checked in {n} places because of blank cells "
-        "(--verbose lists them)",
+        "counts": "{e} error(s), {w} warning(s) ({fmt} format)",
+        "grouped": "rule {rule} could not be checked in {n} places because of blank cells, "
+        "e.g. {cells} (--verbose lists them)",
+        "more": "... and {n} more of the same ({code}, {where}; --verbose lists them all)",
         "summary": "{n} packages: {ok} valid, {bad} invalid, {fail} unreadable",
+        "unmatched": "note: --previous {path} is not last year's report of an agency being "
+        "validated: the continuity rules were not checked against it",
     },
 }
 
@@ -86,15 +94,36 @@ def _print_result(result: ValidationResult, lang: str, verbose: bool) -> None:
     mark = click.style(f"{'✔' if result.valid else '✘'} {result.package.source}", fg=color)
     click.echo(f"{mark}  {status}{'：' if lang == 'zh' else ': '}{counts}")
     incomplete: dict[str, list[Issue]] = defaultdict(list)
+    alike: dict[tuple[str, str | None, str | None], list[Issue]] = defaultdict(list)
     for issue in result.issues:
         if issue.code == "incomplete" and not verbose:
             incomplete[issue.rule or ""].append(issue)
             continue
-        label = click.style(text[issue.severity], fg="red" if issue.is_error else "yellow")
-        click.echo(f"  {label} [{issue.code}] {issue.message(lang)}")
+        same = alike[(issue.code, issue.resource, issue.field)]
+        same.append(issue)
+        if verbose or len(same) <= SHOWN_ALIKE:
+            label = click.style(text[issue.severity], fg="red" if issue.is_error else "yellow")
+            click.echo(f"  {label} [{issue.code}] {issue.message(lang)}")
+    for (code, resource, field), issues in alike.items():
+        if not verbose and len(issues) > SHOWN_ALIKE:
+            where = ".".join(p for p in (resource, field) if p)
+            n = len(issues) - SHOWN_ALIKE
+            click.echo(f"  {text['more'].format(n=n, code=code, where=where)}")
     for rule, issues in incomplete.items():
         label = click.style(text["warning"], fg="yellow")
-        click.echo(f"  {label} [incomplete] {text['grouped'].format(rule=rule, n=len(issues))}")
+        cells = [c for i in issues for c in i.cells]
+        example = ("、" if lang == "zh" else ", ").join(cells[:3])
+        line = text["grouped"].format(rule=rule, n=len(issues), cells=example)
+        click.echo(f"  {label} [incomplete] {line}")
+
+
+def _unmatched_previous(
+    previous: list[ValidationResult], results: list[ValidationResult]
+) -> list[str]:
+    """--previous packages holding no report of the year before a validated one: a mistyped
+    path must not read as "continuity holds"."""
+    wanted = {(agency, year - 1) for r in results for agency, year in r.reports}
+    return [p.package.source for p in previous if not wanted & set(p.reports)]
 
 
 @click.command("validate")
@@ -128,6 +157,7 @@ def validate_command(
     failures += previous_failures
     previous_results = validate_many(previous_packages)
     results = validate_many(packages, previous=previous_results)
+    unmatched = _unmatched_previous(previous_results, results)
     if as_json:
         body = {
             "valid": not failures and all(r.valid for r in results),
@@ -147,6 +177,7 @@ def validate_command(
             ],
             "issues": [i.to_dict(lang) for r in results for i in r.issues]
             + [_failure_dict(f, lang) for f in failures],
+            "notices": [_TEXT[lang]["unmatched"].format(path=p) for p in unmatched],
         }
         click.echo(json.dumps(body, ensure_ascii=False, indent=2))
     else:
@@ -158,6 +189,8 @@ def validate_command(
                 + f"\n  {failure.message(lang)}",
                 err=True,
             )
+        for path in unmatched:
+            click.echo(click.style(_TEXT[lang]["unmatched"].format(path=path), fg="yellow"))
         if len(results) + len(failures) > 1:
             click.echo(
                 _TEXT[lang]["summary"].format(
