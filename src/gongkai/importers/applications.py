@@ -107,7 +107,9 @@ def read_applications(
             item=code,
             headers=section.headers,
             blanks_visible=row.blanks_visible,
-            where=f"{row.where} ",
+            where=row.where,
+            where_en=row.where_en,
+            cells=row.cells,
         )
         read[code] = values
         issues += cell_notes
@@ -116,7 +118,7 @@ def read_applications(
                 note(
                     "matched-by-position",
                     f"{row.where} 的标签无法识别（“{row.shown()[:30]}”），按所在位置读作此事项",
-                    f"{row.where}: label not recognised; read as this item by its position",
+                    f"{row.where_en}: label not recognised; read as this item by its position",
                     resource="applications",
                     item=code,
                 )

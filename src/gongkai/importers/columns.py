@@ -31,6 +31,10 @@ def by_headers(headers: list[str], fields: list[Field]) -> list[str] | None:
     return names
 
 
+def _prefix(zh: str, en: str) -> tuple[str, str]:
+    return (f"{zh}：" if zh else "", f"{en}: " if en else "")
+
+
 def assign(
     values: list[str],
     fields: list[Field],
@@ -40,19 +44,23 @@ def assign(
     headers: list[str] | None = None,
     blanks_visible: bool = True,
     where: str = "",
+    where_en: str = "",
+    cells: list[tuple[str, str]] | None = None,
     yuan_fields: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, Any], list[Issue]]:
-    """Map a row's value cells to `fields`. Returns the cells (None = blank) and notes."""
+    """Map a row's value cells to `fields`. Returns the cells (None = blank) and notes.
+    `where`/`where_en` name the row, `cells` each value cell's place (zh, en), for notes."""
     issues: list[Issue] = []
     row: dict[str, Any] = dict.fromkeys((f.name for f in fields), None)
+    zh, en = _prefix(where, where_en)
     if len(values) != len(fields):
         if not blanks_visible and len(values) < len(fields):
             issues.append(
                 note(
                     "row-unreadable",
-                    f"{where}只读到 {len(values)} 个数字，应有 {len(fields)} 个；"
+                    f"{zh}只读到 {len(values)} 个数字，应有 {len(fields)} 个；"
                     "无法确定空白在哪一列，整行按空白读取",
-                    f"{where}: {len(values)} numbers where {len(fields)} are printed; the blank "
+                    f"{en}{len(values)} numbers where {len(fields)} are printed; the blank "
                     "cells cannot be placed, so the whole row is left blank",
                     resource=resource,
                     item=item,
@@ -63,9 +71,9 @@ def assign(
             issues.append(
                 note(
                     "row-unreadable",
-                    f"{where}有 {len(values)} 个数字，应为 {len(fields)} 个；"
+                    f"{zh}有 {len(values)} 个数字，应为 {len(fields)} 个；"
                     "无法确定各数字所在的列，整行按空白读取",
-                    f"{where}: {len(values)} numbers where {len(fields)} are printed; their "
+                    f"{en}{len(values)} numbers where {len(fields)} are printed; their "
                     "columns cannot be told, so the whole row is left blank",
                     resource=resource,
                     item=item,
@@ -75,25 +83,39 @@ def assign(
         issues.append(
             note(
                 "missing-values",
-                f"{where}只有 {len(values)} 个单元格，缺少的列按空白读取",
-                f"{where}: {len(values)} cells for {len(fields)} columns; the others are blank",
+                f"{zh}只有 {len(values)} 个单元格，缺少的列按空白读取",
+                f"{en}{len(values)} cells for {len(fields)} columns; the others are blank",
                 resource=resource,
                 item=item,
             )
         )
         values = values + [""] * (len(fields) - len(values))
+    places = list(cells or [])
+    places += [("", "")] * (len(values) - len(places))
     names = (headers and by_headers(headers, fields)) or [f.name for f in fields]
     types = {f.name: f for f in fields}
-    for name, cell in zip(names, values, strict=True):
+    for name, cell, place in zip(names, values, places[: len(values)], strict=True):
         value = parse_value(cell)
         number = value.number
         fld = types[name]
+        at_zh = "，".join(p for p in (where, place[0]) if p) or fld.title
+        at_en = ", ".join(p for p in (where_en, place[1]) if p) or name
         if value.note:
+            shown = cell.strip()
+            if value.unreadable:
+                texts = (
+                    f"{at_zh}：“{shown}” 不是数字，按空白读取",
+                    f"{at_en}: “{shown}” is not a number; read as blank",
+                )
+            else:
+                texts = (
+                    f"{at_zh}：“{shown}” 按空白（未填报）读取",
+                    f"{at_en}: “{shown}” read as blank (not reported)",
+                )
             issues.append(
                 note(
-                    "blank-marker" if not value.unreadable else "unreadable-cell",
-                    value.note,
-                    f"“{cell}” read as blank",
+                    "unreadable-cell" if value.unreadable else "blank-marker",
+                    *texts,
                     resource=resource,
                     item=item,
                     field=name,
@@ -120,8 +142,8 @@ def assign(
             issues.append(
                 note(
                     "unreadable-cell",
-                    f"“{cell}” 不是整数，按空白读取",
-                    f"“{cell}” is not a whole number; read as blank",
+                    f"{at_zh}：“{cell}” 不是整数，按空白读取",
+                    f"{at_en}: “{cell}” is not a whole number; read as blank",
                     resource=resource,
                     item=item,
                     field=name,

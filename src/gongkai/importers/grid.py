@@ -5,9 +5,11 @@ while a merged value cell is read once."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from gongkai.importers.labels import clean, is_value_token, key
+from gongkai.importers.labels import clean, is_cell_like, is_value_token, key
 from gongkai.importers.rows import Row, Section
 
 
@@ -71,26 +73,77 @@ def classify(grid: Grid) -> str | None:
 
 
 def _is_label(cell: Cell) -> bool:
-    return bool(cell.text) and not is_value_token(cell.text)
+    return bool(cell.text) and not is_value_token(cell.text) and not is_cell_like(cell.text)
 
 
-def grid_rows(grid: Grid, where: str = "") -> tuple[list[Row], list[str] | None]:
+Locate = Callable[[int, int], tuple[str, str]]
+
+
+def _column(r: int, c: int) -> tuple[str, str]:
+    return f"第 {c + 1} 列", f"column {c + 1}"
+
+
+def _own(cell: Cell, r: int) -> bool:
+    """A cell printed on this row (not padding, not merged down from a row above)."""
+    return cell.origin != PADDING and cell.origin[0] == r
+
+
+def _last_label_end(cells: list[Cell]) -> int:
+    return max((c for c, cell in enumerate(cells) if _is_label(cell)), default=-1) + 1
+
+
+def _has_figure(cells: list[Cell], r: int) -> bool:
+    return any(_own(cell, r) and cell.text and is_value_token(cell.text) for cell in cells)
+
+
+def value_columns(grid: Grid) -> set[int]:
+    """Columns that hold values in most rows with figures (a label merged across counts as a
+    label there)."""
+    votes: Counter[int] = Counter()
+    for r, cells in enumerate(grid):
+        if not _has_figure(cells, r):
+            continue
+        for c, cell in enumerate(cells):
+            if cell.origin != PADDING:
+                votes[c] += -1 if _is_label(cell) else 1
+    return {c for c, vote in votes.items() if vote > 0}
+
+
+def _label_end(cells: list[Cell], r: int, columns: set[int]) -> int:
+    """Where a row's labels end: after its last label cell; but a word printed in a value
+    column of a row with figures (“见附件” under 自然人) is a value cell that cannot be read,
+    not a label, so the figures after it keep their columns."""
+    end = _last_label_end(cells)
+    if not _has_figure(cells, r):
+        return end
+    while end > 0 and end - 1 in columns:
+        cell = cells[end - 1]
+        if not _own(cell, r) or cell.origin[1] != end - 1:
+            break
+        end -= 1
+    return end
+
+
+def grid_rows(
+    grid: Grid, where: tuple[str, str] = ("", ""), locate: Locate = _column
+) -> tuple[list[Row], list[str] | None]:
     """Labelled rows of a grid, and the header label of each value column (lowest header)."""
     rows: list[Row] = []
     headers: list[str] | None = None
+    columns = value_columns(grid)
     for r, cells in enumerate(grid):
-        last_label = max((c for c, cell in enumerate(cells) if _is_label(cell)), default=-1)
+        label_end = _label_end(cells, r, columns)
         chunks: list[str] = []
-        for cell in cells[: last_label + 1]:
+        for cell in cells[:label_end]:
             if cell.text and (not chunks or chunks[-1] != cell.text) and len(key(cell.text)) > 0:
                 chunks.append(cell.text)
         value_cells: list[tuple[int, Cell]] = []
-        for c in range(last_label + 1, len(cells)):
+        for c in range(label_end, len(cells)):
             cell = cells[c]
-            if cell.origin == PADDING:
-                continue  # past the end of a short row: no cell was printed here
-            if cell.origin[0] != r:
-                continue  # a value cell merged down from the row above: read there
+            if not _own(cell, r):
+                continue  # padding after a short row, or a value merged down from above
+            if cell.origin[1] < label_end:
+                continue  # a label merged across into the value columns
             if value_cells and value_cells[-1][1].origin == cell.origin:
                 continue  # merged across: one value
             value_cells.append((c, cell))
@@ -103,7 +156,9 @@ def grid_rows(grid: Grid, where: str = "") -> tuple[list[Row], list[str] | None]
                 label=" ".join(chunks),
                 values=[cell.text for _, cell in value_cells],
                 chunks=chunks,
-                where=f"{where}第 {r + 1} 行",
+                where=f"{where[0]}第 {r + 1} 行",
+                where_en=f"{where[1]}row {r + 1}",
+                cells=[locate(r, c) for c, _ in value_cells],
             )
         )
     return rows, headers
@@ -117,14 +172,21 @@ def _header_above(grid: Grid, row: int, col: int) -> str:
     return ""
 
 
-def grid_sections(grids: list[Grid]) -> dict[str, Section]:
-    """The report's tables from all grids of a document (表二 is often printed as four)."""
+def grid_sections(
+    grids: list[Grid],
+    names: list[tuple[str, str]] | None = None,
+    locators: list[Locate] | None = None,
+) -> dict[str, Section]:
+    """The report's tables from all grids of a document (表二 is often printed as four).
+    `names` says how notes name each grid (zh, en): a sheet's name, else “表格 n”."""
     sections: dict[str, Section] = {}
     for n, grid in enumerate(grids):
         table = classify(grid)
         if table is None:
             continue
-        rows, headers = grid_rows(grid, where=f"表格 {n + 1} ")
+        zh, en = names[n] if names else (f"表格 {n + 1} ", f"table {n + 1}, ")
+        locate = locators[n] if locators else _column
+        rows, headers = grid_rows(grid, where=(zh, en), locate=locate)
         if table in sections:
             sections[table].rows += rows
             sections[table].text += "\n" + text_of(grid)

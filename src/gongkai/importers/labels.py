@@ -101,6 +101,24 @@ class Value:
 _NUMBER = re.compile(r"^([+-]?)(\d[\d,]*)(?:\.(\d+))?(万元|元|件|个|项|条)?$")
 
 
+# words printed in a value cell instead of a figure: read as blank with a note, never as labels
+UNKNOWN_WORDS = frozenset({"不详", "未知", "未统计", "暂无", "不适用", "待定", "未填", "N/A", "NA"})
+
+
+def is_cell_like(token: str) -> bool:
+    """A token that stands where a figure should (“不详”, “abc”, “1O5”): not a figure, not a
+    label (labels are Chinese words; a short ASCII token is a mistyped cell)."""
+    text = unicodedata.normalize("NFKC", token).strip()
+    if text in UNKNOWN_WORDS:
+        return True
+    return (
+        0 < len(text) <= 12
+        and text.isascii()
+        and any(ch.isalnum() for ch in text)
+        and not is_value_token(text)
+    )
+
+
 def is_value_token(token: str) -> bool:
     token = unicodedata.normalize("NFKC", token).strip()
     return token in BLANK_MARKERS or bool(_NUMBER.match(token.replace(" ", "")))

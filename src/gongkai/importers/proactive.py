@@ -64,6 +64,8 @@ def read_proactive(section: Section, fmt: str) -> tuple[dict[str, Any], list[Iss
             resource="proactive",
             blanks_visible=row.blanks_visible,
             where=f"{row.where}（{label}）",
+            where_en=f"{row.where_en} ({fields[0].name.split('_')[0]})",
+            cells=row.cells,
             yuan_fields=frozenset(f.name for f in fields if f.type == "number")
             if yuan
             else frozenset(),

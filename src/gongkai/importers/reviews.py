@@ -27,10 +27,19 @@ def read_reviews(section: Section, fmt: str) -> tuple[dict[str, Any] | None, lis
             resource="reviews",
             blanks_visible=row.blanks_visible,
             where=row.where,
+            where_en=row.where_en,
+            cells=row.cells,
         )
     if len(rows) == 1 and not rows[0].blanks_visible and len(rows[0].values) < len(fields):
         row = rows[0]
-        return assign(row.values, fields, resource="reviews", blanks_visible=False, where=row.where)
+        return assign(
+            row.values,
+            fields,
+            resource="reviews",
+            blanks_visible=False,
+            where=row.where,
+            where_en=row.where_en,
+        )
     found = sum(len(r.values) for r in rows)
     return None, [
         note(

@@ -23,8 +23,10 @@ class Row:
     chunks: list[str] = field(default_factory=list)  # label parts (cells, or runs of text)
     before: list[str] = field(default_factory=list)  # text lines just above (nearest last)
     after: list[str] = field(default_factory=list)  # text lines just below (nearest first)
-    where: str = ""  # "line 12" / "row 5", for notes
+    where: str = ""  # "第 12 行", for notes
+    where_en: str = ""  # "line 12", the same in English
     blanks_visible: bool = True  # False for text, where an empty cell leaves no trace
+    cells: list[tuple[str, str]] = field(default_factory=list)  # where each value is (zh, en)
 
     def texts(self) -> list[str]:
         """Label variants to score: the row's own text, its parts, and with its neighbours."""

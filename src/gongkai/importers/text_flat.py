@@ -5,7 +5,7 @@ row as an `a | b | c |` run or tab-separated cells, as a browser copies a table)
 from __future__ import annotations
 
 from gongkai.importers.grid import from_texts, grid_rows
-from gongkai.importers.labels import is_value_token
+from gongkai.importers.labels import is_cell_like, is_value_token
 from gongkai.importers.rows import Row, Section
 from gongkai.importers.sections import is_footer
 
@@ -58,17 +58,22 @@ def cell_section(lines: list[str], table: str, first_line: int = 0) -> Section:
                     chunks=[label] if label else [],
                     before=before,
                     where=f"第 {piece[0][0]} 行",
+                    where_en=f"line {piece[0][0]}",
                     blanks_visible=False,
                 )
             )
         texts.clear()
         run.clear()
 
-    for n, line in enumerate(lines):
-        if not line.strip() or is_footer(line):
-            continue
+    kept = [(n, line) for n, line in enumerate(lines) if line.strip() and not is_footer(line)]
+    numeric = [all(is_value_token(t) for t in line.split()) for _, line in kept]
+    for k, (n, line) in enumerate(kept):
         tokens = line.split()
-        if all(is_value_token(t) for t in tokens):
+        # a word where a figure should be (“不详”, “abc”) between figures stays a cell
+        cell = all(is_value_token(t) or is_cell_like(t) for t in tokens) and (
+            (k > 0 and numeric[k - 1]) or (k + 1 < len(kept) and numeric[k + 1])
+        )
+        if numeric[k] or cell:
             run.extend((first_line + n + 1, t) for t in tokens)
             continue
         flush()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from gongkai.importers.labels import clean, is_value_token, key
+from gongkai.importers.labels import clean, is_cell_like, is_value_token, key
 from gongkai.importers.rows import Row, Section
 from gongkai.importers.sections import is_footer
 
@@ -21,7 +21,12 @@ COLUMN_TOLERANCE = 3  # characters between a figure's end and its column's
 def _split(line: str) -> tuple[str, list[re.Match[str]]]:
     tokens = list(re.finditer(r"\S+", line))
     start = len(tokens)
-    while start > 0 and is_value_token(tokens[start - 1].group()):
+    while start > 0:
+        token = tokens[start - 1].group()
+        # a word where a figure should be (“不详”) stays a cell of its column, when figures follow
+        cell = is_cell_like(token) and start < len(tokens) and start > 1
+        if not (is_value_token(token) or cell):
+            break
         start -= 1
     if start == len(tokens):
         return line.strip(), []
@@ -72,6 +77,7 @@ def section_rows(lines: list[str], table: str, first_line: int = 0) -> Section:
             chunks=chunks,
             before=pending[-3:],
             where=f"第 {first_line + n + 1} 行",
+            where_en=f"line {first_line + n + 1}",
             blanks_visible=False,
         )
         if table == "proactive" and 0 < len(values) < len(header):

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gongkai.importers.grid import Cell, Grid, grid_sections
@@ -46,6 +47,11 @@ def sheet_grid(ws: Worksheet) -> Grid:
             row.append(Cell(_text(ws.cell(*top).value), (top[0] - 1, top[1] - 1)))
         grid.append(row)
     return grid
+
+
+def _cell_ref(r: int, c: int) -> tuple[str, str]:
+    ref = f"{get_column_letter(c + 1)}{r + 1}"
+    return f"单元格 {ref}", f"cell {ref}"
 
 
 def _details(ws: Worksheet) -> dict[str, Any]:
@@ -84,18 +90,20 @@ def import_xlsx(
     workbook = load_workbook(io.BytesIO(data), data_only=True)
     details: dict[str, Any] = {}
     grids: list[Grid] = []
+    names: list[tuple[str, str]] = []
     for ws in workbook.worksheets:
         if clean(ws.title) == clean("报告信息") or ws.cell(1, 1).value == "报告信息":
             details = _details(ws)
         else:
             grids.append(sheet_grid(ws))
+            names.append((f"工作表“{ws.title}”", f"sheet “{ws.title}”, "))
     given = {**details, **{k: v for k, v in (overrides or {}).items() if v is not None}}
     return assemble(
         source=source,
         kind="xlsx",
         text="",
         narrative="",
-        sections=grid_sections(grids),
+        sections=grid_sections(grids, names, [_cell_ref] * len(grids)),
         overrides=given,
         stem=stem,
     )
