@@ -51,10 +51,19 @@ def csv_lines(
     head = _drain(buffer)
     yield (BOM + head) if bom else head
     for count, row in enumerate(rows, 1):
-        writer.writerow([format_cell(row.get(c)) for c in columns])
+        writer.writerow([_cell(row.get(c)) for c in columns])
         if count % 500 == 0:
             yield _drain(buffer)
     yield _drain(buffer)
+
+
+def _cell(value: Any) -> Any:
+    """Ints and text as they are (the csv module writes them); the rest via format_cell."""
+    if value is None:
+        return ""
+    if type(value) is int or type(value) is str:
+        return value
+    return format_cell(value)
 
 
 def _drain(buffer: io.StringIO) -> str:

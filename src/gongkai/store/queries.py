@@ -179,7 +179,7 @@ def page_rows(
     more = len(rows) > limit
     rows = rows[:limit]
     field_names = load_standard().formats[fmt].tables[table_name].field_names
-    out = [{f: r._mapping[f] for f in field_names} for r in rows]
+    out = [dict(zip(field_names, r, strict=False)) for r in rows]  # schema columns come first
     next_key = None
     if more and rows:
         last = rows[-1]._mapping
