@@ -3,6 +3,7 @@ the result as a report package."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import zipfile
@@ -16,7 +17,7 @@ from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from gongkai.importers.result import ImportResult
-from gongkai.package import write_package
+from gongkai.package import max_package_bytes, write_package
 from gongkai.package.encoding import decode_csv
 
 KINDS = {
@@ -29,7 +30,11 @@ KINDS = {
     ".pdf": "pdf",
     ".xlsx": "xlsx",
 }
-MAX_BYTES = 50 * 1024 * 1024
+# a report's tables have a few dozen rows and at most 15 value columns; a sheet or table far
+# larger is not a report (and reading it cell by cell would keep the importer busy for minutes)
+MAX_ROWS = 2000
+MAX_COLUMNS = 100
+MAX_MEMBERS = 1000  # files in a .docx or .xlsx archive
 OVERRIDES = (
     "agency_id",
     "agency_name",
@@ -67,6 +72,44 @@ class ImportFailure(Exception):
 
     def message(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
+
+
+def too_large(name: str, size: int, what: str = "", what_en: str = "") -> ImportFailure:
+    limit = max_package_bytes()
+    return ImportFailure(
+        f"{name}：{what}文件过大（{size} 字节，上限 {limit} 字节，见 GONGKAI_MAX_PACKAGE_BYTES）",
+        f"{name}: {what_en}too large ({size} bytes, the limit is {limit} bytes, "
+        "see GONGKAI_MAX_PACKAGE_BYTES)",
+    )
+
+
+def too_many(
+    name: str, where: str, where_en: str, count: int, limit: int, rows: bool
+) -> ImportFailure:
+    unit, unit_en = ("行", "rows") if rows else ("列", "columns")
+    return ImportFailure(
+        f"{name}：{where}超过 {limit} {unit}（至少 {count} {unit}）；年度报告的表格没有这么大，"
+        "请只保留报告的表格",
+        f"{name}: {where_en} has more than {limit} {unit_en} (at least {count}); a report's "
+        "tables are not that large, keep only the report's tables",
+    )
+
+
+def check_archive(data: bytes, name: str) -> None:
+    """A .docx or .xlsx is a zip: refuse one that unpacks to more than the package limit."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile:
+        return  # not a zip at all: the reader reports it unreadable
+    if len(members) > MAX_MEMBERS:
+        raise ImportFailure(
+            f"{name}：压缩包内文件过多（{len(members)} 个，上限 {MAX_MEMBERS} 个）",
+            f"{name}: too many files inside ({len(members)}, the limit is {MAX_MEMBERS})",
+        )
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > max_package_bytes():
+        raise too_large(name, unpacked, "解压后", "unpacked, ")
 
 
 def _sniff(data: bytes) -> str | None:
@@ -137,14 +180,19 @@ def import_file(
         path = Path(source)
         name = filename or path.name
         try:
-            if path.stat().st_size > MAX_BYTES:
-                raise ImportFailure(f"{name}：文件过大", f"{name}: file too large")
+            size = path.stat().st_size
+            if size > max_package_bytes():
+                raise too_large(name, size)
             data = path.read_bytes()
         except OSError as exc:
             raise ImportFailure(
                 f"{name}：无法读取（{exc.strerror}）", f"{name}: cannot be read ({exc.strerror})"
             ) from exc
+    if len(data) > max_package_bytes():
+        raise too_large(name, len(data))
     kind = _kind(name, data)
+    if kind in ("docx", "xlsx"):
+        check_archive(data, name)
     reader = _readers()[kind]
     try:
         return reader(data, source=name, stem=Path(name).stem.split(".")[0], overrides=overrides)

@@ -37,7 +37,7 @@ def expand(spans: list[list[tuple[str, int, int]]]) -> Grid:
             while (r, c) in grid:
                 c += 1
             cell = Cell(text.strip(), (r, c))
-            for dr in range(max(rowspan, 1)):
+            for dr in range(min(max(rowspan, 1), len(spans) - r)):  # not past the last row
                 for dc in range(max(colspan, 1)):
                     grid.setdefault((r + dr, c + dc), cell)
             c += max(colspan, 1)

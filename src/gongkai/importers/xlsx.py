@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gongkai.importers.files import MAX_COLUMNS, MAX_ROWS, too_many
 from gongkai.importers.grid import Cell, Grid, grid_sections
 from gongkai.importers.labels import clean
 from gongkai.importers.report import assemble
@@ -33,18 +34,44 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _extent(ws: Any, name: str) -> tuple[int, int]:
+    """(last row, last column) holding a value, read as a stream; refuses a sheet with more
+    rows or columns of values than a report has, without reading the rest of it."""
+    ws.reset_dimensions()  # the stored dimension may understate the sheet
+    rows = last_row = last_col = 0
+    for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        filled = [c for c, v in enumerate(values, start=1) if v is not None and v != ""]
+        if not filled:
+            continue
+        rows += 1
+        last_row, last_col = r, max(last_col, filled[-1])
+        where, where_en = f"工作表“{ws.title}”", f"sheet “{ws.title}”"
+        if rows > MAX_ROWS:
+            raise too_many(name, where, where_en, rows, MAX_ROWS, rows=True)
+        if last_col > MAX_COLUMNS:
+            raise too_many(name, where, where_en, last_col, MAX_COLUMNS, rows=False)
+    return last_row, last_col
+
+
 def sheet_grid(ws: Worksheet) -> Grid:
+    """The sheet as a grid (its used range, bounded: the values were checked by `_extent`)."""
+    height, width = min(ws.max_row or 0, MAX_ROWS), min(ws.max_column or 0, MAX_COLUMNS)
+    values = [
+        list(row) + [None] * (width - len(row))
+        for row in ws.iter_rows(min_row=1, max_row=height, max_col=width, values_only=True)
+    ]
     origin: dict[tuple[int, int], tuple[int, int]] = {}
     for merged in ws.merged_cells.ranges:
-        for r in range(merged.min_row, merged.max_row + 1):
-            for c in range(merged.min_col, merged.max_col + 1):
-                origin[(r, c)] = (merged.min_row, merged.min_col)
+        for r in range(merged.min_row, min(merged.max_row, height) + 1):
+            for c in range(merged.min_col, min(merged.max_col, width) + 1):
+                origin[(r - 1, c - 1)] = (merged.min_row - 1, merged.min_col - 1)
     grid: Grid = []
-    for r in range(1, (ws.max_row or 0) + 1):
+    for r in range(len(values)):
         row: list[Cell] = []
-        for c in range(1, (ws.max_column or 0) + 1):
+        for c in range(width):
             top = origin.get((r, c), (r, c))
-            row.append(Cell(_text(ws.cell(*top).value), (top[0] - 1, top[1] - 1)))
+            inside = top[0] < len(values) and top[1] < width
+            row.append(Cell(_text(values[top[0]][top[1]] if inside else None), top))
         grid.append(row)
     return grid
 
@@ -87,6 +114,10 @@ def _detail_value(name: str, value: Any) -> Any:
 def import_xlsx(
     data: bytes, *, source: str, stem: str = "", overrides: dict[str, Any] | None = None
 ) -> ImportResult:
+    stream = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    for sheet in stream.worksheets:
+        _extent(sheet, source)
+    stream.close()
     workbook = load_workbook(io.BytesIO(data), data_only=True)
     details: dict[str, Any] = {}
     grids: list[Grid] = []
