@@ -150,3 +150,22 @@ def test_warm_up_validates_a_whole_valid_package() -> None:
     from gongkai.api.app import warm_up
 
     assert warm_up() is True  # all four tables: every schema gets compiled
+
+
+def test_load_compares_with_last_years_filing(engine: Engine, tmp_path: Path) -> None:
+    from conftest_db import registry_row, report_tables
+    from gongkai.package import write_package
+    from gongkai.store.queries import get_filing
+    from gongkai.store.registry import load_agencies
+
+    for year in (2022, 2023):
+        tables = report_tables("320813-load-cont", year, region_code="320813", seed=year)
+        write_package(tmp_path / f"p{year}", tables, "2021")
+    load_agencies(engine, [registry_row(tables)])
+    code, out = _run(engine, "load", str(tmp_path / "p2022"), str(tmp_path / "p2023"))
+    assert code == 0, out
+    filing = get_filing(engine, "320813-load-cont", 2023)
+    assert filing is not None
+    assert "carryover-continuity" in {w["code"] for w in filing.warnings}
+    first = get_filing(engine, "320813-load-cont", 2022)
+    assert first is not None and first.warnings == []

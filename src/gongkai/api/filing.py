@@ -14,7 +14,7 @@ from gongkai.api.represent import json_response
 from gongkai.package import ReportPackage, package_from_files, package_from_zip
 from gongkai.standard import TABLE_NAMES
 from gongkai.store.filings import file_report, issue_record, new_filing, record_rejection
-from gongkai.store.queries import filed_files, get_filing
+from gongkai.store.queries import stored_package
 from gongkai.store.registry import get_agency, load_agencies
 from gongkai.validation import ValidationResult, validate
 
@@ -91,10 +91,5 @@ def _file_name(field: str, filename: str | None) -> str:
 
 def _previous_year(agency_id: str, year: int) -> list[ValidationResult]:
     """Last year's stored report, so continuity rules can compare (warnings only)."""
-    filing = get_filing(engine(), agency_id, year - 1)
-    if filing is None:
-        return []
-    files = {
-        name.removesuffix(".csv"): data for name, data in filed_files(engine(), filing.id).items()
-    }
-    return [validate(ReportPackage(source=f"{agency_id}/{year - 1}", files=files))]
+    package = stored_package(engine(), agency_id, year - 1)
+    return [validate(package)] if package is not None else []

@@ -31,8 +31,10 @@ from gongkai.settings import Settings
 from gongkai.standard import load_standard
 from gongkai.store.db import make_engine, upgrade
 from gongkai.store.filings import file_report, new_filing
+from gongkai.store.queries import stored_package
 from gongkai.store.registry import create_token, get_agency, load_agencies, revoke_token
 from gongkai.validation import ValidationResult, validate
+from gongkai.validation.engine import check_continuity_across
 
 APP = "gongkai.api:create_app(warm=True)"
 
@@ -204,6 +206,9 @@ def _file_all(
                     continue
                 if not known:
                     load_agencies(engine, [report])
+                previous = stored_package(engine, str(report["agency_id"]), int(report["year"]) - 1)
+                if previous is not None:  # last year's filing: the continuity rules compare
+                    check_continuity_across([result], previous=[validate(previous)])
                 receipt = file_report(engine, new_filing(result))
                 stored += receipt.created
                 same += not receipt.created

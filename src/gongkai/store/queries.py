@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Select, and_, select, tuple_
 
+from gongkai.package import ReportPackage
 from gongkai.standard import TABLE_NAMES, load_standard
 from gongkai.store.filings import utc
 from gongkai.store.registry import region_filter
@@ -111,6 +112,15 @@ def filed_files(engine: Engine, filing_id: int) -> dict[str, bytes]:
             .order_by(filing_files.c.name)
         ).all()
     return {r.name: bytes(r.content) for r in rows}
+
+
+def stored_package(engine: Engine, agency_id: str, year: int) -> ReportPackage | None:
+    """The current filing of an agency and year as a report package (its files as filed)."""
+    filing = get_filing(engine, agency_id, year)
+    if filing is None:
+        return None
+    files = {n.removesuffix(".csv"): data for n, data in filed_files(engine, filing.id).items()}
+    return ReportPackage(source=f"{agency_id}/{year} version {filing.version}", files=files)
 
 
 @dataclass(frozen=True)
