@@ -160,3 +160,63 @@ def test_a_valid_filled_template_validates(tmp_path: Path):
     )
     validation = validate(read_package(write_result(result, tmp_path / "pkg")))
     assert validation.valid, [i.message("en") for i in validation.issues]
+
+
+def _details_typed(tmp_path: Path, year: object, published: object) -> Path:
+    path = write_template(tmp_path / "report.xlsx", "2021")
+    wb = openpyxl.load_workbook(path)
+    details = wb[DETAILS_SHEET]
+    details["B2"] = "某某县交通运输局"
+    details["B3"] = "320826-transport"
+    details["B4"] = "320826"
+    details["B7"] = year
+    details["B9"] = published
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("year", "published"),
+    [
+        ("2023年", "2024/01/20"),
+        ("2023", "2024年1月20日"),
+        (2023.0, "2024-01-20"),
+        ("2023年度", 45311),  # an Excel date typed as a number
+    ],
+)
+def test_details_are_read_as_people_type_them(tmp_path: Path, year: object, published: object):
+    result = import_file(_details_typed(tmp_path, year, published))
+    assert (result.details.year, result.details.published_on) == (2023, dt.date(2024, 1, 20))
+    assert [i for i in result.issues if i.resource == "reports"] == []
+
+
+def test_an_unreadable_detail_is_named_left_blank_and_the_package_still_built(tmp_path: Path):
+    result = import_file(_details_typed(tmp_path, "去年", "一月底"))
+    assert (result.details.year, result.details.published_on) == (None, None)
+    notes = [(i.code, i.field, i.note, i.note_en) for i in result.issues if i.resource == "reports"]
+    assert notes == [
+        (
+            "unreadable-cell",
+            "year",
+            "工作表“报告信息”单元格 B7：“去年” 不是年份（如 2023），留空",
+            "sheet “报告信息”, cell B7: “去年” is not a year (such as 2023); left blank",
+        ),
+        (
+            "unreadable-cell",
+            "published_on",
+            "工作表“报告信息”单元格 B9：“一月底” 不是日期，留空",
+            "sheet “报告信息”, cell B9: “一月底” is not a date; left blank",
+        ),
+    ]
+    assert result.missing_tables == []
+    # --year given: the typo no longer matters
+    given = import_file(_details_typed(tmp_path, "去年", "2024/1/20"), year=2023)
+    assert given.details.year == 2023
+    assert [i for i in given.issues if i.resource == "reports"] == []
+    write_result(result, tmp_path / "pkg")
+    assert (
+        (tmp_path / "pkg" / "reports.csv")
+        .read_text()
+        .splitlines()[1]
+        .startswith("320826-transport,,某某县交通运输局,320826")
+    )

@@ -11,7 +11,7 @@ from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl, CT_Tc
 
 from gongkai.importers import sections as parts
-from gongkai.importers.files import MAX_COLUMNS, MAX_ROWS, too_many
+from gongkai.importers.files import MAX_COLUMNS, MAX_ROWS, opening, too_many
 from gongkai.importers.grid import Cell, Grid, grid_sections
 from gongkai.importers.report import assemble
 from gongkai.importers.result import ImportResult
@@ -46,14 +46,16 @@ def table_grid(tbl: CT_Tbl, name: str = "", n: int = 0) -> Grid:
 def import_docx(
     data: bytes, *, source: str, stem: str = "", overrides: dict[str, Any] | None = None
 ) -> ImportResult:
-    document = Document(io.BytesIO(data))
+    with opening(source, "docx"):
+        document = Document(io.BytesIO(data))
     lines: list[str] = []
     grids: list[Grid] = []
-    for child in document.element.body.iterchildren():
-        if child.tag == qn("w:p"):
-            lines.append("".join(t.text or "" for t in child.iter(qn("w:t"))).strip())
-        elif isinstance(child, CT_Tbl):
-            grids.append(table_grid(child, source, len(grids) + 1))
+    with opening(source, "docx"):  # the library parses cell attributes as it goes
+        for child in document.element.body.iterchildren():
+            if child.tag == qn("w:p"):
+                lines.append("".join(t.text or "" for t in child.iter(qn("w:t"))).strip())
+            elif isinstance(child, CT_Tbl):
+                grids.append(table_grid(child, source, len(grids) + 1))
     lines = [line for line in lines if line]
     return assemble(
         source=source,

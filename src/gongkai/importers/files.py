@@ -7,7 +7,8 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,8 @@ OVERRIDES = (
 )
 
 
-# what the document libraries raise on input they cannot read
+# what the document libraries raise on input they cannot read; caught only around their calls
+# (`opening`), so a mistake in a value or in our own code is never reported as a broken file
 BROKEN: tuple[type[Exception], ...] = (
     zipfile.BadZipFile,
     KeyError,
@@ -194,11 +196,15 @@ def import_file(
     if kind in ("docx", "xlsx"):
         check_archive(data, name)
     reader = _readers()[kind]
+    return reader(data, source=name, stem=Path(name).stem.split(".")[0], overrides=overrides)
+
+
+@contextmanager
+def opening(name: str, kind: str) -> Iterator[None]:
+    """Around a document library's call: its giving up on the file means the file is broken."""
     try:
-        return reader(data, source=name, stem=Path(name).stem.split(".")[0], overrides=overrides)
-    except ImportFailure:
-        raise
-    except BROKEN as exc:  # a broken document: the library reading it gave up
+        yield
+    except BROKEN as exc:
         raise ImportFailure(
             f"{name}：无法作为 {kind} 文件读取（{exc}）",
             f"{name}: cannot be read as {kind} ({exc})",

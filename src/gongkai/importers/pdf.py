@@ -8,6 +8,7 @@ from typing import Any
 
 import pdfplumber
 
+from gongkai.importers.files import opening
 from gongkai.importers.result import ImportResult
 from gongkai.importers.text import import_text
 
@@ -23,4 +24,6 @@ def pdf_text(data: bytes) -> str:
 def import_pdf(
     data: bytes, *, source: str, stem: str = "", overrides: dict[str, Any] | None = None
 ) -> ImportResult:
-    return import_text(pdf_text(data), source=source, stem=stem, overrides=overrides, kind="pdf")
+    with opening(source, "pdf"):
+        text = pdf_text(data)
+    return import_text(text, source=source, stem=stem, overrides=overrides, kind="pdf")

@@ -28,9 +28,10 @@ def assemble(
     sections: dict[str, Section],
     overrides: dict[str, Any],
     stem: str = "",
+    notes: list[Issue] | None = None,
 ) -> ImportResult:
     details = read_details(text).merged(overrides)
-    issues: list[Issue] = []
+    issues: list[Issue] = list(notes or [])
     present = {t: s for t, s in sections.items() if any(r.values for r in s.rows)}
     fmt = _format(overrides.get("format"), present, details.year)
     tables: dict[str, list[dict[str, Any]]] = {}

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -14,12 +13,12 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gongkai.importers.files import MAX_COLUMNS, MAX_ROWS, too_many
+from gongkai.importers.files import MAX_COLUMNS, MAX_ROWS, opening, too_many
 from gongkai.importers.grid import Cell, Grid, grid_sections
-from gongkai.importers.labels import clean
 from gongkai.importers.report import assemble
 from gongkai.importers.result import ImportResult
-from gongkai.standard import load_standard
+from gongkai.importers.workbook_details import is_details_sheet, read_details
+from gongkai.validation.issues import Issue
 
 
 def _text(value: Any) -> str:
@@ -81,54 +80,27 @@ def _cell_ref(r: int, c: int) -> tuple[str, str]:
     return f"单元格 {ref}", f"cell {ref}"
 
 
-def _details(ws: Worksheet) -> dict[str, Any]:
-    """The 报告信息 sheet: field code in the hidden column C (else matched by the title)."""
-    reports = load_standard().format("2021").table("reports")
-    titles = {clean(f.title): f.name for f in reports.fields}
-    found: dict[str, Any] = {}
-    for row in ws.iter_rows(min_row=1, max_col=3):
-        title, value, code = (row[0].value, row[1].value, row[2].value if len(row) > 2 else None)
-        name = code if code in reports.field_names else titles.get(clean(str(title or "")))
-        if name is None or value is None or str(value).strip() == "":
-            continue
-        found[name] = _detail_value(name, value)
-    return found
-
-
-def _detail_value(name: str, value: Any) -> Any:
-    if name == "year":
-        return int(value)
-    if name == "published_on":
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        return dt.date.fromisoformat(str(value).strip())
-    text = str(value).strip()
-    if name in ("level", "scope"):  # “县级（county）” as the list offers it, or the code
-        match = re.search(r"[（(]([a-z]+)[)）]", text)
-        return match.group(1) if match else text
-    return text
-
-
 def import_xlsx(
     data: bytes, *, source: str, stem: str = "", overrides: dict[str, Any] | None = None
 ) -> ImportResult:
-    stream = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    for sheet in stream.worksheets:
-        _extent(sheet, source)
-    stream.close()
-    workbook = load_workbook(io.BytesIO(data), data_only=True)
+    with opening(source, "xlsx"):
+        stream = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        for sheet in stream.worksheets:
+            _extent(sheet, source)
+        stream.close()
+        workbook = load_workbook(io.BytesIO(data), data_only=True)
     details: dict[str, Any] = {}
+    notes: list[Issue] = []
     grids: list[Grid] = []
     names: list[tuple[str, str]] = []
     for ws in workbook.worksheets:
-        if clean(ws.title) == clean("报告信息") or ws.cell(1, 1).value == "报告信息":
-            details = _details(ws)
+        if is_details_sheet(ws):
+            details, notes = read_details(ws)
         else:
             grids.append(sheet_grid(ws))
             names.append((f"工作表“{ws.title}”", f"sheet “{ws.title}”, "))
     given = {**details, **{k: v for k, v in (overrides or {}).items() if v is not None}}
+    notes = [n for n in notes if n.field not in given]  # a value given instead of the typo
     return assemble(
         source=source,
         kind="xlsx",
@@ -137,4 +109,5 @@ def import_xlsx(
         sections=grid_sections(grids, names, [_cell_ref] * len(grids)),
         overrides=given,
         stem=stem,
+        notes=notes,
     )
