@@ -1,7 +1,7 @@
 """Database fixtures shared by tests/store and tests/api: SQLite and PostgreSQL.
 
 PostgreSQL comes from GONGKAI_TEST_POSTGRES_URL (default: postgres on 127.0.0.1:5432, database
-test). Each test session works in a fresh schema that it drops at the end. When no server is
+test). Each test run works in a fresh schema that it drops at the end. When no server is
 reachable the PostgreSQL cases skip, except when CI=true, where they fail.
 """
 
