@@ -116,26 +116,48 @@ def test_unreadable_input_exits_2(tmp_path: Path):
 
 
 def test_folder_is_imported_in_bulk_with_progress_and_summary(tmp_path: Path):
+    """One agency's reports of several years, and a file whose tables are missing."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     for name, copy in (
-        ("huaian_city_2024.layout.txt", "huaian_2024.layout.txt"),
+        ("hongze_district_2023.layout.txt", "hongze_2023.layout.txt"),
         ("hongze_district_2024.layout.txt", "hongze_2024.layout.txt"),
         ("wutongqiao_transport_2022.page.txt", "wutongqiao_2022.page.txt"),
     ):
         shutil.copy(REPORTS / name, inbox / copy)
     (inbox / "notes.md").write_text("not a report")  # not a report kind: skipped
-    result = _run(inbox, "-o", tmp_path / "out", "--region", "320800")
+    result = _run(inbox, "-o", tmp_path / "out", "--region", "320813", "--agency-id", "320813-hz")
     assert result.exit_code == 1
     assert "导入" in result.stderr  # the progress bar
-    assert "共 3 份报告：导入 2 份，其中校验通过 2 份（含警告的 1 份），失败 1 份" in result.stdout
+    assert "共 3 份报告：导入 2 份，其中校验通过 1 份（含警告的 1 份），失败 1 份" in result.stdout
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "320800-hongze-2024",
-        "320800-huaian-2024",
+        "320813-hz-2023",
+        "320813-hz-2024",
     ]
     assert "wutongqiao_2022.page.txt  失败" in result.stdout
     recap = result.stdout.split("共 3 份报告")[1]  # the summary repeats why each one failed
     assert "wutongqiao_2022.page.txt：缺少表格：表二 主动公开政府信息情况" in recap
+
+
+def test_without_an_agency_id_none_is_made_up(tmp_path: Path):
+    """Two agencies' report.html: no id from the file name (they would collide); one clear
+    message each, no package, no column of “不能为空” errors."""
+    inbox = tmp_path / "inbox"
+    for agency in ("a", "b"):
+        (inbox / agency).mkdir(parents=True)
+        shutil.copy(REPORTS / "hongze_district_2024.layout.txt", inbox / agency / "report.txt")
+    for lang, message in (
+        ("zh", "缺少 agency_id：请用 --agency-id 指定（统一社会信用代码或 6位区划代码-英文短名）"),
+        ("en", "agency_id missing: give it with --agency-id (the unified social credit code"),
+    ):
+        out = tmp_path / f"out-{lang}"
+        result = _run(inbox, "-o", out, "--region", "320813", "--lang", lang)
+        assert result.exit_code == 1
+        assert list(out.iterdir()) == []
+        for agency in ("a", "b"):
+            assert result.stdout.count(f"{agency}/report.txt：{message}") == 1
+        assert result.stdout.count(message) == 4  # per report, and again in the summary
+        assert "不能为空" not in result.stdout and "must not be blank" not in result.stdout
 
 
 def test_template_command_then_import(tmp_path: Path):

@@ -31,6 +31,8 @@ _TEXT = {
         "missing": "缺少表格：{tables}。未生成报告包"
         "（如需只含已有内容的报告包，请加 --allow-partial）",
         "partial": "缺少表格：{tables}；按 --allow-partial 生成了部分报告包，缺少的表格留空",
+        "no_agency_id": "缺少 agency_id：请用 --agency-id 指定"
+        "（统一社会信用代码或 6位区划代码-英文短名）。未生成报告包",
         "cells": "{title}：读到 {filled}/{total} 个单元格",
         "summary": "共 {n} 份报告：导入 {ok} 份，其中校验通过 {valid} 份（含警告的 {warned} 份），"
         "失败 {failed} 份",
@@ -46,6 +48,9 @@ _TEXT = {
         "package holding only what the report has)",
         "partial": "missing tables: {tables}; a partial package was written (--allow-partial), "
         "the missing tables are blank",
+        "no_agency_id": "agency_id missing: give it with --agency-id (the unified social credit "
+        "code, or a 6-digit region code and a short English name: RRRRRR-name). No package "
+        "written",
         "cells": "{title}: {filled}/{total} cells read",
         "summary": "{n} reports: {ok} imported, {valid} of them valid ({warned} with warnings), "
         "{failed} failed",
@@ -116,8 +121,13 @@ def _import_one(
     outcomes = []
     for result in (*first.companions, first):
         outcome = Outcome(source=str(path), result=result, issues=list(result.issues))
+        reasons = []
         if result.missing_tables and not allow_partial:
-            outcome.failure = _TEXT[lang]["missing"].format(tables=_missing_titles(result, lang))
+            reasons.append(_TEXT[lang]["missing"].format(tables=_missing_titles(result, lang)))
+        if not result.details.agency_id:  # not in the source and not given: never made up
+            reasons.append(_TEXT[lang]["no_agency_id"])
+        if reasons:
+            outcome.failure = "\n  ".join(reasons)
         else:
             outcome.package = write_result(result, out / _folder_name(result, path, taken))
         outcomes.append(outcome)
@@ -153,6 +163,9 @@ def _print(outcome: Outcome, lang: str) -> None:
     )
     if result.missing_tables and outcome.package is not None:
         click.echo("  " + text["partial"].format(tables=_missing_titles(result, lang)))
+    for issue in result.issues:  # notes on the report details (报告信息) or the whole file
+        if issue.resource not in TABLE_TITLES:
+            click.echo(f"    · {issue.message(lang)}")
     for table, (zh, en) in TABLE_TITLES.items():
         filled, total = result.filled_cells(table)
         title = zh if lang == "zh" else en

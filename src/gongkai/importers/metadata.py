@@ -6,7 +6,6 @@ from the name."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import unicodedata
 
@@ -93,17 +92,3 @@ def guess_level(name: str) -> str | None:
             if pos >= 1 and (best is None or pos > best[0]):
                 best = (pos, level)
     return best[1] if best else None
-
-
-def provisional_id(region_code: str, stem: str, agency_name: str | None) -> str:
-    """`RRRRRR-slug` (STANDARD.md §2.1): the slug from an ASCII file name, else from the name."""
-    words = re.findall(r"[a-z]+", re.sub(r"(?:19|20)\d{2}", " ", stem.lower()))
-    words = [
-        w
-        for w in words
-        if w not in {"layout", "raw", "page", "txt", "pdf", "html", "vs", "derived"}
-    ]
-    if words:
-        return f"{region_code}-{'-'.join(words)}"
-    digest = hashlib.sha1((agency_name or stem).encode("utf-8")).hexdigest()[:8]
-    return f"{region_code}-x{digest}"

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from gongkai.importers.applications import read_applications
-from gongkai.importers.metadata import provisional_id, read_details
+from gongkai.importers.metadata import read_details
 from gongkai.importers.narrative import narrative_issues
 from gongkai.importers.proactive import detect_format, read_proactive
 from gongkai.importers.result import DATA_TABLES, TABLE_TITLES, ImportResult, note
@@ -59,9 +59,8 @@ def assemble(
     if "applications" in missing and _NONE_RECEIVED.search(re.sub(r"\s+", "", narrative)):
         issues += _none_received(tables, fmt)
 
+    # never made up (from the file name, say): two agencies' “report.html” would collide
     agency_id = details.agency_id
-    if not agency_id and details.region_code:
-        agency_id = provisional_id(details.region_code, stem, details.agency_name)
     report = {
         "agency_id": agency_id,
         "year": details.year,
@@ -77,7 +76,6 @@ def assemble(
     for table in DATA_TABLES:
         tables[table] = [{"agency_id": agency_id, "year": details.year, **r} for r in tables[table]]
     issues += narrative_issues(narrative, tables)
-    details.agency_id = agency_id
     return ImportResult(
         source=source,
         kind=kind,
