@@ -214,3 +214,40 @@ def test_side_by_side_file_writes_a_package_per_year(tmp_path: Path):
         ("review_total", 170, 134),
         ("suit_direct_total", 77, 57),
     ]
+
+
+def test_the_package_records_its_source_and_the_import_notes(tmp_path: Path):
+    result = _run(
+        REPORTS / "hongze_district_2024.layout.txt",
+        "-o",
+        tmp_path,
+        "--agency-id",
+        "320813-hongze",
+        "--region",
+        "320813",
+        "--source-url",
+        "https://www.hongze.gov.cn/report-2024.html",
+    )
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "320813-hongze-2024"
+    assert validate(read_package(folder)).valid
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["sources"] == [
+        {
+            "title": "hongze_district_2024.layout.txt",
+            "path": "https://www.hongze.gov.cn/report-2024.html",
+        }
+    ]
+    assert descriptor["description"] == (
+        "由 hongze_district_2024.layout.txt 导入（text-layout，2021 格式），导入说明 2 条，"
+        "见 x-import-notes。Imported from hongze_district_2024.layout.txt (text-layout, 2021 "
+        "format); 2 import notes, see x-import-notes."
+    )
+    notes = descriptor["x-import-notes"]
+    assert [(n["code"], n["severity"], n["item"], n["field"]) for n in notes] == [
+        ("format-deviation", "warning", "other_not_corrected", None),
+        ("narrative-mismatch", "warning", "new_received", "total"),
+    ]
+    assert "正文与表格不一致" in notes[1]["message"]
+    assert "the table has 95" in notes[1]["message_en"]
+    assert (notes[1]["expected"], notes[1]["found"]) == (95, 17)

@@ -211,15 +211,31 @@ def opening(name: str, kind: str) -> Iterator[None]:
         ) from exc
 
 
+NOTES_PROPERTY = "x-import-notes"
+
+
 def write_result(result: ImportResult, folder: Path) -> Path:
-    """Write the imported tables as a report package folder."""
+    """Write the imported tables as a report package folder. The descriptor records where the
+    figures come from (`sources`: the file, and its address when known) and every note of the
+    import (`x-import-notes`: code, where, and the message in Chinese and English)."""
     name = result.details.agency_name or result.source
     year = result.details.year
     title = f"{name} {year} 年政府信息公开工作年度报告" if year else name
+    source: dict[str, str] = {"title": result.source}
+    if result.details.source_url:
+        source["path"] = result.details.source_url
+    notes = [{**issue.to_dict("zh"), "message_en": issue.message("en")} for issue in result.issues]
+    description = (
+        f"由 {result.source} 导入（{result.kind}，{result.format} 格式），"
+        f"导入说明 {len(notes)} 条，见 {NOTES_PROPERTY}。"
+        f"Imported from {result.source} ({result.kind}, {result.format} format); "
+        f"{len(notes)} import notes, see {NOTES_PROPERTY}."
+    )
     return write_package(
         folder,
         result.tables,
         result.format,
         title=title,
-        description=f"imported from {result.source}",
+        description=description,
+        extra={"sources": [source], NOTES_PROPERTY: notes},
     )

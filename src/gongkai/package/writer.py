@@ -46,14 +46,22 @@ def _package_name(text: str) -> str:
 
 
 def descriptor(
-    fmt: str, *, name: str, title: str | None = None, description: str | None = None
+    fmt: str,
+    *,
+    name: str,
+    title: str | None = None,
+    description: str | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """The descriptor; `extra` adds properties (`sources`, custom `x-…` ones) before the
+    resources."""
     tables = load_standard().format(fmt).tables
     result: dict[str, Any] = {"name": _package_name(name)}
     if title:
         result["title"] = title
     if description:
         result["description"] = description
+    result.update(extra or {})
     result["resources"] = [
         {
             "name": t,
@@ -74,12 +82,13 @@ def package_files(
     name: str,
     title: str | None = None,
     description: str | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> dict[str, bytes]:
     """file name -> content for a package holding these tables."""
     files = {
         "datapackage.json": (
             json.dumps(
-                descriptor(fmt, name=name, title=title, description=description),
+                descriptor(fmt, name=name, title=title, description=description, extra=extra),
                 ensure_ascii=False,
                 indent=2,
             )
@@ -98,10 +107,13 @@ def write_package(
     *,
     title: str | None = None,
     description: str | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    files = package_files(tables, fmt, name=folder.name, title=title, description=description)
+    files = package_files(
+        tables, fmt, name=folder.name, title=title, description=description, extra=extra
+    )
     for file_name, content in files.items():
         (folder / file_name).write_bytes(content)
     return folder
