@@ -1,0 +1,1 @@
+"""gongkai（公开）: annual reports on government information disclosure as validated open data."""
