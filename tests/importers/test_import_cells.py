@@ -133,3 +133,12 @@ def test_text_typed_into_a_template_cell_is_named_and_nothing_shifts(tmp_path: P
     assert notes[0].note_en == (
         "sheet “表三 依申请公开”, row 5, cell E5: “abc” is not a number; read as blank"
     )
+
+
+def test_a_short_row_is_noted_in_both_languages():
+    page = _html("0", 0).decode().replace("<td>21</td></tr>", "</tr>", 1)
+    result = import_file(page.encode(), filename="report.html")
+    assert _first_row(result) == [0, 2, 3, 4, 5, 6, None]
+    note = next(i for i in result.issues if i.code == "missing-values")
+    assert note.note == "表格 1 第 3 行：只有 6 个单元格，缺少的列按空白读取"
+    assert note.note_en == "table 1, row 3: 6 cells for 7 columns; the others are blank"

@@ -137,6 +137,31 @@ def test_folder_is_imported_in_bulk_with_progress_and_summary(tmp_path: Path):
     assert "wutongqiao_2022.page.txt  失败" in result.stdout
     recap = result.stdout.split("共 3 份报告")[1]  # the summary repeats why each one failed
     assert "wutongqiao_2022.page.txt：缺少表格：表二 主动公开政府信息情况" in recap
+    # and lists the imported but invalid ones, with their first errors
+    package = tmp_path / "out" / "320813-hz-2023"
+    assert (
+        f"✘ {inbox / 'hongze_2023.layout.txt'} → {package}：已导入，校验未通过（2 个错误）" in recap
+    )
+    assert (
+        "      reviews.csv，第2行，列 review_total（行政复议·总计）：总计为 0，"
+        "但结果维持、结果纠正、其他结果、尚未审结之和为 11\n"
+    ) in recap
+    assert "hongze_2024" not in recap
+    english = _run(
+        inbox,
+        "-o",
+        tmp_path / "en",
+        "--agency-id",
+        "320813-hz",
+        "--region",
+        "320813",
+        "--lang",
+        "en",
+    )
+    recap = english.stdout.split("3 reports: 2 imported")[1]
+    assert f"{inbox / 'wutongqiao_2022.page.txt'}: missing tables: table 2 (proactive " in recap
+    assert "imported, invalid (2 errors)\n      reviews.csv, row 2, column review_total" in recap
+    assert "table 2 (proactive disclosure), table 3 (applications)" in recap
 
 
 def test_without_an_agency_id_none_is_made_up(tmp_path: Path):
@@ -155,7 +180,8 @@ def test_without_an_agency_id_none_is_made_up(tmp_path: Path):
         assert result.exit_code == 1
         assert list(out.iterdir()) == []
         for agency in ("a", "b"):
-            assert result.stdout.count(f"{agency}/report.txt：{message}") == 1
+            sep = "：" if lang == "zh" else ": "
+            assert result.stdout.count(f"{agency}/report.txt{sep}{message}") == 1
         assert result.stdout.count(message) == 4  # per report, and again in the summary
         assert "不能为空" not in result.stdout and "must not be blank" not in result.stdout
 

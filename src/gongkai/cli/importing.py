@@ -39,6 +39,8 @@ _TEXT = {
         "failed": "失败",
         "template": "已写出 {fmt} 格式的模板：{path}",
         "errors": "校验：{e} 个错误，{w} 个警告",
+        "invalid_n": "已导入，校验未通过（{n} 个错误）",
+        "more": "……另有 {n} 个错误",
     },
     "en": {
         "imported": "imported",
@@ -57,6 +59,8 @@ _TEXT = {
         "failed": "failed",
         "template": "template of the {fmt} format written: {path}",
         "errors": "validation: {e} errors, {w} warnings",
+        "invalid_n": "imported, invalid ({n} errors)",
+        "more": "… {n} more errors",
     },
 }
 
@@ -102,7 +106,9 @@ def _folder_name(result: ImportResult, path: Path, taken: set[str]) -> str:
 
 def _missing_titles(result: ImportResult, lang: str) -> str:
     index = 0 if lang == "zh" else 1
-    return "、".join(TABLE_TITLES[t][index] for t in result.missing_tables)
+    return ("、" if lang == "zh" else ", ").join(
+        TABLE_TITLES[t][index] for t in result.missing_tables
+    )
 
 
 def _import_one(
@@ -307,12 +313,29 @@ def import_command(
             _print(outcome, lang)
         if bulk:
             click.echo(_TEXT[lang]["summary"].format(**_summary(outcomes)))
-            for outcome in outcomes:
-                if outcome.failure:
-                    click.echo(f"  ✘ {outcome.source}：{outcome.failure}")
+            _recap(outcomes, lang)
     if any(o.unreadable for o in outcomes):
         sys.exit(EXIT_UNREADABLE)
     sys.exit(EXIT_OK if outcomes and all(o.ok for o in outcomes) else EXIT_INVALID)
+
+
+RECAP_ERRORS = 3  # errors shown per invalid report in the bulk summary
+
+
+def _recap(outcomes: list[Outcome], lang: str) -> None:
+    """Why each report failed or is invalid: the reason, or its first errors."""
+    text, sep = _TEXT[lang], ("：" if lang == "zh" else ": ")
+    for outcome in outcomes:
+        if outcome.failure:
+            click.echo(f"  ✘ {outcome.source}{sep}{outcome.failure}")
+        elif outcome.validation is not None and not outcome.ok:
+            errors = outcome.validation.errors
+            shown = f"{outcome.source} → {outcome.package}"
+            click.echo(f"  ✘ {shown}{sep}{text['invalid_n'].format(n=len(errors))}")
+            for issue in errors[:RECAP_ERRORS]:
+                click.echo(f"      {issue.message(lang)}")
+            if len(errors) > RECAP_ERRORS:
+                click.echo("      " + text["more"].format(n=len(errors) - RECAP_ERRORS))
 
 
 def _summary(outcomes: list[Outcome]) -> dict[str, int]:

@@ -168,8 +168,8 @@ def _convert_other(
             )
         )
         en = (
-            "table 3 prints （六）其他处理 as one row (2019 layout) in a 2021-format year; "
-            "where it is 0 the three rows are 0"
+            "table 3 prints “（六）其他处理” (other) as one row (2019 layout) in a 2021-format "
+            "year; where it is 0 the three rows are 0"
             + (
                 f"; where it is positive ({', '.join(positive)}) they are left blank"
                 if positive
@@ -184,5 +184,8 @@ def _convert_other(
         merged[name] = None if any(v is None for v in cells) else sum(cells)
     read["other"] = merged
     zh = "2019 格式的报告，表三的“（六）其他处理”却分三行印制（2021 格式）；按三行之和读取"
-    en = "table 3 prints （六）其他处理 as three rows (2021 layout) in a 2019-format report; summed"
+    en = (
+        "table 3 prints “（六）其他处理” (other) as three rows (2021 layout) in a 2019-format "
+        "report; summed"
+    )
     return read, [deviation(zh, en, resource="applications", item="other")]
