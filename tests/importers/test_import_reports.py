@@ -205,10 +205,41 @@ def test_huaian_2024_plain_pdftotext_places_moved_labels_by_position():
             "other_other",
         ]
     )
-    # 表四's figures are scattered among its header cells: not guessed, reported
+    # 表四's figures are scattered among its header cells and out of printed order (72 64 178
+    # 37, then 12 1 1 6, 351, 13 4 8 1 26, 20): the totals tell the groups apart but not which
+    # lawsuit group is which, so they are not guessed, and reported
     assert result.missing_tables == ["reviews"]
     assert _t4(result) == [None] * 15
-    assert "table-unreadable" in _codes(result)
+    unreadable = [i for i in result.issues if i.code == "table-unreadable"]
+    assert [i.note_en for i in unreadable] == [
+        "table 4 should print 15 figures in one row; found 15 in 5 places, and read in printed "
+        "order the group totals do not add up: the figures are out of order, so their columns "
+        "cannot be told"
+    ]
+
+
+def _reviews_in_printed_order(text: str) -> str:
+    """The raw text with 表四's scattered figures put in printed order, the header cells
+    between them left where they are."""
+    lines = text.split("\n")
+    start = next(n for n, line in enumerate(lines) if line.startswith("四、政府信息公开行政复议"))
+    end = next(n for n, line in enumerate(lines) if line.startswith("五、存在的主要问题"))
+    figures = iter(HUAIAN_2024_T4)
+    for n in range(start, end):
+        if lines[n].strip().isdigit():
+            lines[n] = str(next(figures))
+    assert next(figures, None) is None
+    return "\n".join(lines)
+
+
+def test_scattered_table4_figures_in_printed_order_are_read_when_the_totals_add_up():
+    text = (REPORTS / "huaian_city_2024.raw.txt").read_text(encoding="utf-8")
+    result = import_file(_reviews_in_printed_order(text).encode("utf-8"), filename="raw.txt")
+    assert result.missing_tables == []
+    assert _t4(result) == HUAIAN_2024_T4
+    notes = [i for i in result.issues if i.resource == "reviews"]
+    assert [i.code for i in notes] == ["matched-by-position"]
+    assert "read in printed order, and each group's total is the sum" in (notes[0].note_en or "")
 
 
 def test_wutongqiao_page_without_tables_names_the_missing_tables():
