@@ -1,8 +1,10 @@
-"""POST /agencies/{id}/reports/{year}: file a report package (zip or multipart CSV files)."""
+"""POST /agencies/{id}/reports/{year}: file a report package (a zip, multipart CSV files, or
+the filled Excel template)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 from flask import Blueprint, Response, request, url_for
 
@@ -11,12 +13,13 @@ from gongkai.api.context import engine
 from gongkai.api.errors import ApiError
 from gongkai.api.out import ReceiptOut
 from gongkai.api.represent import json_response
+from gongkai.api.workbook import is_workbook, package_from_workbook
 from gongkai.package import ReportPackage, package_from_files, package_from_zip
 from gongkai.standard import TABLE_NAMES
 from gongkai.store.filings import file_report, issue_record, new_filing, record_rejection
 from gongkai.store.queries import stored_package
 from gongkai.store.registry import get_agency, load_agencies
-from gongkai.validation import ValidationResult, validate
+from gongkai.validation import Issue, ValidationResult, validate
 
 bp = Blueprint("filing", __name__)
 
@@ -29,8 +32,9 @@ def file(agency_id: str, year: int) -> Response:
     with engine().connect() as conn:
         agency = get_agency(conn, agency_id)
     check_may_file(grant, agency, agency_id)
-    package = _package_from_request(f"{agency_id}/{year}")
+    package, import_notes = _package_from_request(f"{agency_id}/{year}", agency_id, year, agency)
     result = validate(package, previous=_previous_year(agency_id, year))
+    result.issues[:0] = import_notes
     report = result.report or {}
     if result.valid and (report.get("agency_id"), report.get("year")) != (agency_id, year):
         raise ApiError(
@@ -61,22 +65,29 @@ def file(agency_id: str, year: int) -> Response:
     return response
 
 
-def _package_from_request(source: str) -> ReportPackage:
+def _package_from_request(
+    source: str, agency_id: str, year: int, agency: dict[str, Any] | None
+) -> tuple[ReportPackage, list[Issue]]:
+    """The package the request carries, and what importing it noticed (workbooks only)."""
     mimetype = request.mimetype
+    if is_workbook(mimetype):
+        return package_from_workbook(request.get_data(), source, agency_id, year, agency)
     if mimetype == "multipart/form-data":
-        files = {
-            _file_name(key, f.filename): f.read() for key, f in request.files.items(multi=True)
-        }
+        uploads = list(request.files.items(multi=True))
+        if len(uploads) == 1 and is_workbook("", uploads[0][1].filename):
+            data = uploads[0][1].read()
+            return package_from_workbook(data, source, agency_id, year, agency)
+        files = {_file_name(key, f.filename): f.read() for key, f in uploads}
         if not files:
             raise ApiError(400, "no-files", "the multipart body holds no files")
-        return package_from_files(files, source)
+        return package_from_files(files, source), []
     if mimetype in ZIP_TYPES:
-        return package_from_zip(request.get_data(), source)
+        return package_from_zip(request.get_data(), source), []
     raise ApiError(
         415,
         "unsupported-media-type",
-        "send a zip of the report package (Content-Type: application/zip) or the CSV files "
-        "as multipart/form-data",
+        "send a zip of the report package (Content-Type: application/zip), the CSV files "
+        "as multipart/form-data, or the filled Excel template (.xlsx)",
         content_type=mimetype or None,
     )
 

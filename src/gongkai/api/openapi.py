@@ -14,6 +14,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Response
 
 from gongkai.api import args, out
+from gongkai.api.workbook import XLSX_TYPE
 from gongkai.standard import TABLE_NAMES
 
 bp = Blueprint("openapi", __name__)
@@ -86,7 +87,8 @@ OPERATIONS: list[
     (
         "/agencies/{agency_id}/reports/{year}",
         "post",
-        "File a report package (zip body, or the CSV files as multipart/form-data)",
+        "File a report package (zip body, the CSV files as multipart/form-data, "
+        "or the filled Excel template)",
         None,
         [AGENCY, YEAR],
         {
@@ -220,6 +222,7 @@ def build_spec() -> dict[str, Any]:
                 "required": True,
                 "content": {
                     **ZIP,
+                    XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
                     "multipart/form-data": {
                         "schema": {
                             "type": "object",
