@@ -23,6 +23,7 @@ def current_grant() -> Grant:
             401,
             "unauthorized",
             "filing needs a token: Authorization: Bearer <token>",
+            message_zh="报送需要令牌：Authorization: Bearer <令牌>",
             headers={"WWW-Authenticate": CHALLENGE},
         )
     grant = find_grant(engine(), token.strip())
@@ -31,6 +32,7 @@ def current_grant() -> Grant:
             401,
             "invalid-token",
             "the token is unknown or revoked",
+            message_zh="令牌无效或已被吊销",
             headers={"WWW-Authenticate": CHALLENGE + ', error="invalid_token"'},
         )
     return grant
@@ -47,6 +49,8 @@ def check_may_file(grant: Grant, agency: dict[str, Any] | None, agency_id: str) 
             f"agency {agency_id} is not in the registry; ask the collecting office to add it "
             "(gongkai agencies load) or to file it with an admin token",
             agency_id=agency_id,
+            message_zh=f"机关 {agency_id} 不在应报告机关名录中；请收集报告的机关将其加入名录"
+            "（gongkai agencies load），或用管理员令牌报送",
         )
     if grant.kind == "agency" and grant.scope_value == agency_id:
         return
@@ -61,4 +65,5 @@ def check_may_file(grant: Grant, agency: dict[str, Any] | None, agency_id: str) 
         "forbidden",
         f"this {grant.kind} token may not file for agency {agency_id}",
         agency_id=agency_id,
+        message_zh=f"此令牌无权为机关 {agency_id} 报送",
     )

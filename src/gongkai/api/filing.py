@@ -42,6 +42,8 @@ def file(agency_id: str, year: int) -> Response:
             "path-mismatch",
             f"reports.csv is for {report.get('agency_id')} {report.get('year')}, "
             f"not for {agency_id} {year} as the URL says",
+            message_zh=f"reports.csv 填写的是 {report.get('agency_id')} {report.get('year')}，"
+            f"与网址中的 {agency_id} {year} 不一致",
             agency_id=report.get("agency_id"),
             year=report.get("year"),
         )
@@ -53,6 +55,7 @@ def file(agency_id: str, year: int) -> Response:
             422,
             "invalid-package",
             f"the package has {len(result.errors)} error(s); nothing was stored",
+            message_zh=f"报告包有 {len(result.errors)} 个错误，未保存；逐条见 issues",
             issues=issues,
         )
     if agency is None:  # only an admin gets here: register the agency from reports.csv
@@ -79,7 +82,9 @@ def _package_from_request(
             return package_from_workbook(data, source, agency_id, year, agency)
         files = {_file_name(key, f.filename): f.read() for key, f in uploads}
         if not files:
-            raise ApiError(400, "no-files", "the multipart body holds no files")
+            raise ApiError(
+                400, "no-files", "the multipart body holds no files", message_zh="请求中没有文件"
+            )
         return package_from_files(files, source), []
     if mimetype in ZIP_TYPES:
         return package_from_zip(request.get_data(), source), []
@@ -88,6 +93,8 @@ def _package_from_request(
         "unsupported-media-type",
         "send a zip of the report package (Content-Type: application/zip), the CSV files "
         "as multipart/form-data, or the filled Excel template (.xlsx)",
+        message_zh="请以 zip（Content-Type: application/zip）、multipart/form-data 的 CSV 文件"
+        "或填好的 Excel 模板（.xlsx）报送",
         content_type=mimetype or None,
     )
 
