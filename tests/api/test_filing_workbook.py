@@ -10,34 +10,17 @@ import openpyxl
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
 
-from conftest_db import DATASETS, bearer
+from conftest_db import DATASETS, bearer, registry_row
 from gongkai.package import read_package
 from gongkai.standard import load_standard
 from gongkai.store.registry import create_token, load_agencies
 from gongkai.template import SHEETS, write_template
 from gongkai.validation import validate
+from tests.template_cells import data_cells
 
 HUAIAN = "320800-huaian-government"
 URL = f"/api/v1/agencies/{HUAIAN}/reports/2024"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _data_cells(ws):  # type: ignore[no-untyped-def]
-    """Unlocked cells in reading order, a merged cell once: the template's figures in the order
-    of the schema's value columns (and of 表三's items)."""
-    covered = {
-        (r, c)
-        for rng in ws.merged_cells.ranges
-        for r in range(rng.min_row, rng.max_row + 1)
-        for c in range(rng.min_col, rng.max_col + 1)
-        if (r, c) != (rng.min_row, rng.min_col)
-    }
-    return [
-        cell
-        for row in ws.iter_rows()
-        for cell in row
-        if (cell.row, cell.column) not in covered and cell.protection.locked is False
-    ]
 
 
 def _huaian_workbook(tmp_path: Path, change: dict[str, object] | None = None) -> bytes:
@@ -49,7 +32,7 @@ def _huaian_workbook(tmp_path: Path, change: dict[str, object] | None = None) ->
     for table, sheet in SHEETS.items():
         names = [f.name for f in fmt.table(table).value_fields]
         values = [row[name] for row in tables[table] for name in names]
-        cells = _data_cells(wb[sheet])
+        cells = data_cells(wb[sheet])
         assert len(cells) == len(values)
         for cell, value in zip(cells, values, strict=True):
             cell.value = float(value) if isinstance(value, Decimal) else value
@@ -63,16 +46,7 @@ def _huaian_workbook(tmp_path: Path, change: dict[str, object] | None = None) ->
 
 def _register(engine: Engine) -> str:
     load_agencies(
-        engine,
-        [
-            {
-                "agency_id": HUAIAN,
-                "agency_name": "淮安市人民政府",
-                "region_code": "320800",
-                "level": "city",
-                "scope": "government",
-            }
-        ],
+        engine, [registry_row(validate(read_package(DATASETS / "huaian-city-2024")).tables)]
     )
     return create_token(engine, "agency", HUAIAN)[1]
 
@@ -106,7 +80,7 @@ def test_workbook_with_broken_sums_is_refused_with_its_issues(
     token = _register(engine)
     sheet = SHEETS["reviews"]
     wb = openpyxl.load_workbook(io.BytesIO(_huaian_workbook(tmp_path)))
-    total = _data_cells(wb[sheet])[4]  # review_total
+    total = data_cells(wb[sheet])[4]  # review_total
     body = _huaian_workbook(tmp_path, {f"{sheet}!{total.coordinate}": 350})
     r = client.post(URL, data=body, content_type=XLSX, headers=bearer(token))
     assert r.status_code == 422

@@ -15,23 +15,7 @@ from gongkai.package import read_package
 from gongkai.standard import load_standard
 from gongkai.template import DETAILS_SHEET, SHEETS, write_template
 from gongkai.validation import validate
-
-
-def _data_cells(ws):  # type: ignore[no-untyped-def]
-    """Unlocked cells in reading order (merged value cells once)."""
-    merged_children = {
-        (r, c)
-        for rng in ws.merged_cells.ranges
-        for r in range(rng.min_row, rng.max_row + 1)
-        for c in range(rng.min_col, rng.max_col + 1)
-        if (r, c) != (rng.min_row, rng.min_col)
-    }
-    return [
-        cell
-        for row in ws.iter_rows()
-        for cell in row
-        if (cell.row, cell.column) not in merged_children and cell.protection.locked is False
-    ]
+from tests.template_cells import data_cells
 
 
 @pytest.mark.parametrize("fmt", ["2021", "2019"])
@@ -45,10 +29,10 @@ def test_template_layout_protection_and_validation(tmp_path: Path, fmt: str):
         assert ws.protection.sheet is True
         # one unlocked data cell per figure of the table
         expected = len(tables[table].value_fields) * max(len(tables[table].items), 1)
-        assert len(_data_cells(ws)) == expected
+        assert len(data_cells(ws)) == expected
         # every data cell carries a validation rule; labels are locked
         rules = ws.data_validations.dataValidation
-        for cell in _data_cells(ws):
+        for cell in data_cells(ws):
             assert any(cell.coordinate in dv.sqref for dv in rules), cell.coordinate
     t3 = wb[SHEETS["applications"]]
     texts = {c.value for row in t3.iter_rows() for c in row if isinstance(c.value, str)}
@@ -71,7 +55,7 @@ def _fill(path: Path, fmt: str) -> dict[str, list[object]]:
     n = 0
     for table, sheet in SHEETS.items():
         typed[table] = []
-        for cell in _data_cells(wb[sheet]):
+        for cell in data_cells(wb[sheet]):
             n += 1
             value: object = None
             if n % 3:
@@ -137,7 +121,7 @@ def test_a_valid_filled_template_validates(tmp_path: Path):
     path = write_template(tmp_path / "ok.xlsx", "2021")
     wb = openpyxl.load_workbook(path)
     t3 = wb[SHEETS["applications"]]
-    cells = _data_cells(t3)
+    cells = data_cells(t3)
     items = load_standard().format("2021").table("applications").items
     for n, item in enumerate(items):
         row = cells[n * 7 : n * 7 + 7]
@@ -146,7 +130,7 @@ def test_a_valid_filled_template_validates(tmp_path: Path):
         )
         for k, cell in enumerate(row):
             cell.value = value if k in (0, 6) else 0
-    for cell in _data_cells(wb[SHEETS["proactive"]]) + _data_cells(wb[SHEETS["reviews"]]):
+    for cell in data_cells(wb[SHEETS["proactive"]]) + data_cells(wb[SHEETS["reviews"]]):
         cell.value = 0
     wb.save(path)
     result = import_file(

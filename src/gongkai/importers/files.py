@@ -20,6 +20,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from gongkai.importers.result import ImportResult
 from gongkai.package import max_package_bytes, write_package
 from gongkai.package.encoding import decode_csv
+from gongkai.standard import load_standard
 
 KINDS = {
     ".txt": "text",
@@ -36,17 +37,8 @@ KINDS = {
 MAX_ROWS = 2000
 MAX_COLUMNS = 100
 MAX_MEMBERS = 1000  # files in a .docx or .xlsx archive
-OVERRIDES = (
-    "agency_id",
-    "agency_name",
-    "region_code",
-    "level",
-    "scope",
-    "year",
-    "format",
-    "published_on",
-    "source_url",
-)
+# what an import may be told: any column of reports.csv
+OVERRIDES = tuple(load_standard().format("2021").table("reports").field_names)
 
 
 # what the document libraries raise on input they cannot read; caught only around their calls
