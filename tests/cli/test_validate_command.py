@@ -12,6 +12,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from gongkai.cli import main
+from gongkai.package import read_package, write_package
+from gongkai.validation import validate
 from tests.paths import DATA, DATASETS
 
 
@@ -173,3 +175,15 @@ def test_many_alike_issues_are_counted_after_ten(tmp_path: Path) -> None:
     assert code == 1
     assert output.count("[constraint-error]") == 10
     assert "另有 15 个同类问题（constraint-error，applications.agency_id" in output
+
+
+def test_continuity_inside_a_collection_is_reported_once(tmp_path: Path) -> None:
+    tables: dict[str, list[dict]] = {}
+    for name in ("suqian-city-2023", "suqian-city-2024"):
+        for table, rows in validate(read_package(DATASETS / name)).tables.items():
+            tables.setdefault(table, []).extend(rows)
+    next(r for r in tables["proactive"] if r["year"] == 2024)["regulations_in_force"] = 13
+    folder = write_package(tmp_path / "suqian", tables, "2021")
+    code, output = run(str(folder), "--json")
+    assert code == 0  # continuity is a warning
+    assert [i["code"] for i in json.loads(output)["issues"]] == ["in-force-continuity"]

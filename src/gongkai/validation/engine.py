@@ -78,7 +78,8 @@ def _superseded(issue: Issue, tabular: Tabular, misread: set[str]) -> bool:
     return False
 
 
-def validate(package: ReportPackage, previous: Iterable[ValidationResult] = ()) -> ValidationResult:
+def _validate_alone(package: ReportPackage) -> ValidationResult:
+    """Everything but continuity, which needs the other years."""
     fmt = load_standard().format(detect_format(package))
     tabular = run_frictionless(package, fmt.code)
     misread = tabular.misread  # tables with a wrong header: not counted, not added up
@@ -89,23 +90,20 @@ def validate(package: ReportPackage, previous: Iterable[ValidationResult] = ()) 
     issues.extend(check_descriptor(fmt, package))
     for report in reports.values():
         issues.extend(check_report(fmt, report))
-    result = ValidationResult(
+    return ValidationResult(
         package=package,
         format=fmt.code,
         issues=issues,
         tables={t: [r.values for r in rows] for t, rows in tabular.rows.items()},
         reports=reports,
     )
-    check_continuity_across([result], previous=previous)
-    result.issues = [i.at(package.source) for i in result.issues]
-    return result
 
 
 def check_continuity_across(
     results: list[ValidationResult], previous: Iterable[ValidationResult] = ()
 ) -> None:
-    """Add continuity issues to each report whose previous year is among `results` (or
-    `previous`, which only supplies last year's figures and gets no issues itself)."""
+    """Add continuity issues to each report whose previous year is among `results` (in the same
+    package or another) or `previous`, which only supplies last year's figures."""
     by_key: dict[tuple[str, int], ReportData] = {}
     for result in [*previous, *results]:
         by_key.update(result.reports)
@@ -117,18 +115,18 @@ def check_continuity_across(
                 result.issues.extend(check_continuity(fmt, report, before))
 
 
+def validate(package: ReportPackage, previous: Iterable[ValidationResult] = ()) -> ValidationResult:
+    """Validate one package; `previous` supplies last year's reports for continuity."""
+    return validate_many([package], previous)[0]
+
+
 def validate_many(
     packages: Iterable[ReportPackage], previous: Iterable[ValidationResult] = ()
 ) -> list[ValidationResult]:
-    """Validate packages together: consecutive years of an agency are checked for continuity."""
-    previous = list(previous)
-    results = [validate(p) for p in packages]
-    # validate() checked continuity inside each package; now across packages.
-    for result in results:
-        others = [r for r in results if r is not result] + previous
-        for_result = ValidationResult(result.package, result.format, [], reports=result.reports)
-        check_continuity_across([for_result], previous=others)
-        result.issues.extend(for_result.issues)
+    """Validate packages together: consecutive years of an agency, in one package or in two,
+    are checked for continuity (once)."""
+    results = [_validate_alone(p) for p in packages]
+    check_continuity_across(results, previous)
     for result in results:
         result.issues = [i.at(result.package.source) for i in result.issues]
     return results
