@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -143,3 +144,42 @@ def test_pages_step_through_years_of_one_agency(
         ("320813-page-b", 2022),
         ("320813-page-b", 2023),
     ]
+
+
+def test_csv_page_link_keeps_the_query(client: FlaskClient, seven: list[str]) -> None:
+    url = "/api/v1/tables/reviews.csv?year=2023&region=320813&limit=3"
+    seen: list[str] = []
+    while url:
+        r = client.get(url)
+        seen += [row["agency_id"] for row in csv.DictReader(io.StringIO(r.text))]
+        link = r.headers.get("Link", "")
+        assert not link or ("year=2023" in link and "region=320813" in link)
+        url = link[1 : link.index(">")] if link else ""
+    assert seen == seven
+
+
+@pytest.mark.parametrize(
+    "token",
+    [[None, None], ["a", 10**22], ["a", "b"], ["a", True], ["a" * 300, 2023]],
+)
+def test_hand_made_page_tokens_are_400(
+    client: FlaskClient, seven: list[str], token: list[object]
+) -> None:
+    raw = base64.urlsafe_b64encode(json.dumps(token).encode()).decode()
+    r = client.get(f"/api/v1/tables/reviews?year=2023&next={raw}")
+    assert r.status_code == 400
+    assert r.json["argument"] == "next"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/agencies/320813-read-0/reports/99999999999999999999",
+        "/api/v1/agencies/320813-read-0/reports/99999999999",
+        "/api/v1/agencies/320813-read-0/reports/2023?version=99999999999",
+    ],
+)
+def test_numbers_out_of_range_are_refused_not_500(
+    client: FlaskClient, seven: list[str], path: str
+) -> None:
+    assert client.get(path).status_code in (400, 404)

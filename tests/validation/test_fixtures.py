@@ -280,3 +280,14 @@ def test_agency_id_must_be_all_of_a_uscc_or_a_provisional_id(tmp_path: Path) -> 
     result = validate(read_package(write_package(tmp_path / "pkg", tables, "2021")))
     assert not result.valid
     assert {(i.code, i.field) for i in result.errors} == {("constraint-error", "agency_id")}
+
+
+def test_year_out_of_range_is_a_constraint_error_not_a_crash(tmp_path: Path) -> None:
+    tables = validate(read_package(DATA / "late-publication")).tables
+    for rows in tables.values():
+        for row in rows:
+            row["year"] = 9999
+    result = validate(read_package(write_package(tmp_path / "pkg", tables, "2021")))
+    assert {(i.code, i.field, i.found) for i in result.errors} == {
+        ("constraint-error", "year", "9999")
+    }

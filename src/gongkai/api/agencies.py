@@ -35,7 +35,7 @@ def list_() -> Response:
         columns = load_standard().agencies.field_names
         return csv_response(columns, rows, bom=args["bom"], filename="agencies.csv")
     limit = page_limit(args)
-    after = decode_token(args["next"], 1)[0] if args.get("next") else None
+    after = decode_token(args["next"], (str,))[0] if args.get("next") else None
     rows = list_agencies(engine(), after=after, limit=limit + 1, **filters)
     next_token = encode_token([rows[limit - 1]["agency_id"]]) if len(rows) > limit else None
     return json_response(AgencyListOut, {"agencies": rows[:limit], "next": next_token})

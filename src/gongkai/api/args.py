@@ -44,7 +44,7 @@ class AgencyListArgs(_SliceArgs):
 
 class ReportArgs(OutputArgs):
     version = fields.Integer(
-        validate=validate.Range(min=1),
+        validate=validate.Range(min=1, max=2**31 - 1),
         metadata={"description": "an earlier version; the current one when absent"},
     )
 

@@ -26,7 +26,7 @@ bp = Blueprint("filing", __name__)
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/octet-stream")
 
 
-@bp.post("/agencies/<agency_id>/reports/<int:year>")
+@bp.post("/agencies/<agency_id>/reports/<int(min=2008, max=2100):year>")
 def file(agency_id: str, year: int) -> Response:
     grant = current_grant()
     with engine().connect() as conn:

@@ -57,7 +57,7 @@ def _filing(agency_id: str, year: int, version: int | None) -> Filing:
     return filing
 
 
-@bp.get("/agencies/<agency_id>/reports/<int:year>")
+@bp.get("/agencies/<agency_id>/reports/<int(min=2008, max=2100):year>")
 def get_report(agency_id: str, year: int) -> Response:
     args = parse_args(ReportArgs)
     if args.get("format") == "csv":
@@ -118,7 +118,7 @@ def _report_body(filing: Filing) -> dict[str, Any]:
     }
 
 
-@bp.get("/agencies/<agency_id>/reports/<int:year>/<name>")
+@bp.get("/agencies/<agency_id>/reports/<int(min=2008, max=2100):year>/<name>")
 def get_table(agency_id: str, year: int, name: str) -> Response:
     if name == "datapackage.zip":
         return _package_zip(agency_id, year)

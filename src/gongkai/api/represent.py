@@ -139,15 +139,27 @@ def encode_token(key: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
 
 
-def decode_token(token: str, length: int) -> list[Any]:
+def decode_token(token: str, types: Sequence[type]) -> list[Any]:
+    """The keyset position of a page token; the key's parts must have the `types` of this
+    query's key (a hand-made token must not reach the database as a wrong-typed value)."""
     try:
         padded = token + "=" * (-len(token) % 4)
         key = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationError({"next": ["not a page token of this API"]}) from exc
-    if not isinstance(key, list) or len(key) != length:
+    if (
+        not isinstance(key, list)
+        or len(key) != len(types)
+        or not all(_fits(part, kind) for part, kind in zip(key, types, strict=True))
+    ):
         raise ValidationError({"next": ["not a page token of this query"]})
     return key
+
+
+def _fits(part: Any, kind: type) -> bool:
+    if kind is int:
+        return type(part) is int and -(2**31) <= part < 2**31
+    return isinstance(part, kind) and len(str(part)) <= 200
 
 
 def page_limit(args: Mapping[str, Any]) -> int:

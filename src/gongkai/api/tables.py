@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request, url_for
 
 from gongkai.api.args import TableArgs
 from gongkai.api.context import engine
@@ -59,8 +59,8 @@ def rows(name: str) -> Response:
     fmt = table_format(args)
     where = row_filter(args, table)
     columns = load_standard().formats[fmt].tables[table].field_names
-    key_length = 3 if table == "applications" else 2
-    after = decode_token(args["next"], key_length) if args.get("next") else None
+    key_types = (str, int, int) if table == "applications" else (str, int)  # id, year[, seq]
+    after = decode_token(args["next"], key_types) if args.get("next") else None
     if wants_csv(args, suffix) and args.get("limit") is None and after is None:
         return csv_response(
             columns,
@@ -75,6 +75,10 @@ def rows(name: str) -> Response:
     if wants_csv(args, suffix):
         response = csv_response(columns, page, bom=args["bom"], filename=f"{table}.csv")
         if next_token:
-            response.headers["Link"] = f'<?next={next_token}>; rel="next"'
+            # the same query, one page on: every argument but `next` kept
+            values: dict[str, Any] = dict(request.view_args or {})
+            values |= {k: v for k, v in request.args.items() if k != "next"}
+            link = url_for(request.endpoint or "", **values, next=next_token)
+            response.headers["Link"] = f'<{link}>; rel="next"'
         return response
     return json_response(RowsOut, {"table": table, "format": fmt, "rows": page, "next": next_token})

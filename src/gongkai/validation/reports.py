@@ -55,6 +55,10 @@ class ReportData:
 
 
 def _key(row: Row) -> tuple[str, int] | None:
+    """(agency_id, year) when both cells are valid; a bad key (a year out of range, an id of
+    the wrong form) already has its own issue and names no report."""
+    if {"agency_id", "year"} & row.bad:
+        return None
     agency_id, year = row.values.get("agency_id"), row.values.get("year")
     if isinstance(agency_id, str) and isinstance(year, int):
         return (agency_id, year)
