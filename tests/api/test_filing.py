@@ -243,3 +243,20 @@ def test_last_years_filing_feeds_the_continuity_rules(client: FlaskClient, engin
     r = client.post(url.format(2023), data=_multipart(csv_files(this)), headers=bearer(token))
     assert r.status_code == 201 and r.json["version"] == 2
     assert "carryover-continuity" in {w["code"] for w in r.json["warnings"]}
+
+
+def test_package_may_not_move_its_agency_to_another_region(
+    client: FlaskClient, engine: Engine
+) -> None:
+    _register_huaian(engine)
+    token = create_token(engine, "region", "320800")[1]
+    tables = report_tables(HUAIAN, 2024, region_code="110101", level="city", scope="government")
+    r = client.post(
+        URL,
+        data=_multipart(csv_files(tables)),
+        content_type="multipart/form-data",
+        headers=bearer(token),
+    )
+    assert r.status_code == 422
+    assert (r.json["code"], r.json["fields"]) == ("registry-mismatch", ["region_code"])
+    assert client.get(URL).status_code == 404

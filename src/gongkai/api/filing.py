@@ -23,6 +23,7 @@ from gongkai.validation import Issue, ValidationResult, validate
 
 bp = Blueprint("filing", __name__)
 
+PLACE_FIELDS = ("region_code", "level", "scope")  # where aggregates count a report
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/octet-stream")
 
 
@@ -47,6 +48,8 @@ def file(agency_id: str, year: int) -> Response:
             agency_id=report.get("agency_id"),
             year=report.get("year"),
         )
+    if result.valid and agency is not None:
+        _check_registry(agency, report)
     if not result.valid:
         issues = [issue_record(i) for i in result.issues]
         if agency is not None:
@@ -66,6 +69,22 @@ def file(agency_id: str, year: int) -> Response:
     response = json_response(ReceiptOut, body, status=201 if receipt.created else 200)
     response.headers["Location"] = url
     return response
+
+
+def _check_registry(agency: dict[str, Any], report: dict[str, Any]) -> None:
+    """Aggregates group filings by their region, level and scope: a package may not move its
+    agency elsewhere than the registry (which the token was checked against) says."""
+    differ = [name for name in PLACE_FIELDS if report.get(name) != agency.get(name)]
+    if differ:
+        said = ", ".join(f"{n}={report.get(n)} (registry: {agency.get(n)})" for n in differ)
+        said_zh = "，".join(f"{n} 为 {report.get(n)}（名录中为 {agency.get(n)}）" for n in differ)
+        raise ApiError(
+            422,
+            "registry-mismatch",
+            f"reports.csv does not match the registry: {said}",
+            fields=differ,
+            message_zh=f"reports.csv 与应报告机关名录不一致：{said_zh}",
+        )
 
 
 def _package_from_request(
