@@ -260,3 +260,24 @@ def test_package_may_not_move_its_agency_to_another_region(
     assert r.status_code == 422
     assert (r.json["code"], r.json["fields"]) == ("registry-mismatch", ["region_code"])
     assert client.get(URL).status_code == 404
+
+
+def test_going_back_to_an_earlier_version_is_a_new_version(
+    client: FlaskClient, engine: Engine
+) -> None:
+    _register_huaian(engine)
+    token = create_token(engine, "agency", HUAIAN)[1]
+    first = zip_folder(DATASETS / "huaian-city-2024")
+    corrected = report_tables(HUAIAN, 2024, region_code="320800", level="city", scope="government")
+    sends = [
+        (first, "application/zip"),
+        (_multipart(csv_files(corrected)), "multipart/form-data"),
+        (first, "application/zip"),
+    ]
+    versions = []
+    for body, content_type in sends:
+        r = client.post(URL, data=body, content_type=content_type, headers=bearer(token))
+        assert r.status_code == 201, r.json
+        versions.append(r.json["version"])
+    assert versions == [1, 2, 3]
+    assert client.get(URL).json["sha256"] == client.get(f"{URL}?version=1").json["sha256"]

@@ -50,7 +50,7 @@ class Receipt:
     received_at: datetime
     format: str
     warnings: list[dict[str, Any]]
-    created: bool  # False when an identical package was filed before
+    created: bool  # False when the package is identical to the current version
 
 
 def utc(value: datetime) -> datetime:
@@ -75,8 +75,8 @@ def _receipt(row: Any, created: bool) -> Receipt:
 def file_report(engine: Engine, filing: NewFiling, token_id: int | None = None) -> Receipt:
     """Store `filing` as the next version of its agency and year.
 
-    An identical package (same sha256) returns the earlier receipt. Two filings racing for
-    the same agency and year queue on that pair's `heads` row (SELECT … FOR UPDATE on
+    A package identical to the current version (same sha256) returns its receipt. Two filings
+    racing for the same agency and year queue on that pair's `heads` row (SELECT … FOR UPDATE on
     PostgreSQL, BEGIN IMMEDIATE on SQLite); a unique violation is retried.
     """
     for attempt in range(ATTEMPTS):
@@ -99,19 +99,19 @@ def _file_once(conn: Connection, filing: NewFiling, token_id: int | None) -> Rec
         .on_conflict_do_nothing()
     )
     head = conn.execute(
-        select(heads.c.version)
+        select(heads.c.version, heads.c.filing_id)
         .where(heads.c.agency_id == filing.agency_id, heads.c.year == filing.year)
         .with_for_update()
     ).one()
-    same = conn.execute(
-        select(filings).where(
-            filings.c.agency_id == filing.agency_id,
-            filings.c.year == filing.year,
-            filings.c.sha256 == filing.sha256,
-        )
-    ).first()
-    if same is not None:
-        return _receipt(same, created=False)
+    # Idempotent against the current version only: sending an earlier version's content
+    # again is a correction back to it, and becomes the next version.
+    current = (
+        conn.execute(select(filings).where(filings.c.id == head.filing_id)).first()
+        if head.filing_id is not None
+        else None
+    )
+    if current is not None and current.sha256 == filing.sha256:
+        return _receipt(current, created=False)
     version = head.version + 1
     received_at = datetime.now(UTC)
     filing_id = conn.execute(

@@ -76,7 +76,8 @@ filings = Table(
     Column("warnings", JSON, nullable=False),
     Column("token_id", Integer, ForeignKey("tokens.id")),
     UniqueConstraint("agency_id", "year", "version"),
-    UniqueConstraint("agency_id", "year", "sha256"),
+    # not unique: a correction may go back to an earlier version's content (a new version)
+    Index(None, "agency_id", "year", "sha256"),
 )
 
 # The package exactly as filed: one row per file (table name -> UTF-8 CSV, or the descriptor).
