@@ -120,3 +120,11 @@ def test_racing_filings_both_become_versions(engine: Engine) -> None:
         assert f is not None and f.sha256 == r.sha256
         expected = next(p for p in packages if p.sha256 == r.sha256)
         assert filing_tables(engine, f)["reviews"] == expected.tables["reviews"]
+
+
+def test_stored_warnings_name_the_report_not_a_local_path() -> None:
+    result = validate(read_package(DATASETS / "wutongqiao-transport-2022"))
+    warnings = new_filing(result).warnings
+    assert warnings and {w["package"] for w in warnings} == {
+        "511112-wutongqiao-transport-bureau/2022"
+    }

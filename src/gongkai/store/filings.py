@@ -189,12 +189,15 @@ def new_filing(result: ValidationResult) -> NewFiling:
     report = result.report
     if report is None:
         raise ValueError("the package has no reports row")
+    agency_id, year = str(report["agency_id"]), int(report["year"])
+    # warnings are served publicly: they name the report, not the path it was loaded from
+    where = f"{agency_id}/{year}"
     return NewFiling(
-        agency_id=str(report["agency_id"]),
-        year=int(report["year"]),
+        agency_id=agency_id,
+        year=year,
         format=result.format,
         sha256=result.package.sha256,
         files={f"{name}.csv": data for name, data in result.package.files.items()},
         tables=result.tables,
-        warnings=[issue_record(i) for i in result.warnings],
+        warnings=[issue_record(i.at(where)) for i in result.warnings],
     )
