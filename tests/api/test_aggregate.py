@@ -205,3 +205,11 @@ def test_export_is_one_valid_package(client: FlaskClient, filed: dict) -> None:
         a for a, r, *_ in AGENCIES if r.startswith("3208")
     )
     assert len(result.tables["applications"]) == 5 * 25
+
+
+def test_export_of_an_empty_slice_is_404_said_so(client: FlaskClient, filed: dict) -> None:
+    for query in ("year=2023&region=110000", "year=2019"):
+        r = client.get(f"/api/v1/export?{query}")
+        assert r.status_code == 404
+        assert r.mimetype == "application/problem+json"
+        assert r.json["code"] == "no-report" and r.json["message_zh"]

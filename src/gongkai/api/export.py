@@ -12,12 +12,13 @@ import json
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 
 from flask import Blueprint, Response
 
 from gongkai.api.args import ExportArgs
 from gongkai.api.context import engine
+from gongkai.api.errors import ApiError
 from gongkai.api.represent import parse_args
 from gongkai.api.tables import row_filter, table_format
 from gongkai.package import format_cell
@@ -33,6 +34,7 @@ def export() -> Response:
     args = parse_args(ExportArgs)
     fmt = table_format(args)
     where: RowFilter = row_filter({**args, "report_format": fmt}, "reports")
+    _require_a_report(fmt, where, args)
     name = f"gongkai-{args['year']}-{args.get('region') or 'all'}"
     meta = descriptor(
         fmt,
@@ -59,6 +61,17 @@ def export() -> Response:
     response.headers["Content-Length"] = str(size)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.zip"'
     return response
+
+
+def _require_a_report(fmt: str, where: RowFilter, args: dict[str, Any]) -> None:
+    """An empty slice is no package (a package holds at least one report): 404, said so."""
+    if next(iter_rows(engine(), "reports", fmt, where), None) is None:  # batches: no open cursor
+        raise ApiError(
+            404,
+            "no-report",
+            f"no {fmt}-format report filed in this slice (year {args['year']})",
+            message_zh=f"该范围内没有已报送的 {fmt} 格式报告（{args['year']} 年度）",
+        )
 
 
 def _chunks(spool: IO[bytes]) -> Iterator[bytes]:
