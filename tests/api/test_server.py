@@ -67,7 +67,32 @@ def test_agencies_load_refuses_a_bad_registry(engine: Engine, tmp_path: Path) ->
         encoding="utf-8",
     )
     code, out = _run(engine, "agencies", "load", str(bad))
-    assert code == 1 and "region_code '3208'" in out and "nothing loaded" in out
+    assert code == 1 and "“3208”" in out and "region_code" in out and "nothing loaded" in out
+
+
+def test_agencies_load_reads_gb18030_and_refuses_duplicates_and_bad_check_digits(
+    engine: Engine, tmp_path: Path
+) -> None:
+    header = "agency_id,agency_name,region_code,level,scope,parent_id\n"
+    good = tmp_path / "gb.csv"
+    good.write_bytes((header + "320800-edu,淮安市教育局,320800,city,agency,\n").encode("gb18030"))
+    code, out = _run(engine, "agencies", "load", str(good))
+    assert (code, out.strip()) == (0, f"1 agencies loaded from {good}")
+    duplicate = tmp_path / "dup.csv"
+    duplicate.write_text(
+        header + "320800-edu,淮安市教育局,320800,city,agency,\n"
+        "320800-edu,淮安市教育局（重复）,320800,city,agency,\n",
+        encoding="utf-8",
+    )
+    code, out = _run(engine, "agencies", "load", str(duplicate))
+    assert code == 1 and "[primary-key]" in out and "nothing loaded" in out
+    checksum = tmp_path / "uscc.csv"
+    checksum.write_text(
+        header + "11371000004359010X,威海市人民政府办公室,371000,city,agency,\n",
+        encoding="utf-8",
+    )
+    code, out = _run(engine, "agencies", "load", str(checksum))
+    assert code == 1 and "[agency-id-checksum]" in out and "11371000004359010J" in out
 
 
 def _free_port() -> int:

@@ -10,7 +10,6 @@ gongkai serve --host 127.0.0.1 --port 8000
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import shutil
@@ -28,13 +27,13 @@ from sqlalchemy.engine import make_url
 from gongkai.cli.validate import expand
 from gongkai.package import PackageError, read_package
 from gongkai.settings import Settings
-from gongkai.standard import load_standard
 from gongkai.store.db import make_engine, upgrade
 from gongkai.store.filings import file_report, new_filing
 from gongkai.store.queries import stored_package
 from gongkai.store.registry import create_token, get_agency, load_agencies, revoke_token
 from gongkai.validation import ValidationResult, validate
 from gongkai.validation.engine import check_continuity_across
+from gongkai.validation.registry import validate_registry
 
 APP = "gongkai.api:create_app(warm=True)"
 
@@ -71,35 +70,17 @@ def agencies() -> None:
     """The registry of agencies expected to file (agencies.csv, STANDARD.md §2.5)."""
 
 
-def _check_agency_row(row: dict[str, str]) -> list[str]:
-    problems = []
-    for field in load_standard().agencies.descriptor["fields"]:
-        value = (row.get(field["name"]) or "").strip()
-        rules = field.get("constraints", {})
-        if not value:
-            if rules.get("required"):
-                problems.append(f"{field['name']} is required")
-            continue
-        if "pattern" in rules and not re.fullmatch(rules["pattern"], value):
-            problems.append(f"{field['name']} {value!r} does not match {rules['pattern']}")
-        if "enum" in rules and value not in rules["enum"]:
-            problems.append(f"{field['name']} {value!r} is not one of {', '.join(rules['enum'])}")
-    return problems
-
-
 @agencies.command("load")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def agencies_load(file: Path) -> None:
     """Insert or update the agencies of FILE (a CSV with the agencies.csv columns)."""
-    with file.open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    bad = [(line, p) for line, row in enumerate(rows, 2) for p in _check_agency_row(row)]
-    for line, problem in bad:
-        click.echo(f"{file}:{line}: {problem}", err=True)
-    if bad:
-        raise click.ClickException(f"{len(bad)} problem(s) in {file}; nothing loaded")
+    rows, issues = validate_registry(file.read_bytes(), str(file))
+    for issue in issues:
+        click.echo(f"{file}: [{issue.code}] {issue.message('zh')}", err=True)
+    if issues:
+        raise click.ClickException(f"{len(issues)} problem(s) in {file}; nothing loaded")
     with _engine() as engine:
-        count = load_agencies(engine, [{k: (v or "").strip() for k, v in r.items()} for r in rows])
+        count = load_agencies(engine, rows)
     click.echo(f"{count} agencies loaded from {file}")
 
 

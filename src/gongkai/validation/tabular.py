@@ -147,7 +147,7 @@ def _constraint(note: str) -> str:
     return f"{name} {value}"
 
 
-def _convert(error: Any, resource: str, rows_by_number: dict[int, Row]) -> Issue:
+def issue_from_error(error: Any, resource: str, rows_by_number: dict[int, Row]) -> Issue:
     """A Frictionless error as an Issue, keeping its type name as the code."""
     number = getattr(error, "row_number", None)
     row = rows_by_number.get(number) if number else None
@@ -198,7 +198,7 @@ def run_frictionless(package: ReportPackage, fmt: str) -> Tabular:
         report = Package(resources=resources).validate(checklist=Checklist(checks=[capture]))
         for task in report.tasks:
             by_number = {r.number: r for r in capture.rows.get(task.name, [])}
-            issues.extend(_convert(e, task.name, by_number) for e in task.errors)
+            issues.extend(issue_from_error(e, task.name, by_number) for e in task.errors)
         issues.extend(Issue(code=e.type, severity=ERROR, note=e.note) for e in report.errors)
     issues.extend(capture.issues)
     issues.extend(Issue(code="encoding-error", resource=t) for t in package.undecodable)
