@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 from conftest_db import report_tables
-from gongkai.store.aggregates import aggregate, coverage_by_group
+from gongkai.store.aggregates import aggregate, coverage_by_group, coverage_detail
 from gongkai.store.filings import NewFiling, file_report
 from gongkai.store.queries import RowFilter
 from gongkai.store.registry import load_agencies
+from gongkai.store.tables import filings
 
 
 def _file(engine: Engine, agency_id: str, fees: Decimal | None, seed: int = 0) -> dict:
@@ -79,3 +81,20 @@ def test_coverage_groups_the_registry(engine: Engine) -> None:
     }
     cov = coverage_by_group(engine, RowFilter(year=2023, region="320800"), "city")
     assert {k: (c.expected, c.valid) for k, c in cov.items()} == {"320800": (2, 1)}
+
+
+def test_lateness_is_judged_on_the_first_filing_not_a_later_correction(engine: Engine) -> None:
+    year = date.today().year  # its deadline (next year) has not passed: filed on time
+    for seed in (1, 2):
+        tables = report_tables("320813-late-agency", year, region_code="320813", seed=seed)
+        load_agencies(engine, [tables["reports"][0]])
+        sha = f"late-{seed}".ljust(64, "0")
+        file_report(engine, NewFiling("320813-late-agency", year, "2021", sha, {}, tables))
+    with engine.begin() as conn:  # the correction came after the deadline
+        conn.execute(
+            update(filings)
+            .where(filings.c.version == 2, filings.c.agency_id == "320813-late-agency")
+            .values(received_at=datetime(year + 1, 6, 1, tzinfo=UTC))
+        )
+    (report,) = coverage_detail(engine, year, RowFilter(year=year))["reports"]
+    assert (report["version"], report["late"]) == (2, False)

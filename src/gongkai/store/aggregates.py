@@ -20,7 +20,6 @@ from gongkai.store.registry import region_filter
 from gongkai.store.tables import agencies, figures_table, filings, heads, rejections
 
 GROUPINGS = ("province", "city", "county", "level", "year")
-DEADLINES = {"agency": (1, 31), "government": (3, 31)}  # month, day of year + 1
 
 
 def group_key(by: str, region_code: Any, level: Any, year: Any) -> Any:
@@ -208,8 +207,10 @@ def _registry_filters(where: RowFilter) -> list[Any]:
 
 
 def deadline(year: int, scope: str) -> date:
-    """STANDARD.md §1: 31 January (agency reports) or 31 March (government) of year + 1."""
-    month, day = DEADLINES.get(scope, DEADLINES["agency"])
+    """STANDARD.md §1, as the `late-publication` rule declares it: 31 January (agency
+    reports) or 31 March (government) of year + 1."""
+    by_scope = load_standard().format("2021").rule("late-publication")["by_scope"]  # type: ignore[index]
+    month, day = (int(part) for part in by_scope.get(scope, by_scope["agency"]).split("-"))
     return date(year + 1, month, day)
 
 
@@ -217,6 +218,13 @@ def coverage_detail(engine: Engine, year: int, where: RowFilter) -> dict[str, An
     """Who filed (and whether late), who was refused, who is missing, for one year."""
     reports = figures_table("reports", "2021")
     registry = _registry_filters(where)
+    # a correction filed after the deadline does not make an on-time report late
+    first = (
+        select(filings.c.agency_id, func.min(filings.c.received_at).label("first_received_at"))
+        .where(filings.c.year == year)
+        .group_by(filings.c.agency_id)
+        .subquery()
+    )
     filed_query = (
         select(
             agencies.c.agency_id,
@@ -227,9 +235,11 @@ def coverage_detail(engine: Engine, year: int, where: RowFilter) -> dict[str, An
             filings.c.version,
             filings.c.received_at,
             filings.c.format,
+            first.c.first_received_at,
         )
         .join(heads, and_(heads.c.agency_id == agencies.c.agency_id, heads.c.year == year))
         .join(filings, filings.c.id == heads.c.filing_id)
+        .join(first, first.c.agency_id == agencies.c.agency_id)
         .join(reports, reports.c.filing_id == filings.c.id)
         .where(*registry)
         .order_by(agencies.c.agency_id)
@@ -244,7 +254,7 @@ def coverage_detail(engine: Engine, year: int, where: RowFilter) -> dict[str, An
     with engine.connect() as conn:
         for row in conn.execute(filed_query):
             received = utc(row.received_at)
-            judged_on = row.published_on or received.date()
+            judged_on = row.published_on or utc(row.first_received_at).date()
             due = deadline(year, row.scope)
             filed.append(
                 {
