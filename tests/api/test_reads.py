@@ -183,3 +183,10 @@ def test_numbers_out_of_range_are_refused_not_500(
     client: FlaskClient, seven: list[str], path: str
 ) -> None:
     assert client.get(path).status_code in (400, 404)
+
+
+def test_weak_if_none_match_gives_304(client: FlaskClient, seven: list[str]) -> None:
+    url = f"/api/v1/agencies/{seven[0]}/reports/2023"
+    etag = client.get(url).headers["ETag"]
+    weak = etag if etag.startswith("W/") else f"W/{etag}"
+    assert client.get(url, headers={"If-None-Match": weak}).status_code == 304

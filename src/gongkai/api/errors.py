@@ -92,7 +92,11 @@ def register(app: Flask) -> None:
     def _too_large(exc: RequestEntityTooLarge) -> Response:
         limit = app.config.get("MAX_CONTENT_LENGTH")
         return problem(
-            413, "too-large", f"the request body is larger than {limit} bytes", limit=limit
+            413,
+            "too-large",
+            f"the request body is larger than {limit} bytes",
+            limit=limit,
+            message_zh=f"请求体超过 {limit} 字节的上限",
         )
 
     @app.errorhandler(HTTPException)

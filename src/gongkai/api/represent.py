@@ -127,7 +127,7 @@ def cached(response: Response, tag_parts: Iterable[Any], *, immutable: bool) -> 
         response.headers["Cache-Control"] = f"public, max-age={settings().cache_max_age}, immutable"
     else:
         response.headers["Cache-Control"] = "public, no-cache"
-    if request.if_none_match.contains(etag):
+    if request.if_none_match.contains_weak(etag):  # If-None-Match compares weakly (RFC 9110)
         response.status_code = 304
         response.set_data(b"")
         response.headers.pop("Content-Disposition", None)
