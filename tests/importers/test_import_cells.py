@@ -15,15 +15,8 @@ from gongkai.importers import ImportResult, import_file
 from gongkai.standard import load_standard
 from gongkai.template import SHEETS, write_template
 
-COLUMNS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "nonprofit",
-    "legal_services",
-    "other_org",
-    "total",
-)
+# 表三's value columns, in order: 自然人 … 总计
+COLUMNS = tuple(f.name for f in load_standard().format("2021").table("applications").value_fields)
 HEADS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
 ITEMS = load_standard().format("2021").table("applications").items
 FIGURES = ["1", "2", "3", "4", "5", "6", "21"]

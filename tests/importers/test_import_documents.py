@@ -15,15 +15,8 @@ from docx.oxml.ns import qn
 from gongkai.importers import import_file
 from gongkai.standard import load_standard
 
-COLUMNS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "nonprofit",
-    "legal_services",
-    "other_org",
-    "total",
-)
+# 表三's value columns, in order: 自然人 … 总计
+COLUMNS = tuple(f.name for f in load_standard().format("2021").table("applications").value_fields)
 
 # 表三 as printed in the fixtures: (group cell, sub-group cell, label, seven cells).
 # Labels carry the variants real reports have: 顿号 numbering, 情况 for 情形, a missing 法规禁.

@@ -10,19 +10,13 @@ import pytest
 
 from gongkai.importers import ImportResult, import_file, write_result
 from gongkai.package import read_package
+from gongkai.standard import load_standard
 from gongkai.validation import validate, validate_many
 from tests.paths import DATA
 
 REPORTS = DATA / "importers"
-COLUMNS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "nonprofit",
-    "legal_services",
-    "other_org",
-    "total",
-)
+# 表三's value columns, in order: 自然人 … 总计
+COLUMNS = tuple(f.name for f in load_standard().format("2021").table("applications").value_fields)
 
 # 淮安市人民政府 2024, 表三 as printed (2021 format, 25 rows)
 HUAIAN_2024_T3 = {
