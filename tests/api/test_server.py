@@ -38,6 +38,8 @@ def test_db_agencies_tokens_and_load(engine: Engine, tmp_path: Path) -> None:
     token = out.strip().splitlines()[-1]
     assert code == 0 and token.startswith("gk_")
     assert _run(engine, "tokens", "create", "--admin", "--agency", "x")[0] == 2
+    code, out = _run(engine, "tokens", "create", "--agency", "320800-not-registered")
+    assert code == 0 and "not in the registry" in out
     assert _run(engine, "tokens", "revoke", token) == (0, "token revoked\n")
     assert _run(engine, "tokens", "revoke", token)[0] == 1
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 
 from gongkai.api.args import AgencyListArgs
 from gongkai.api.context import engine
@@ -26,8 +26,6 @@ bp = Blueprint("agencies", __name__)
 @bp.get("/agencies")
 @bp.get("/agencies.csv", endpoint="list_csv")
 def list_() -> Response:
-    from flask import request
-
     args = parse_args(AgencyListArgs)
     filters = {k: args.get(k) for k in ("region", "level", "scope", "name")}
     if wants_csv(args, request.path.endswith(".csv")):

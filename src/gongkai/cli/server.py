@@ -109,6 +109,15 @@ def tokens_create(agency_id: str | None, region_code: str | None, admin: bool) -
     )
     with _engine() as engine:
         token_id, token = create_token(engine, kind, value)
+        if agency_id:
+            with engine.connect() as conn:
+                registered = get_agency(conn, agency_id) is not None
+            if not registered:
+                click.echo(
+                    f"note: {agency_id} is not in the registry: its filings are refused until "
+                    "`gongkai agencies load` adds it (or an admin token files it)",
+                    err=True,
+                )
     click.echo(f"token {token_id}: {kind}{' ' + value if value else ''} (shown once, keep it safe)")
     click.echo(token)
 
