@@ -41,13 +41,14 @@ from contextlib import ExitStack
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-TABLES = ("reports", "proactive", "applications", "reviews")
-SCHEMAS = {
-    t: json.loads((ROOT / f"schemas/2021/{t}.schema.json").read_text("utf-8")) for t in TABLES
-}
-HEADERS = {t: [f["name"] for f in SCHEMAS[t]["fields"]] for t in TABLES}
-ITEMS: list[str] = SCHEMAS["applications"]["fields"][2]["constraints"]["enum"]
+from gongkai.identifiers import uscc_check_char
+from gongkai.standard import TABLE_NAMES as TABLES
+from gongkai.standard import load_standard
+
+FORMAT = load_standard().format("2021")
+SCHEMAS = {t: FORMAT.table(t).descriptor for t in TABLES}
+HEADERS = {t: FORMAT.table(t).field_names for t in TABLES}
+ITEMS: list[str] = FORMAT.table("applications").item_codes
 RESULTS = ITEMS[2:23]  # 予以公开 … （六）其他处理 3.其他
 # Shares of the 21 result rows, in the order of RESULTS.
 RESULT_WEIGHTS = [
@@ -83,15 +84,10 @@ RESOURCES_JSON = json.dumps(
     ensure_ascii=False,
 )
 
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
-USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
-
 
 def uscc(first17: str) -> str:
     """Append the GB 32100 check character to the first 17 characters of a code."""
-    total = sum(USCC_VALUE[c] * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
-    return first17 + USCC_ALPHABET[(31 - total % 31) % 31]
+    return first17 + (uscc_check_char(first17) or "")
 
 
 assert uscc("11371000004359010") == "11371000004359010J"

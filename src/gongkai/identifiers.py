@@ -18,8 +18,16 @@ def uscc_check_char(first17: str) -> str | None:
     return USCC_ALPHABET[check]
 
 
-def uscc_is_valid(code: str) -> bool:
-    return len(code) == 18 and uscc_check_char(code[:17]) == code[17]
+def uscc_correction(code: str) -> str | None:
+    """The code with the right check character when `code` is a USCC whose check character is
+    wrong; None when it is right, or when `code` is no USCC (a provisional RRRRRR-slug id may be
+    18 long too, but a USCC never has a hyphen)."""
+    if len(code) != 18 or "-" in code:
+        return None
+    check = uscc_check_char(code[:17])
+    if check == code[17]:
+        return None
+    return code[:17] + (check or "?")
 
 
 def region_level_prefix(region_code: str) -> str:

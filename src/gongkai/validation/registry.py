@@ -10,7 +10,7 @@ from typing import Any
 
 from frictionless import Resource, Schema
 
-from gongkai.identifiers import uscc_check_char
+from gongkai.identifiers import uscc_correction
 from gongkai.package.encoding import decode_csv
 from gongkai.standard import load_standard
 from gongkai.validation.issues import Issue
@@ -45,17 +45,14 @@ def validate_registry(data: bytes, source: str) -> tuple[list[dict[str, Any]], l
     ]
     for number, row in enumerate(rows, start=2):
         code = row.get("agency_id") or ""
-        if len(code) != 18 or "-" in code:  # provisional ids have no check character
-            continue
-        check = uscc_check_char(code[:17])
-        if check != code[17]:
+        if corrected := uscc_correction(code):
             issues.append(
                 Issue(
                     code="agency-id-checksum",
                     resource=RESOURCE,
                     row=number,
                     field="agency_id",
-                    expected=code[:17] + (check or "?"),
+                    expected=corrected,
                     found=code,
                     package=source,
                 )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from gongkai.identifiers import uscc_check_char
+from gongkai.identifiers import uscc_correction
 from gongkai.standard import Format, load_standard
 from gongkai.validation.issues import WARNING, Issue
 from gongkai.validation.reports import ABSENT, BAD, BLANK, Cell, ReportData
@@ -152,20 +152,17 @@ def _uscc(rule: dict[str, Any], report: ReportData, fmt: Format) -> Iterator[Iss
     for spec in rule["fields"]:
         table, name = _report_cell(spec)
         cell = report.cell(table, None, name)
-        code = cell.value
-        # a provisional id (RRRRRR-slug) may be 18 long too; a USCC never has a hyphen
-        if cell.status != "ok" or not isinstance(code, str) or len(code) != 18 or "-" in code:
+        if cell.status != "ok" or not isinstance(cell.value, str):
             continue
-        expected = uscc_check_char(code[:17])
-        if expected != code[17]:
+        if corrected := uscc_correction(cell.value):
             yield Issue(
                 code=rule["id"],
                 severity=rule["severity"],
                 resource=table,
                 row=cell.row.number if cell.row else None,
                 field=name,
-                expected=code[:17] + expected if expected else None,
-                found=code,
+                expected=corrected,
+                found=cell.value,
             )
 
 
