@@ -6,6 +6,7 @@ for table names, column names, item codes and labels instead of spelling them ou
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from dataclasses import dataclass
@@ -165,3 +166,14 @@ def format_for_year(year: int) -> str | None:
             if year >= first and (last is None or year <= last):
                 return str(code)
     return None
+
+
+def publication_deadline(year: int, scope: str, fmt: str = "2021") -> dt.date | None:
+    """When a report on `year` of that scope must be published, as the `late-publication`
+    rule declares it (STANDARD.md §1: 31 January, or 31 March for government reports)."""
+    rule = load_standard().format(fmt).rule("late-publication")
+    month_day = rule["by_scope"].get(scope) if rule else None
+    if not month_day:
+        return None
+    month, day = (int(part) for part in month_day.split("-"))
+    return dt.date(year + 1, month, day)

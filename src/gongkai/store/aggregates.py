@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, case, exists, func, literal, select
 
-from gongkai.standard import load_standard
+from gongkai.standard import load_standard, publication_deadline
 from gongkai.store.filings import utc
 from gongkai.store.queries import RowFilter
 from gongkai.store.registry import region_filter
@@ -207,11 +207,11 @@ def _registry_filters(where: RowFilter) -> list[Any]:
 
 
 def deadline(year: int, scope: str) -> date:
-    """STANDARD.md §1, as the `late-publication` rule declares it: 31 January (agency
-    reports) or 31 March (government) of year + 1."""
-    by_scope = load_standard().format("2021").rule("late-publication")["by_scope"]  # type: ignore[index]
-    month, day = (int(part) for part in by_scope.get(scope, by_scope["agency"]).split("-"))
-    return date(year + 1, month, day)
+    """STANDARD.md §1, as the `late-publication` rule declares it."""
+    due = publication_deadline(year, scope) or publication_deadline(year, "agency")
+    if due is None:
+        raise LookupError("schemas/2021/rules.json declares no late-publication deadline")
+    return due
 
 
 def coverage_detail(engine: Engine, year: int, where: RowFilter) -> dict[str, Any]:

@@ -8,7 +8,6 @@ is reported as `incomplete`, naming the blank cells.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from gongkai.identifiers import uscc_correction
-from gongkai.standard import Format, load_standard
+from gongkai.standard import Format, load_standard, publication_deadline
 from gongkai.validation.issues import WARNING, Issue
 from gongkai.validation.reports import ABSENT, BAD, BLANK, Cell, ReportData
 
@@ -143,15 +142,15 @@ def check_continuity(fmt: Format, report: ReportData, previous: ReportData) -> I
             yield issue
 
 
-def _report_cell(spec: str) -> tuple[str, str]:
+def _cell(report: ReportData, spec: str) -> tuple[str, str, Cell]:
+    """A cell of a one-row table named `table.field` in a rule: (table, field, cell)."""
     table, _, name = spec.partition(".")
-    return table, name
+    return table, name, report.cell(table, None, name)
 
 
 def _uscc(rule: dict[str, Any], report: ReportData, fmt: Format) -> Iterator[Issue]:
     for spec in rule["fields"]:
-        table, name = _report_cell(spec)
-        cell = report.cell(table, None, name)
+        table, name, cell = _cell(report, spec)
         if cell.status != "ok" or not isinstance(cell.value, str):
             continue
         if corrected := uscc_correction(cell.value):
@@ -168,41 +167,34 @@ def _uscc(rule: dict[str, Any], report: ReportData, fmt: Format) -> Iterator[Iss
 
 def _zero_when(rule: dict[str, Any], report: ReportData, fmt: Format) -> Iterator[Issue]:
     for spec, wanted in rule["when"].items():
-        if report.cell(*_split(spec)).value != wanted:
+        if _cell(report, spec)[2].value != wanted:
             return
     for spec in rule["cells"]:
-        cell = report.cell(*_split(spec))
+        table, name, cell = _cell(report, spec)
         if cell.status == "ok" and cell.value:
             yield Issue(
                 code=rule["id"],
                 severity=rule["severity"],
-                resource=_split(spec)[0],
+                resource=table,
                 row=cell.row.number if cell.row else None,
-                field=_split(spec)[2],
+                field=name,
                 expected=0,
                 found=cell.value,
             )
 
 
-def _split(spec: str) -> tuple[str, None, str]:
-    table, name = _report_cell(spec)
-    return table, None, name
-
-
 def _deadline(rule: dict[str, Any], report: ReportData, fmt: Format) -> Iterator[Issue]:
-    cell = report.cell(*_split(rule["date"]))
-    month_day = rule["by_scope"].get(report.value("scope"))
-    if cell.status != "ok" or not month_day:
+    table, name, cell = _cell(report, rule["date"])
+    deadline = publication_deadline(report.year, report.value("scope"), fmt.code)
+    if cell.status != "ok" or deadline is None:
         return
-    month, day = (int(p) for p in month_day.split("-"))
-    deadline = dt.date(report.year + 1, month, day)
     if cell.value > deadline:
         yield Issue(
             code=rule["id"],
             severity=rule["severity"],
-            resource="reports",
+            resource=table,
             row=cell.row.number if cell.row else None,
-            field=_split(rule["date"])[2],
+            field=name,
             expected=deadline.isoformat(),
             found=cell.value.isoformat(),
         )
