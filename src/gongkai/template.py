@@ -10,7 +10,9 @@ amounts, any whole number for the 2019 format's 本年增/减. Importing a fille
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gongkai.standard import Field, Table, load_standard
@@ -33,6 +36,9 @@ TITLES = {
     "applications": "三、收到和处理政府信息公开申请情况",
     "reviews": "四、政府信息公开行政复议、行政诉讼情况",
 }
+# rows from the top that hold the title and the column headings (repeated on every printed page;
+# 表二 repeats only its title: each of its blocks has headings of its own)
+HEADER_ROWS = {"proactive": 1, "applications": 4, "reviews": 4}
 BALANCE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 APPLICANTS = "申请人情况"
 RESULTS = "三、本年度办理结果"
@@ -297,11 +303,11 @@ def write_details(ws: Worksheet, fmt: str) -> None:
                 showErrorMessage=True,
             )
         else:
-            ws.cell(n, 4, field.description)
+            ws.cell(n, 4, field.description).alignment = _LEFT
             continue
         ws.add_data_validation(rule)
         rule.add(value.coordinate)
-        ws.cell(n, 4, field.description)
+        ws.cell(n, 4, field.description).alignment = _LEFT
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 36
     ws.column_dimensions["C"].hidden = True
@@ -312,6 +318,51 @@ def write_details(ws: Worksheet, fmt: str) -> None:
 def _choices(reports: Table, name: str) -> list[str]:
     field = next(f for f in reports.descriptor["fields"] if f["name"] == name)
     return [f"{c['label']}（{c['value']}）" for c in field.get("categories", [])]
+
+
+def _text_width(text: str) -> float:
+    """Width in Excel column units: a CJK character takes about two, others one."""
+    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
+
+
+def _column_width(ws: Worksheet, col: int) -> float:
+    width = ws.column_dimensions[get_column_letter(col)].width
+    return float(width) if width else 8.43  # Excel's default column width
+
+
+def fit_row_heights(ws: Worksheet) -> None:
+    """Rows tall enough for their wrapped labels: Excel and WPS do not grow a row for wrapped
+    text in merged cells, so long labels would overlap the next row on screen and on paper."""
+    spans = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
+    lines_needed: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str) or cell.column is None:
+                continue
+            span = spans.get((cell.row, cell.column))
+            first_col, last_col = (span.min_col, span.max_col) if span else (cell.column,) * 2
+            rows = span.max_row - span.min_row + 1 if span else 1
+            width = sum(_column_width(ws, c) for c in range(first_col, last_col + 1))
+            lines = math.ceil(_text_width(cell.value) / max(width - 1, 1))
+            per_row = math.ceil(lines / rows)
+            lines_needed[cell.row] = max(lines_needed.get(cell.row, 1), per_row)
+    for row_number, lines in lines_needed.items():
+        if lines > 1:
+            ws.row_dimensions[row_number].height = 15 * lines
+
+
+def set_print_layout(ws: Worksheet, header_rows: int) -> None:
+    """One A4 landscape page per table, its header rows repeated if a printer splits it."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.print_area = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
+    if header_rows:
+        ws.print_title_rows = f"1:{header_rows}"
 
 
 def build_workbook(fmt: str) -> Workbook:
@@ -326,9 +377,13 @@ def build_workbook(fmt: str) -> Workbook:
         "applications": write_applications,
         "reviews": write_reviews,
     }
+    fit_row_heights(details)
+    set_print_layout(details, header_rows=0)
     for table, writer in writers.items():
         ws = workbook.create_sheet(SHEETS[table])
         writer(ws, tables[table])
+        fit_row_heights(ws)
+        set_print_layout(ws, header_rows=HEADER_ROWS[table])
         _protect(ws)
     return workbook
 

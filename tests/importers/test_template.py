@@ -204,3 +204,34 @@ def test_an_unreadable_detail_is_named_left_blank_and_the_package_still_built(tm
         .splitlines()[1]
         .startswith("320826-transport,,某某县交通运输局,320826")
     )
+
+
+@pytest.mark.parametrize("fmt", ["2021", "2019"])
+def test_each_table_prints_on_one_a4_landscape_page(tmp_path: Path, fmt: str):
+    wb = openpyxl.load_workbook(write_template(tmp_path / "t.xlsx", fmt))
+    for sheet in SHEETS.values():
+        ws = wb[sheet]
+        assert ws.page_setup.orientation == "landscape", sheet
+        assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4, sheet
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, sheet
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 1), sheet
+        last = openpyxl.utils.get_column_letter(ws.max_column)
+        assert ws.print_area == f"'{sheet}'!$A$1:${last}${ws.max_row}"
+    # the column headings of 表三 and 表四 repeat if a printer splits the page
+    assert wb[SHEETS["applications"]].print_title_rows == "$1:$4"
+    assert wb[SHEETS["reviews"]].print_title_rows == "$1:$4"
+
+
+def test_long_labels_get_rows_tall_enough_not_to_overlap(tmp_path: Path):
+    ws = openpyxl.load_workbook(write_template(tmp_path / "t.xlsx", "2021"))[SHEETS["applications"]]
+    long_rows = [
+        c.row
+        for row in ws.iter_rows(min_col=3, max_col=3)
+        for c in row
+        if isinstance(c.value, str) and len(c.value) > 25
+    ]
+    assert long_rows  # 表三's （六） items are printed over two lines
+    for row in long_rows:
+        assert (ws.row_dimensions[row].height or 15) >= 30, row
+    short = next(c.row for c in ws["C"] if c.value == "1.属于国家秘密")
+    assert ws.row_dimensions[short].height is None  # one line keeps the default height
