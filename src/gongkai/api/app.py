@@ -8,6 +8,7 @@ from flask import Flask
 from flask_cors import CORS
 from sqlalchemy import Engine
 
+from gongkai import web
 from gongkai.api import agencies, aggregate, errors, export, filing, openapi, reports, tables
 from gongkai.settings import Settings
 from gongkai.store.db import make_engine
@@ -32,6 +33,7 @@ def create_app(
     for module in (agencies, reports, filing, tables, aggregate, export, openapi):
         app.register_blueprint(module.bp, url_prefix=PREFIX)
     errors.register(app)
+    web.register(app)
     anyone = settings.cors_origins == ("*",)
     CORS(
         app,

@@ -1,0 +1,37 @@
+"""The frame in a real browser: Chinese renders, the navigation works, a phone can use it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PIL import Image
+
+
+def test_home_in_chromium(live_server: str, browser: Any, screenshot: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(live_server + "/")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN"
+    links = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".site-nav a")]
+    assert links == ["首页", "在线校验", "报送", "汇总", "API 文档", "标准"]
+    # the stylesheet applied: the header band is dark red
+    band = browser.find_element(By.CSS_SELECTOR, ".site-header")
+    assert band.value_of_css_property("background-color") == "rgba(163, 31, 36, 1)"
+    path = screenshot("home")
+    with Image.open(path) as image:
+        assert image.width == 1280
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch").click()
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    browser.get(live_server + "/")  # the cookie keeps English
+    assert browser.find_element(By.CSS_SELECTOR, ".site-nav a").text == "Home"
+
+
+def test_the_navigation_fits_a_phone(live_server: str, browser: Any, screenshot: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(390, 844)
+    browser.get(live_server + "/")
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 390  # nothing wider than the screen
+    assert browser.find_element(By.CSS_SELECTOR, ".site-nav").is_displayed()
+    screenshot("home-phone", width=390)
