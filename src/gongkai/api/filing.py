@@ -13,18 +13,17 @@ from gongkai.api.context import engine
 from gongkai.api.errors import ApiError
 from gongkai.api.out import ReceiptOut
 from gongkai.api.represent import json_response
-from gongkai.api.workbook import is_workbook, package_from_workbook
-from gongkai.package import ReportPackage, package_from_files, package_from_zip
-from gongkai.standard import TABLE_NAMES
+from gongkai.api.workbook import request_files
+from gongkai.package import ReportPackage
 from gongkai.store.filings import file_report, issue_record, new_filing, record_rejection
 from gongkai.store.queries import stored_package
 from gongkai.store.registry import get_agency, load_agencies
+from gongkai.uploads import read_upload, registry_details
 from gongkai.validation import Issue, ValidationResult, validate
 
 bp = Blueprint("filing", __name__)
 
 PLACE_FIELDS = ("region_code", "level", "scope")  # where aggregates count a report
-ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/octet-stream")
 
 
 @bp.post("/agencies/<agency_id>/reports/<int(min=2008, max=2100):year>")
@@ -91,39 +90,14 @@ def _package_from_request(
     source: str, agency_id: str, year: int, agency: dict[str, Any] | None
 ) -> tuple[ReportPackage, list[Issue]]:
     """The package the request carries, and what importing it noticed (workbooks only)."""
-    mimetype = request.mimetype
-    if is_workbook(mimetype):
-        return package_from_workbook(request.get_data(), source, agency_id, year, agency)
-    if mimetype == "multipart/form-data":
-        uploads = list(request.files.items(multi=True))
-        if len(uploads) == 1 and is_workbook("", uploads[0][1].filename):
-            data = uploads[0][1].read()
-            return package_from_workbook(data, source, agency_id, year, agency)
-        files = {_file_name(key, f.filename): f.read() for key, f in uploads}
-        if not files:
-            raise ApiError(
-                400, "no-files", "the multipart body holds no files", message_zh="请求中没有文件"
-            )
-        return package_from_files(files, source), []
-    if mimetype in ZIP_TYPES:
-        return package_from_zip(request.get_data(), source), []
-    raise ApiError(
-        415,
-        "unsupported-media-type",
-        "send a zip of the report package (Content-Type: application/zip), the CSV files "
-        "as multipart/form-data, or the filled Excel template (.xlsx)",
-        message_zh="请以 zip（Content-Type: application/zip）、multipart/form-data 的 CSV 文件"
-        "或填好的 Excel 模板（.xlsx）报送",
-        content_type=mimetype or None,
+    upload = read_upload(
+        source,
+        request.mimetype,
+        request.get_data,
+        request_files(),
+        known=registry_details(agency_id, year, agency),
     )
-
-
-def _file_name(field: str, filename: str | None) -> str:
-    """The form field names the table (`-F reports=@any-name.csv`) when it is one."""
-    table = field.removesuffix(".csv")
-    if table in TABLE_NAMES:
-        return f"{table}.csv"
-    return filename or field
+    return upload.package, upload.notes
 
 
 def _previous_year(agency_id: str, year: int) -> list[ValidationResult]:
