@@ -85,24 +85,31 @@ def test_continuity_with_the_stored_previous_year(client: FlaskClient, engine: E
     assert _count(engine, filings) == 1
 
 
-def test_a_filled_workbook_reads_its_details_sheet(
-    client: FlaskClient, engine: Engine, tmp_path: Path
-) -> None:
+def workbook_with_details(tmp_path: Path, change: dict[str, object] | None = None) -> bytes:
+    """The template filled in with 淮安市 2024, its 报告信息 sheet too (no URL says who)."""
     from tests.api.test_filing_workbook import _huaian_workbook
 
-    data = _huaian_workbook(tmp_path, {f"{SHEETS['reviews']}!E5": 350})
-    wb = openpyxl.load_workbook(io.BytesIO(data))
+    wb = openpyxl.load_workbook(io.BytesIO(_huaian_workbook(tmp_path, change)))
     details = wb["报告信息"]
-    for row, value in ((2, "淮安市人民政府"), (3, "320800-huaian-government"), (4, "320800")):
+    for row, value in (
+        (2, "淮安市人民政府"),
+        (3, "320800-huaian-government"),
+        (4, "320800"),
+        (5, "地市级（city）"),
+        (6, "本级政府（government）"),
+        (7, 2024),
+    ):
         details.cell(row, 2, value)
-    details.cell(5, 2, "地市级（city）")
-    details.cell(6, 2, "本级政府（government）")
-    details.cell(7, 2, 2024)
     buffer = io.BytesIO()
     wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_filled_workbook_reads_its_details_sheet(client: FlaskClient, tmp_path: Path) -> None:
+    data = workbook_with_details(tmp_path, {f"{SHEETS['reviews']}!E5": 350})
     r = client.post(
         URL,
-        data={"file": (io.BytesIO(buffer.getvalue()), "report.xlsx")},
+        data={"file": (io.BytesIO(data), "report.xlsx")},
         content_type="multipart/form-data",
     )
     assert r.status_code == 200, r.json
