@@ -136,6 +136,7 @@ def screenshot(browser: object, tmp_path: Path) -> object:
             "return document.documentElement.scrollHeight"
         )
         browser.set_window_size(width, max(600, int(height) + 40))  # type: ignore[attr-defined]
+        browser.execute_script("window.scrollTo(0, 0)")  # type: ignore[attr-defined]
         path = tmp_path / f"{name}.png"
         browser.save_screenshot(str(path))  # type: ignore[attr-defined]
         keep = os.environ.get("GONGKAI_SCREENSHOTS")

@@ -6,6 +6,8 @@ from typing import Any
 
 from PIL import Image
 
+from tests.web.browsing import click_and_load
+
 
 def test_home_in_chromium(live_server: str, browser: Any, screenshot: Any) -> None:
     from selenium.webdriver.common.by import By
@@ -20,7 +22,7 @@ def test_home_in_chromium(live_server: str, browser: Any, screenshot: Any) -> No
     path = screenshot("home")
     with Image.open(path) as image:
         assert image.width == 1280
-    browser.find_element(By.CSS_SELECTOR, ".lang-switch").click()
+    click_and_load(browser, browser.find_element(By.CSS_SELECTOR, ".lang-switch"))
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     browser.get(live_server + "/")  # the cookie keeps English
     assert browser.find_element(By.CSS_SELECTOR, ".site-nav a").text == "Home"
