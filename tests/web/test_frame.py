@@ -110,3 +110,11 @@ def test_2019_format_draws_its_own_rows(app: Flask) -> None:
     assert len(re.findall(r'id="cell-applications-[a-z_]+-[a-z_]+"', html)) == 23 * 7
     assert 'id="cell-applications-other-total"' in html
     assert 'id="cell-proactive-procurement_amount"' in html
+
+
+def test_errors_in_pages_are_pages(app: Flask, client: FlaskClient) -> None:
+    r = client.get("/file/template-2020.xlsx")
+    assert r.status_code == 404 and r.mimetype == "text/html"
+    assert "没有这个页面。" in r.get_data(as_text=True)
+    r = client.get("/api/v1/agencies/nobody")  # the API keeps its problem bodies
+    assert r.mimetype == "application/problem+json"

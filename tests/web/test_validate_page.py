@@ -7,6 +7,7 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, func, select
 from werkzeug.datastructures import FileStorage
@@ -122,3 +123,16 @@ def test_a_post_without_the_csrf_token_is_refused(client: FlaskClient, engine: E
     assert "表单已失效（安全校验未通过）" in html and "校验结果" not in html
     r = _post(client, {"files": (io.BytesIO(zip_folder(HONGZE_2023)), "h.zip")}, "forged")
     assert r.status_code == 400 and "校验结果" not in r.get_data(as_text=True)
+
+
+def test_a_failure_inside_the_page_is_a_page(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("gongkai.web.validate.check_upload", fail)
+    r = _post(client, {"files": (io.BytesIO(zip_folder(HONGZE_2023)), "h.zip")})
+    assert r.status_code == 500 and r.mimetype == "text/html"
+    html = r.get_data(as_text=True)
+    assert "服务器处理出错，请稍后再试；问题已记录。" in html and "boom" not in html

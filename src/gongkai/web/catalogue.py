@@ -38,6 +38,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "error.title": ("出错了", "Something went wrong"),
     "error.not_found": ("没有这个页面。", "There is no such page."),
+    "error.method": ("此页面不接受这种请求。", "This page does not accept that request."),
+    "error.server": (
+        "服务器处理出错，请稍后再试；问题已记录。",
+        "The server failed to answer; please try again later. The error was logged.",
+    ),
     # the report tables
     "tables.blank": ("空白（未填报）", "blank (not reported)"),
     "tables.legend": (

@@ -7,21 +7,24 @@ import datetime as dt
 import io
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, url_for
 from flask.typing import ResponseReturnValue
 
 from gongkai.filing import FilingRefused, file_package
+from gongkai.standard import FORMATS
 from gongkai.store.registry import Grant, get_agency
 from gongkai.template import build_workbook
 from gongkai.uploads import registry_details
 from gongkai.web import account
 from gongkai.web.context import engine
+from gongkai.web.errors import page_errors
 from gongkai.web.forms import FileForm, SignInForm, SignOutForm
 from gongkai.web.language import text
 from gongkai.web.result_view import result_context
 from gongkai.web.upload import UnreadableUpload, read_page_upload, submitted
 
 bp = Blueprint("file_page", __name__)
+page_errors(bp)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -127,9 +130,11 @@ def _refusal_text(refused: FilingRefused, agency_id: str, year: int) -> str:
     return text("file.invalid", errors=details["errors"])
 
 
-@bp.get("/file/template-<any('2021', '2019'):fmt>.xlsx")
+@bp.get("/file/template-<fmt>.xlsx")
 def template(fmt: str) -> Response:
     """The Excel template of that format, made by gongkai.template."""
+    if fmt not in FORMATS:
+        abort(404)
     buffer = io.BytesIO()
     build_workbook(fmt).save(buffer)
     buffer.seek(0)

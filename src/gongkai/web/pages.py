@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from gongkai.settings import PROJECT_ROOT
+from gongkai.web.errors import page_errors
 
 bp = Blueprint("pages", __name__)
+page_errors(bp)
 
 STANDARD = PROJECT_ROOT / "docs" / "standard.md"
 

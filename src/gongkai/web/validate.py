@@ -7,12 +7,14 @@ from flask import Blueprint, render_template
 
 from gongkai.checking import check_upload
 from gongkai.web.context import engine
+from gongkai.web.errors import page_errors
 from gongkai.web.forms import UploadForm
 from gongkai.web.language import text
 from gongkai.web.result_view import result_context
 from gongkai.web.upload import UnreadableUpload, read_page_upload, submitted
 
 bp = Blueprint("validate_page", __name__)
+page_errors(bp)
 
 
 @bp.get("/validate")
