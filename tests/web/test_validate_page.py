@@ -136,3 +136,16 @@ def test_a_failure_inside_the_page_is_a_page(
     assert r.status_code == 500 and r.mimetype == "text/html"
     html = r.get_data(as_text=True)
     assert "服务器处理出错，请稍后再试；问题已记录。" in html and "boom" not in html
+
+
+def test_many_warnings_are_folded_under_the_errors(client: FlaskClient) -> None:
+    folder = DATASETS / "wutongqiao-transport-2022"
+    files = {p.stem: (io.BytesIO(p.read_bytes()), p.name) for p in folder.glob("*.csv")}
+    html = _post(client, files).get_data(as_text=True)
+    assert "通过：没有错误" in html
+    folded = re.search(
+        r'<details class="other-issues"( open)?>\s*<summary>警告和说明（(\d+) 条）', html
+    )
+    assert folded and int(folded.group(2)) > 5
+    assert folded.group(1) is None  # folded: the tables stay near the top
+    assert html.count('<li class="warning">') == int(folded.group(2))
