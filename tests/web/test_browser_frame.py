@@ -37,3 +37,21 @@ def test_the_navigation_fits_a_phone(live_server: str, browser: Any, screenshot:
     assert width <= 390  # nothing wider than the screen
     assert browser.find_element(By.CSS_SELECTOR, ".site-nav").is_displayed()
     screenshot("home-phone", width=390)
+
+
+def test_files_dropped_on_the_form_go_into_its_file_input(live_server: str, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(live_server + "/validate")
+    assert browser.find_element(By.CSS_SELECTOR, ".drop-hint").is_displayed()
+    names = browser.execute_script(
+        """
+        const zone = document.querySelector("[data-dropzone]");
+        const files = new DataTransfer();
+        files.items.add(new File(["agency_id,year\\n"], "reports.csv", {type: "text/csv"}));
+        files.items.add(new File(["agency_id,year\\n"], "reviews.csv", {type: "text/csv"}));
+        zone.dispatchEvent(new DragEvent("drop", {dataTransfer: files, bubbles: true}));
+        return Array.from(document.getElementById("files").files).map(f => f.name);
+        """
+    )
+    assert names == ["reports.csv", "reviews.csv"]

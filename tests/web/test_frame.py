@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 from flask import Flask, render_template_string
 from flask.testing import FlaskClient
@@ -118,3 +120,34 @@ def test_errors_in_pages_are_pages(app: Flask, client: FlaskClient) -> None:
     assert "没有这个页面。" in r.get_data(as_text=True)
     r = client.get("/api/v1/agencies/nobody")  # the API keeps its problem bodies
     assert r.mimetype == "application/problem+json"
+
+
+def test_every_page_string_is_in_both_languages() -> None:
+    from gongkai.web.catalogue import STRINGS
+
+    templates = Path(__file__).resolve().parents[2] / "src" / "gongkai" / "web" / "templates"
+    sources = "".join(p.read_text(encoding="utf-8") for p in templates.glob("*.html"))
+    sources += "".join(p.read_text(encoding="utf-8") for p in templates.parent.glob("*.py"))
+    used = set(re.findall(r"""\bt(?:ext)?\(\s*["']([a-z_.0-9]+)["']""", sources))
+    assert {key for key in used if not key.endswith(".")} - set(STRINGS) == set()
+    # keys built in templates: "severity." ~ …, "grant." ~ …, "upload.table." ~ …
+    for prefix, names in (
+        ("severity.", ("error", "warning", "info")),
+        ("grant.", ("agency", "region", "admin")),
+        ("upload.table.", ("reports", "proactive", "applications", "reviews")),
+    ):
+        assert {prefix + n for n in names} <= set(STRINGS)
+    for key, (zh, en) in STRINGS.items():
+        assert zh and en, key
+        assert re.findall(r"\{(\w+)\}", zh) == re.findall(r"\{(\w+)\}", en), key
+
+
+def test_the_standard_page(client: FlaskClient, tmp_path: Path, monkeypatch: Any) -> None:
+    document = tmp_path / "standard.md"
+    monkeypatch.setattr("gongkai.web.pages.STANDARD", document)
+    r = client.get("/standard")
+    assert r.status_code == 404 and "本安装未包含标准文档。" in r.get_data(as_text=True)
+    document.write_text("# 数据标准\n\n空白不等于 0 <script>", encoding="utf-8")
+    html = client.get("/standard").get_data(as_text=True)
+    assert '<pre class="document" lang="zh-CN"># 数据标准' in html
+    assert "空白不等于 0 &lt;script&gt;" in html
