@@ -34,6 +34,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "GONGKAI_CORS_ORIGINS": ("*", "origins allowed to read the API from a browser (comma list)"),
     "GONGKAI_WORKERS": ("2", "gunicorn worker processes started by `gongkai serve`"),
     "GONGKAI_WARMUP": ("1", "validate one tiny package when a worker starts (0 turns it off)"),
+    "GONGKAI_SECRET_KEY": (
+        "generated once, kept in var/secret_key",
+        "key signing the pages' session cookie and CSRF tokens; the same for every worker",
+    ),
 }
 
 
@@ -55,6 +59,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ("*",)
     workers: int = 2
     warmup: bool = True
+    secret_key: str | None = None  # None: the instance's generated key (gongkai.web.secret)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -69,4 +74,5 @@ class Settings:
             cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
             workers=_int(env, "GONGKAI_WORKERS"),
             warmup=env.get("GONGKAI_WARMUP", "1") not in ("0", "false", "no", ""),
+            secret_key=env.get("GONGKAI_SECRET_KEY") or None,
         )

@@ -8,7 +8,6 @@ from flask import request
 
 from gongkai.api.context import engine
 from gongkai.api.errors import ApiError
-from gongkai.identifiers import region_contains
 from gongkai.store.registry import Grant, find_grant
 
 CHALLENGE = 'Bearer realm="gongkai"'
@@ -52,13 +51,7 @@ def check_may_file(grant: Grant, agency: dict[str, Any] | None, agency_id: str) 
             message_zh=f"机关 {agency_id} 不在应报告机关名录中；请收集报告的机关将其加入名录"
             "（gongkai agencies load），或用管理员令牌报送",
         )
-    if grant.kind == "agency" and grant.scope_value == agency_id:
-        return
-    if (
-        grant.kind == "region"
-        and grant.scope_value
-        and region_contains(grant.scope_value, agency["region_code"])
-    ):
+    if grant.covers(agency_id, agency["region_code"]):
         return
     raise ApiError(
         403,

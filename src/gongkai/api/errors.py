@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from gongkai.package import PackageError
+from gongkai.uploads import UploadError
 
 PROBLEM_TYPE = "urn:gongkai:problem:"  # + code; the codes are listed in docs/api.md
 log = logging.getLogger(__name__)
@@ -87,6 +88,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(PackageError)
     def _package(exc: PackageError) -> Response:
         return problem(exc.status, exc.code, exc.message("en"), message_zh=exc.message("zh"))
+
+    @app.errorhandler(UploadError)
+    def _upload(exc: UploadError) -> Response:
+        return problem(exc.status, exc.code, exc.en, message_zh=exc.zh, **exc.extra)
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc: RequestEntityTooLarge) -> Response:

@@ -74,6 +74,26 @@ class ReceiptOut(Schema):
     url = fields.String()
 
 
+class ValidatedReportOut(Schema):
+    agency_id = fields.String(allow_none=True)
+    year = fields.Integer(allow_none=True)
+    agency_name = fields.String(allow_none=True)
+    region_code = fields.String(allow_none=True)
+    level = fields.String(allow_none=True)
+    scope = fields.String(allow_none=True)
+
+
+class ValidationOut(Schema):
+    valid = fields.Boolean(metadata={"description": "no errors (warnings allowed)"})
+    format = fields.String(metadata={"description": "2021 or 2019"})
+    input = fields.String(metadata={"description": "what was sent: zip, csv or xlsx"})
+    sha256 = fields.String(metadata={"description": "content hash, as a filing would have it"})
+    report = fields.Nested(ValidatedReportOut, metadata={"description": "from reports.csv"})
+    errors = fields.Integer()
+    warnings = fields.Integer()
+    issues = fields.List(fields.Nested(IssueOut))
+
+
 class ReportOut(Schema):
     agency_id = fields.String()
     year = fields.Integer()

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Select, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from gongkai.identifiers import region_level_prefix
+from gongkai.identifiers import region_contains, region_level_prefix
 from gongkai.store.tables import agencies, tokens
 
 AGENCY_COLUMNS = ("agency_id", "agency_name", "region_code", "level", "scope", "parent_id")
@@ -95,6 +95,18 @@ class Grant:
     id: int
     kind: str
     scope_value: str | None
+
+    def covers(self, agency_id: str, region_code: str | None) -> bool:
+        """May this token file for that registered agency (admins: for anyone)?"""
+        if self.kind == "admin":
+            return True
+        if self.kind == "agency":
+            return self.scope_value == agency_id
+        return (
+            self.kind == "region"
+            and bool(self.scope_value and region_code)
+            and region_contains(str(self.scope_value), str(region_code))
+        )
 
 
 def token_hash(token: str) -> str:

@@ -1,0 +1,44 @@
+"""POST /validate: validate a package without filing it (no token, nothing stored, no refusal
+recorded): what agencies' CI scripts and the 在线校验 page call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from gongkai.api.context import engine
+from gongkai.api.out import ValidationOut
+from gongkai.api.represent import json_response
+from gongkai.api.workbook import request_files
+from gongkai.checking import check_upload
+from gongkai.store.filings import issue_record
+from gongkai.uploads import read_upload
+from gongkai.validation import ValidationResult
+
+bp = Blueprint("validate", __name__)
+
+REPORT_FIELDS = ("agency_id", "year", "agency_name", "region_code", "level", "scope")
+
+
+@bp.post("/validate")
+def validate_upload() -> Response:
+    """200 with the verdict and every issue, valid or not (the validation itself succeeded);
+    a 4xx problem only when the upload cannot be read as a package."""
+    upload = read_upload("upload", request.mimetype, request.get_data, request_files())
+    result = check_upload(engine(), upload.package, upload.notes)
+    return json_response(ValidationOut, validation_body(result, upload.kind))
+
+
+def validation_body(result: ValidationResult, kind: str) -> dict[str, Any]:
+    report = result.report or {}
+    return {
+        "valid": result.valid,
+        "format": result.format,
+        "input": kind,
+        "sha256": result.package.sha256,
+        "report": {name: report.get(name) for name in REPORT_FIELDS},
+        "errors": len(result.errors),
+        "warnings": len(result.warnings),
+        "issues": [issue_record(i) for i in result.issues],
+    }

@@ -1,0 +1,82 @@
+"""Filing a package for an agency and year: validate it (with last year's stored report),
+check it against what was asked and the registry, then store it as the next version or
+record the refusal. The filing API and the 报送 page both file through `file_package`;
+each words a refusal in its own way from the code and the details.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+
+from gongkai.package import ReportPackage
+from gongkai.store.filings import Receipt, file_report, issue_record, new_filing, record_rejection
+from gongkai.store.queries import stored_package
+from gongkai.store.registry import load_agencies
+from gongkai.validation import Issue, ValidationResult, validate
+
+PLACE_FIELDS = ("region_code", "level", "scope")  # where aggregates count a report
+
+
+class FilingRefused(Exception):
+    """Nothing was stored. `code`: path-mismatch (reports.csv names another agency or year),
+    registry-mismatch (region, level or scope differ from the registry), invalid-package."""
+
+    def __init__(self, code: str, result: ValidationResult, **details: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.result = result
+        self.details = details
+
+
+@dataclass(frozen=True)
+class Filed:
+    result: ValidationResult
+    receipt: Receipt
+
+
+def previous_year(engine: Engine, agency_id: str, year: int) -> list[ValidationResult]:
+    """Last year's stored report, so continuity rules can compare (warnings only)."""
+    package = stored_package(engine, agency_id, year - 1)
+    return [validate(package)] if package is not None else []
+
+
+def file_package(
+    engine: Engine,
+    package: ReportPackage,
+    notes: list[Issue],
+    agency_id: str,
+    year: int,
+    agency: dict[str, Any] | None,
+    token_id: int | None,
+) -> Filed:
+    """File `package` as the report of `agency_id` for `year` (`agency`: its registry row;
+    None only when an admin files for an agency not registered yet). Raises FilingRefused."""
+    result = validate(package, previous=previous_year(engine, agency_id, year))
+    result.issues[:0] = notes
+    report = result.report or {}
+    if result.valid and (report.get("agency_id"), report.get("year")) != (agency_id, year):
+        raise FilingRefused(
+            "path-mismatch", result, agency_id=report.get("agency_id"), year=report.get("year")
+        )
+    if result.valid and agency is not None:
+        differ = [name for name in PLACE_FIELDS if report.get(name) != agency.get(name)]
+        if differ:
+            raise FilingRefused(
+                "registry-mismatch",
+                result,
+                fields=differ,
+                found={n: report.get(n) for n in differ},
+                registry={n: agency.get(n) for n in differ},
+            )
+    if not result.valid:
+        if agency is not None:
+            issues = [issue_record(i) for i in result.issues]
+            record_rejection(engine, agency_id, year, package.sha256, issues)
+        raise FilingRefused("invalid-package", result, errors=len(result.errors))
+    if agency is None:  # only an admin gets here: register the agency from reports.csv
+        load_agencies(engine, [report])
+    receipt = file_report(engine, new_filing(result), token_id=token_id)
+    return Filed(result, receipt)
