@@ -1,4 +1,4 @@
-"""The frame's own pages: a placeholder home page and the standard."""
+"""The frame's own pages: the standard."""
 
 from __future__ import annotations
 
@@ -9,11 +9,6 @@ from gongkai.settings import PROJECT_ROOT
 bp = Blueprint("pages", __name__)
 
 STANDARD = PROJECT_ROOT / "docs" / "standard.md"
-
-
-@bp.get("/")
-def home() -> str:
-    return render_template("home.html")
 
 
 @bp.get("/standard")
