@@ -24,8 +24,8 @@ def test_home_says_what_gongkai_is_and_links_the_api_and_the_standard(
     assert "政府信息公开工作年度报告" in page and "空白表示未填报，始终与 0 区分" in page
     assert '<form class="search-box" method="get" action="/search" role="search">' in page
     assert '<input type="search" id="q" name="q"' in page
-    assert '<a href="/api/v1/docs">API 文档</a>' in page
-    assert '<a href="/standard">标准</a>' in page
+    assert '<li class="link"><a href="/api/v1/docs">API 文档</a>' in page
+    assert '<li class="link"><a href="/standard">标准</a>' in page
     assert "尚无报送的报告。" in page  # an empty store says so
     english = _page(client, "/?lang=en")
     assert "Every government agency in China publishes" in english
