@@ -7,14 +7,16 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, get_template_attribute, render_template, request
+from markupsafe import Markup
 
 from gongkai.store.queries import Filing, filing_tables, versions
 from gongkai.store.recent import year_versions
 from gongkai.store.registry import get_agency, list_agencies
 from gongkai.web import registry_view
 from gongkai.web.database import engine
-from gongkai.web.downloads import API_PREFIX, report_downloads, report_path
+from gongkai.web.downloads import API_PREFIX, report_downloads
+from gongkai.web.drawn import drawn_filings
 from gongkai.web.language import current_lang, text
 from gongkai.web.layout import TABLES, cell_id, report_layout
 from gongkai.web.report_diff import marked_values, report_changes
@@ -152,21 +154,30 @@ def report(agency_id: str, year_text: str) -> Page:
     if bad:
         return bad
     assert chosen is not None
-    tables = _tables(agency_id, year, chosen)
-    fmt = chosen["format"]
+    report_row, tables_html = drawn_filings().get_or_draw(
+        (chosen["id"], current_lang()), lambda: _draw(agency_id, year, chosen)
+    )
     return render_template(
         "agency_report.html",
         agency_id=agency_id,
         year=year,
         versions=rows,
         filing=chosen,
-        report=(tables.get("reports") or [{}])[0],
-        layouts=report_layout(fmt),
-        values=table_values(fmt, tables),
-        marks=_warning_marks(chosen["warnings"]),
-        downloads=report_downloads(agency_id, year, chosen["version"], fmt),
-        api_report=report_path(agency_id, year),
+        report=report_row,
+        tables_html=tables_html,
+        downloads=report_downloads(agency_id, year, chosen["version"], chosen["format"]),
     ), 200
+
+
+def _draw(agency_id: str, year: int, row: dict[str, Any]) -> tuple[dict[str, Any], Markup]:
+    """A filed version's reports row and its three tables drawn with its warnings marked."""
+    tables = _tables(agency_id, year, row)
+    fmt = row["format"]
+    draw_tables = get_template_attribute("_report_tables.html", "report_tables")
+    html = draw_tables(
+        report_layout(fmt), table_values(fmt, tables), _warning_marks(row["warnings"])
+    )
+    return (tables.get("reports") or [{}])[0], Markup(html)
 
 
 def _warning_marks(warnings: list[dict[str, Any]]) -> dict[str, list[tuple[str, str]]]:
