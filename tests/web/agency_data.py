@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -26,11 +27,11 @@ def load_registry(engine: Engine) -> int:
 
 
 def file_dataset(
-    engine: Engine, name: str, edits: dict[str, dict[str, str]] | None = None
+    engine: Engine, name: str | Path, edits: dict[str, dict[str, str]] | None = None
 ) -> Receipt:
-    """File datasets/<name>; `edits` sets cells of the first data row: {table: {column: text}}
-    ("" makes a cell blank)."""
-    package = read_package(DATASETS / name)
+    """File datasets/<name> (or the package folder `name`); `edits` sets cells of the first
+    data row: {table: {column: text}} ("" makes a cell blank)."""
+    package = read_package(name if isinstance(name, Path) else DATASETS / name)
     if edits:
         files = dict(package.files)
         for table, cells in edits.items():

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine
 
 from gongkai.store.registry import load_agencies
+from tests.paths import DATA
 from tests.web.agency_data import HUAIAN, WUTONGQIAO, file_dataset, load_registry
 
 REPORT = f"/agencies/{HUAIAN}/2024"
@@ -196,6 +197,16 @@ def test_the_pages_speak_english_when_asked(client: FlaskClient, huaian: list[st
 def test_received_times_are_beijing_time(client: FlaskClient, huaian: list[str]) -> None:
     page = _page(client, REPORT)
     assert re.search(r"<dd>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d 北京时间</dd>", page)
+
+
+def test_a_2019_format_report_draws_its_own_rows(client: FlaskClient, engine: Engine) -> None:
+    load_registry(engine)
+    file_dataset(engine, DATA / "format-2019-valid")
+    page = _page(client, f"/agencies/{HUAIAN}/2020")
+    assert "2019 年版统计表" in page
+    assert len(re.findall(r'<td id="cell-applications-', page)) == 23 * 7
+    assert 'id="cell-proactive-procurement_amount"' in page
+    assert f'href="/api/v1/agencies/{HUAIAN}/reports/2020/applications.csv?version=1"' in page
 
 
 # --- the list ---------------------------------------------------------------------------

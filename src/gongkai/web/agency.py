@@ -213,6 +213,8 @@ def diff(agency_id: str, year_text: str) -> Page:
         "newer": newer,
         "changes": None,
     }
+    with engine().connect() as conn:
+        context["agency"] = get_agency(conn, agency_id)
     if older["format"] == newer["format"]:
         fmt = newer["format"]
         new_tables = _tables(agency_id, year, newer)

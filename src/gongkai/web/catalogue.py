@@ -50,7 +50,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "home.count_expected": ("应报送", "Expected"),
     "home.count_filed": ("已报送", "Filed"),
-    "home.count_late": ("其中逾期", "of which late"),
+    "home.count_late": ("其中逾期", "Late"),
     "home.count_missing": ("未报送", "Missing"),
     "home.count_refused": ("被退回", "Refused"),
     "home.coverage_note": (
