@@ -172,6 +172,8 @@ def test_blank_to_zero_is_a_change(client: FlaskClient, engine: Engine) -> None:
         (f"/agencies/{HUAIAN}/1999", 404, "“1999”不是可查询的年度（2008—2100）。"),
         (REPORT + "?version=3", 404, "该年度报告没有第 3 版。"),
         (REPORT + "?version=二", 400, "版本号应为正整数，收到“二”。"),
+        (REPORT + "?version=²", 400, "版本号应为正整数，收到“²”。"),
+        (f"/agencies/{HUAIAN}/²０２４", 404, "“²０２４”不是可查询的年度（2008—2100）。"),
         (REPORT + "/diff?from=7", 404, "该年度报告没有第 7 版。"),
         (REPORT + "/diff?to=-1", 400, "版本号应为正整数，收到“-1”。"),
         (f"/agencies/{HUAIAN}/2019/diff", 404, f"机关“{HUAIAN}”没有报送 2019 年度报告。"),
@@ -260,5 +262,7 @@ def test_the_list_pages_keep_the_filters(client: FlaskClient, engine: Engine) ->
 def test_a_bad_filter_is_said_in_chinese(client: FlaskClient, engine: Engine) -> None:
     page = _page(client, "/agencies?region=3208", 400)
     assert "行政区划代码应为 6 位数字，收到“3208”。" in page
+    page = _page(client, "/agencies?region=３２０８００", 400)
+    assert "行政区划代码应为 6 位数字，收到“３２０８００”。" in page
     page = _page(client, "/agencies?level=galaxy", 400)
     assert "没有“galaxy”这个层级。" in page

@@ -42,6 +42,11 @@ bp.add_app_template_global(lambda code: registry_view.label("scope", code), "sco
 bp.add_app_template_global(lambda: registry_view.choices("level"), "level_choices")
 
 
+def _digits(value: str) -> bool:
+    """0-9 only (str.isdigit also takes ² and other digits int() refuses)."""
+    return value.isascii() and value.isdigit()
+
+
 def error_page(status: int, message: str) -> Page:
     """A page in the reader's language saying what was not found (never a traceback)."""
     return render_template("error.html", status=status, message=message), status
@@ -72,7 +77,7 @@ def agency_list() -> Page:
 
 def _bad_filter(filters: dict[str, str | None]) -> str | None:
     region, level = filters["region"], filters["level"]
-    if region and not (region.isdigit() and len(region) == 6):
+    if region and not (_digits(region) and len(region) == 6):
         return text("list.bad_region", region=region)
     if level and level not in dict(registry_view.choices("level")):
         return text("list.bad_level", level=level)
@@ -101,7 +106,7 @@ def agency(agency_id: str) -> Page:
 
 def _year(agency_id: str, year_text: str) -> tuple[int | None, list[dict[str, Any]], Page | None]:
     """The year of the URL and its versions, or the 404 page saying what is missing."""
-    year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
+    year = int(year_text) if _digits(year_text) and len(year_text) == 4 else None
     if year is None or year not in YEARS:
         return None, [], error_page(404, text("report.bad_year", year=year_text))
     rows = year_versions(engine(), agency_id, year)
@@ -119,7 +124,7 @@ def _version(
     asked = request.args.get(name)
     if asked is None or asked == "":
         number = default
-    elif asked.isdigit():
+    elif _digits(asked):
         number = int(asked)
     else:
         return None, error_page(400, text("report.bad_version", version=asked))

@@ -46,7 +46,7 @@ def _coverage(year: int) -> dict[str, Any]:
 def _search(query: str, after: str | None) -> list[dict[str, Any]]:
     """A six-digit query is a region code (the agencies in that region, a province or city
     holding its counties); anything else is part of a name."""
-    if query.isdigit() and len(query) == 6:
+    if query.isascii() and query.isdigit() and len(query) == 6:
         found = list_agencies(engine(), region=query, after=after, limit=RESULTS + 1)
         if found or after:
             return found
