@@ -83,6 +83,8 @@ def test_search_by_name_and_by_region_code(client: FlaskClient, engine: Engine) 
     jiangsu = names.findall(_page(client, "/search?q=320000"))
     assert "淮安市人民政府" in jiangsu and "宿迁市人民政府" in jiangsu
     assert "乐山市五通桥区人民政府" not in jiangsu
+    by_id = names.findall(_page(client, "/search?q=511112-wutongqiao-transport-bureau"))
+    assert by_id == ["乐山市五通桥区交通运输局"]
     none = _page(client, "/search?q=火星")
     assert "没有与“火星”相符的机关。" in none and not names.findall(none)
 

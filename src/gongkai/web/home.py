@@ -10,7 +10,7 @@ from flask import Blueprint, render_template, request
 from gongkai.store.aggregates import coverage_detail
 from gongkai.store.queries import RowFilter
 from gongkai.store.recent import latest_filings, latest_year
-from gongkai.store.registry import list_agencies
+from gongkai.store.registry import get_agency, list_agencies
 from gongkai.web.database import engine
 
 bp = Blueprint("home", __name__)
@@ -44,8 +44,14 @@ def _coverage(year: int) -> dict[str, Any]:
 
 
 def _search(query: str, after: str | None) -> list[dict[str, Any]]:
-    """A six-digit query is a region code (the agencies in that region, a province or city
-    holding its counties); anything else is part of a name."""
+    """An agency's identifier finds that agency; a six-digit query is a region code (the
+    agencies in that region, a province or city holding its counties); anything else is part
+    of a name."""
+    if after is None:
+        with engine().connect() as conn:
+            exact = get_agency(conn, query)
+        if exact:
+            return [exact]
     if query.isascii() and query.isdigit() and len(query) == 6:
         found = list_agencies(engine(), region=query, after=after, limit=RESULTS + 1)
         if found or after:
