@@ -201,6 +201,27 @@ def test_received_times_are_beijing_time(client: FlaskClient, huaian: list[str])
     assert re.search(r"<dd>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d 北京时间</dd>", page)
 
 
+def test_warnings_given_at_filing_are_listed_and_mark_their_cells(
+    client: FlaskClient, engine: Engine
+) -> None:
+    load_registry(engine)
+    file_dataset(engine, "wutongqiao-transport-2022")  # a report left mostly blank
+    page = _page(client, f"/agencies/{WUTONGQIAO}/2022")
+    listed = re.search(r'<details class="warnings">\s*<summary><h2>报送时的提示（(\d+) 条）', page)
+    assert listed, "many warnings: listed folded (no open attribute)"
+    assert page.count('<li class="warning">') == int(listed.group(1)) > 5
+    assert "规则 t3-row-total 无法检查" in page
+    assert '<a class="place" href="#cell-applications-carried_over-total">查看单元格</a>' in page
+    marked = _marked(page, "warning")
+    assert "cell-applications-carried_over-total" in marked
+    assert "cell-applications-new_received-natural_person" not in marked
+    english = _page(client, f"/agencies/{WUTONGQIAO}/2022?lang=en")
+    assert "Warnings given when filed" in english and "t3-row-total" in english
+    assert "无法检查" not in english  # the messages in English too, not only the frame
+    # the tables kept for Chinese are not served to English readers
+    assert "Cells marked red have errors" in english
+
+
 def test_a_2019_format_report_draws_its_own_rows(client: FlaskClient, engine: Engine) -> None:
     load_registry(engine)
     file_dataset(engine, DATA / "format-2019-valid")

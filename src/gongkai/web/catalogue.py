@@ -158,7 +158,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.unknown": ("未填", "not given"),
     "report.source": ("报告原文", "Published report"),
     "report.versions": ("各版本：", "Versions:"),
-    "report.warnings": ("报送时的提示", "Warnings given when filed"),
+    "report.warnings": ("报送时的提示（{count} 条）", "Warnings given when filed ({count})"),
     "report.warning": ("提示", "Warning"),
     "report.to_cell": ("查看单元格", "see the cell"),
     "report.tables": ("统计表", "The tables"),
