@@ -26,10 +26,184 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Disclosure of Government Information, art. 50); a blank means not reported, never 0.",
     ),
     "home.title": ("政府信息公开工作年度报告数据", "Annual report data"),
-    "home.lead": (
-        "各机关报送年度报告统计表（表二、表三、表四），在线校验勾稽关系，汇总查看。",
-        "Agencies file the statistical tables (tables 2, 3 and 4) of their annual reports; "
-        "they are validated online and can be aggregated.",
+    # 首页 and search
+    "home.about": (
+        "各级行政机关每年发布政府信息公开工作年度报告。gongkai 把报告中的统计表（表二 主动公开、"
+        "表三 依申请公开、表四 行政复议和行政诉讼）作为开放数据收集：按统一标准在线校验勾稽关系，"
+        "保存报送的每一个版本，可按地区、层级汇总，并提供 CSV、JSON 和数据包下载以及 API。"
+        "空白表示未填报，始终与 0 区分。",
+        "Every government agency in China publishes an annual report on its information "
+        "disclosure work. gongkai collects the statistical tables of these reports (table 2 "
+        "proactive disclosure, table 3 applications, table 4 reviews and lawsuits) as open "
+        "data: validated online against one standard, every filed version kept, aggregated by "
+        "region and level, downloadable as CSV, JSON and data packages and through an API. A "
+        "blank means not reported and is never taken for 0.",
+    ),
+    "home.latest": ("最新报送", "Latest filings"),
+    "home.year": ("年度", "Year"),
+    "home.all_agencies": ("全部机关 →", "All agencies →"),
+    "home.no_filings": ("尚无报送的报告。", "No report has been filed yet."),
+    "home.coverage": ("报送情况", "Coverage"),
+    "home.coverage_year": (
+        "{year} 年度报告，按应报告机关名录统计：",
+        "Reports on {year}, counted against the registry of agencies that must report:",
+    ),
+    "home.count_expected": ("应报送", "Expected"),
+    "home.count_filed": ("已报送", "Filed"),
+    "home.count_late": ("其中逾期", "Late"),
+    "home.count_missing": ("未报送", "Missing"),
+    "home.count_refused": ("被退回", "Refused"),
+    "home.coverage_note": (
+        "已报送：报送并通过校验；逾期：首次报送（或发布）晚于规定期限；未报送：尚无有效报告；"
+        "被退回：报送过但未通过校验。",
+        "Filed: filed and valid; late: first filed (or published) after the deadline; missing: "
+        "no valid report yet; refused: filed but invalid.",
+    ),
+    "home.to_aggregate": ("查看 {year} 年度汇总 →", "Aggregates for {year} →"),
+    "home.more": ("更多", "More"),
+    "home.validate": (
+        "上传报告数据包或填好的 Excel 模板，不报送也能校验。",
+        "upload a package or the filled Excel template and check it without filing.",
+    ),
+    "home.file": ("凭机关令牌报送年度报告。", "file a report with your agency's token."),
+    "home.api": (
+        "全部数据的开放接口（OpenAPI），地址前缀",
+        "the open API to all data (OpenAPI), under",
+    ),
+    "home.standard": (
+        "报告数据标准：表、字段、事项和校验规则。",
+        "the data standard: tables, fields, items and validation rules.",
+    ),
+    "search.title": ("查找机关", "Find an agency"),
+    "search.title_for": ("查找“{query}”", "Search for “{query}”"),
+    "search.label": ("查找机关", "Find an agency"),
+    "search.placeholder": ("机关名称或行政区划代码", "agency name or region code"),
+    "search.button": ("查找", "Search"),
+    "search.hint": (
+        "输入名称中的字（如“淮安”），或 6 位行政区划代码（如 320800 为淮安市及其所辖区县）。",
+        "Part of a name (e.g. 淮安), or a 6-digit region code (e.g. 320800: 淮安市 and its "
+        "districts and counties).",
+    ),
+    "search.found": ("与“{query}”相符的机关：", "Agencies matching “{query}”:"),
+    "search.none": ("没有与“{query}”相符的机关。", "No agency matches “{query}”."),
+    # 机关: the list, one agency, one report, two versions compared
+    "list.title": ("机关名录", "Agencies"),
+    "list.name": ("名称包含", "Name contains"),
+    "list.region": ("行政区划代码", "Region code"),
+    "list.region_hint": (
+        "6 位，如 320800（含所辖区县）",
+        "6 digits, e.g. 320800 (with its counties)",
+    ),
+    "list.any": ("全部", "any"),
+    "list.filter": ("筛选", "Filter"),
+    "list.clear": ("清除", "Clear"),
+    "list.empty": ("没有符合条件的机关。", "No agency matches."),
+    "list.pages": ("翻页", "Pages"),
+    "list.first": ("← 第一页", "← First page"),
+    "list.next": ("下一页 →", "Next page →"),
+    "list.bad_region": (
+        "行政区划代码应为 6 位数字，收到“{region}”。",
+        "A region code has 6 digits; got “{region}”.",
+    ),
+    "list.bad_level": ("没有“{level}”这个层级。", "There is no level “{level}”."),
+    "agency.name": ("机关名称", "Agency"),
+    "agency.id": ("机关标识", "Identifier"),
+    "agency.region": ("行政区划代码", "Region code"),
+    "agency.level": ("层级", "Level"),
+    "agency.scope": ("报告范围", "Scope"),
+    "agency.parent": ("上级机关", "Parent"),
+    "agency.parent_unknown": ("（不在名录中）", "(not in the registry)"),
+    "agency.no_parent": ("无", "none"),
+    "agency.registry": ("名录信息", "Registry"),
+    "agency.filed": ("已报送的年度报告", "Reports filed"),
+    "agency.nothing_filed": ("该机关尚未报送年度报告。", "This agency has not filed a report yet."),
+    "agency.year_report": ("{year} 年度报告", "Report on {year}"),
+    "agency.versions_of": ("{year} 年度报告的各个版本", "Versions of the report on {year}"),
+    "agency.api": ("API", "API"),
+    "agency.api_registry": ("名录信息", "registry entry"),
+    "agency.api_versions": ("全部版本", "every version"),
+    "agency.unknown": ("名录中没有机关“{agency_id}”。", "No agency “{agency_id}” in the registry."),
+    "version.version": ("版本", "Version"),
+    "version.number": ("第 {version} 版", "version {version}"),
+    "version.current": ("现行", "current"),
+    "version.received": ("接收时间", "Received"),
+    "version.format": ("格式", "Format"),
+    "version.actions": ("查看", "See"),
+    "version.view": ("统计表", "tables"),
+    "version.diff_previous": ("与上一版比较", "compare with the previous version"),
+    "time.zone": ("北京时间", "UTC+8"),
+    "report.bad_year": (
+        "“{year}”不是可查询的年度（2008—2100）。",
+        "“{year}” is not a year one can ask for (2008–2100).",
+    ),
+    "report.none": (
+        "机关“{agency_id}”没有报送 {year} 年度报告。",
+        "Agency “{agency_id}” has filed no report on {year}.",
+    ),
+    "report.bad_version": (
+        "版本号应为正整数，收到“{version}”。",
+        "A version is a positive whole number; got “{version}”.",
+    ),
+    "report.no_version": (
+        "该年度报告没有第 {version} 版。",
+        "The report on this year has no version {version}.",
+    ),
+    "report.not_current": (
+        "这是第 {version} 版，不是现行版本（现行为第 {current} 版）。",
+        "This is version {version}, not the current one (version {current}).",
+    ),
+    "report.see_current": ("查看现行版本", "See the current version"),
+    "report.format": ("{format} 年版统计表", "the {format} tables"),
+    "report.published_on": ("报告发布日期", "Published on"),
+    "report.unknown": ("未填", "not given"),
+    "report.source": ("报告原文", "Published report"),
+    "report.versions": ("各版本：", "Versions:"),
+    "report.warnings": ("报送时的提示（{count} 条）", "Warnings given when filed ({count})"),
+    "report.warning": ("提示", "Warning"),
+    "report.to_cell": ("查看单元格", "see the cell"),
+    "report.tables": ("统计表", "The tables"),
+    "report.downloads": ("下载", "Downloads"),
+    "downloads.what": ("内容", "What"),
+    "downloads.kind": ("格式", "Format"),
+    "downloads.api": ("API 地址", "API URL"),
+    "downloads.note": (
+        "以上地址固定指向第 {version} 版，之后报送更正也不会改变其内容。CSV 为 UTF-8 编码；"
+        "在 Excel 中打开可在地址后加 &bom=1。",
+        "These URLs are pinned to version {version}: a later correction does not change what "
+        "they give. CSV is UTF-8; add &bom=1 for Excel.",
+    ),
+    "downloads.json": ("整份报告（JSON，四张表）", "The whole report (JSON, four tables)"),
+    "downloads.zip": (
+        "数据包（datapackage.json 与原样报送的四个 CSV）",
+        "Data package (datapackage.json and the four CSVs as filed)",
+    ),
+    "diff.title": (
+        "{year} 年度报告：第 {old} 版与第 {new} 版比较",
+        "Report on {year}: version {old} against version {new}",
+    ),
+    "diff.from": ("原版本", "From"),
+    "diff.to": ("新版本", "To"),
+    "diff.compare": ("比较", "Compare"),
+    "diff.count": ("共有 {count} 处不同。", "{count} differences."),
+    "diff.none": ("两个版本的数据相同。", "The two versions hold the same data."),
+    "diff.formats_differ": (
+        "两个版本使用不同格式的统计表（{old} 与 {new}），无法逐格比较。",
+        "The two versions use different table formats ({old} and {new}): no cell-by-cell "
+        "comparison.",
+    ),
+    "diff.list": ("不同之处", "Differences"),
+    "diff.where": ("位置", "Where"),
+    "diff.what": ("项目", "What"),
+    "diff.old": ("第 {version} 版", "Version {version}"),
+    "diff.new": ("第 {version} 版", "Version {version}"),
+    "diff.report_info": ("报告信息", "Report"),
+    "diff.blank": ("空白", "blank"),
+    "diff.tables": ("第 {new} 版的统计表", "The tables of version {new}"),
+    "diff.legend": (
+        "有变化的单元格以蓝框标出，显示“原值 → 新值”；"
+        "空白（未填报）与 0 不同，由空白改为 0 也算变化。",
+        "Changed cells are framed in blue and show “old → new”; a blank (not reported) is not "
+        "0, so blank → 0 is a change.",
     ),
     "standard.title": ("数据标准", "The data standard"),
     "standard.missing": (
@@ -43,6 +217,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "服务器处理出错，请稍后再试；问题已记录。",
         "The server failed to answer; please try again later. The error was logged.",
     ),
+    "error.home": ("返回首页", "Back to the home page"),
     # the report tables
     "tables.blank": ("空白（未填报）", "blank (not reported)"),
     "tables.legend": (

@@ -1,4 +1,4 @@
-"""The frame's own pages: a placeholder home page and the standard."""
+"""The frame's own pages: the standard."""
 
 from __future__ import annotations
 
@@ -11,11 +11,6 @@ bp = Blueprint("pages", __name__)
 page_errors(bp)
 
 STANDARD = PROJECT_ROOT / "docs" / "standard.md"
-
-
-@bp.get("/")
-def home() -> str:
-    return render_template("home.html")
 
 
 @bp.get("/standard")
