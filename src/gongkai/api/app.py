@@ -8,7 +8,17 @@ from flask import Flask
 from flask_cors import CORS
 from sqlalchemy import Engine
 
-from gongkai.api import agencies, aggregate, errors, export, filing, openapi, reports, tables
+from gongkai.api import (
+    agencies,
+    aggregate,
+    docs,
+    errors,
+    export,
+    filing,
+    openapi,
+    reports,
+    tables,
+)
 from gongkai.settings import Settings
 from gongkai.store.db import make_engine
 
@@ -29,8 +39,9 @@ def create_app(
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["gongkai.settings"] = settings
     app.extensions["gongkai.engine"] = engine or make_engine(settings.database_url)
-    for module in (agencies, reports, filing, tables, aggregate, export, openapi):
+    for module in (agencies, reports, filing, tables, aggregate, export, openapi, docs):
         app.register_blueprint(module.bp, url_prefix=PREFIX)
+    app.register_blueprint(docs.outside)
     errors.register(app)
     anyone = settings.cors_origins == ("*",)
     CORS(

@@ -18,6 +18,16 @@ class _Args(Schema):
         unknown = RAISE
 
 
+def _names(description: str, **options: Any) -> fields.List:
+    """A list argument: repeated (`?a=x&a=y`) or comma-separated (`?a=x,y`)."""
+    return fields.List(
+        fields.String(validate=validate.Length(min=1, max=100)),
+        validate=validate.Length(min=1, max=500),
+        metadata={"description": description + "; repeat it or separate names by commas"},
+        **options,
+    )
+
+
 class OutputArgs(_Args):
     format = fields.String(
         validate=validate.OneOf(["json", "csv"]),
@@ -25,6 +35,13 @@ class OutputArgs(_Args):
     )
     bom = fields.Boolean(
         load_default=False, metadata={"description": "start CSV with a UTF-8 BOM (for Excel)"}
+    )
+    labels = fields.String(
+        validate=validate.OneOf(["zh"]),
+        metadata={
+            "description": "CSV for people: zh gives Chinese column titles and item labels "
+            "instead of codes (such a CSV cannot be filed again)"
+        },
     )
 
 
@@ -39,7 +56,9 @@ class AgencyListArgs(_SliceArgs):
     scope = fields.String(validate=validate.OneOf(["agency", "government"]))
     name = fields.String(validate=validate.Length(min=1, max=100))
     limit = fields.Integer(validate=validate.Range(min=1))
-    next = fields.String(metadata={"description": "the `next` token of the previous page"})
+    next = fields.String(
+        metadata={"description": "a page token: follow the `next` URL of the previous page"}
+    )
 
 
 class ReportArgs(OutputArgs):
@@ -59,11 +78,18 @@ class TableArgs(_SliceArgs):
             "for it the default is the format of `year` (2021 without a year)"
         },
     )
+    agency_id = _names("rows of these agencies only")
+    item = _names("applications: rows of these items only (codes of the standard)")
+    fields_ = _names(
+        "only these columns (the key columns agency_id, year, item are kept)", data_key="fields"
+    )
     limit = fields.Integer(
         validate=validate.Range(min=1),
         metadata={"description": "rows per page (JSON); CSV streams every row unless given"},
     )
-    next = fields.String(metadata={"description": "the `next` token of the previous page"})
+    next = fields.String(
+        metadata={"description": "a page token: follow the `next` URL of the previous page"}
+    )
 
 
 class AggregateArgs(_SliceArgs):

@@ -6,13 +6,14 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, json
+from flask import Flask, Response, json, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from gongkai.package import PackageError
 
 PROBLEM_TYPE = "urn:gongkai:problem:"  # + code; the codes are listed in docs/api.md
+MAX_URL_LENGTH = 4096  # as gunicorn's request line limit: the same answer with or without it
 log = logging.getLogger(__name__)
 
 
@@ -76,6 +77,16 @@ def argument_error(exc: ValidationError) -> ApiError:
 
 
 def register(app: Flask) -> None:
+    @app.before_request
+    def _url_length() -> None:
+        if len(request.full_path) > MAX_URL_LENGTH:
+            raise ApiError(
+                414,
+                "uri-too-long",
+                f"the URL is longer than {MAX_URL_LENGTH} characters",
+                message_zh=f"网址超过 {MAX_URL_LENGTH} 个字符的上限",
+            )
+
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Response:
         return problem(exc.status, exc.code, exc.detail, exc.headers, **exc.extensions)
