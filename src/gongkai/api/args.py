@@ -10,6 +10,8 @@ from gongkai.standard import FORMATS, TABLE_NAMES
 
 LEVELS = ("national", "province", "city", "county", "township")
 REGION = validate.Regexp(r"^[0-9]{6}$", error="a 6-digit region code (GB/T 2260)")
+# examples in the document: the docs page fills them in, and they answer with datasets/ loaded
+YEAR_EXAMPLE = {"example": 2024}
 YEAR = validate.Range(min=2008, max=2100)
 
 
@@ -47,7 +49,11 @@ class OutputArgs(_Args):
 
 class _SliceArgs(OutputArgs):
     region = fields.String(
-        validate=REGION, metadata={"description": "only agencies whose region code lies under it"}
+        validate=REGION,
+        metadata={
+            "description": "only agencies whose region code lies under it",
+            "example": "320800",
+        },
     )
     level = fields.String(validate=validate.OneOf(LEVELS))
 
@@ -55,7 +61,10 @@ class _SliceArgs(OutputArgs):
 class AgencyListArgs(_SliceArgs):
     scope = fields.String(validate=validate.OneOf(["agency", "government"]))
     name = fields.String(validate=validate.Length(min=1, max=100))
-    limit = fields.Integer(validate=validate.Range(min=1))
+    limit = fields.Integer(
+        validate=validate.Range(min=1),
+        metadata={"description": "agencies per page, at most GONGKAI_PAGE_MAX (default 1000)"},
+    )
     next = fields.String(
         metadata={"description": "a page token: follow the `next` URL of the previous page"}
     )
@@ -69,7 +78,7 @@ class ReportArgs(OutputArgs):
 
 
 class TableArgs(_SliceArgs):
-    year = fields.Integer(validate=YEAR)
+    year = fields.Integer(validate=YEAR, metadata=YEAR_EXAMPLE)
     scope = fields.String(validate=validate.OneOf(["agency", "government"]))
     report_format = fields.String(
         validate=validate.OneOf(FORMATS),
@@ -85,7 +94,10 @@ class TableArgs(_SliceArgs):
     )
     limit = fields.Integer(
         validate=validate.Range(min=1),
-        metadata={"description": "rows per page (JSON); CSV streams every row unless given"},
+        metadata={
+            "description": "rows per page (JSON), at most GONGKAI_PAGE_MAX (default 1000: a "
+            "larger limit gives that many); CSV streams every row unless given"
+        },
     )
     next = fields.String(
         metadata={"description": "a page token: follow the `next` URL of the previous page"}
@@ -93,7 +105,9 @@ class TableArgs(_SliceArgs):
 
 
 class AggregateArgs(_SliceArgs):
-    year = fields.Integer(validate=YEAR, metadata={"description": "required unless by=year"})
+    year = fields.Integer(
+        validate=YEAR, metadata={"description": "required unless by=year", **YEAR_EXAMPLE}
+    )
     by = fields.String(
         load_default="province",
         validate=validate.OneOf(["province", "city", "county", "level", "year"]),
@@ -115,12 +129,12 @@ class AggregateArgs(_SliceArgs):
 
 
 class CoverageArgs(_SliceArgs):
-    year = fields.Integer(required=True, validate=YEAR)
+    year = fields.Integer(required=True, validate=YEAR, metadata=YEAR_EXAMPLE)
     scope = fields.String(validate=validate.OneOf(["agency", "government"]))
 
 
 class ExportArgs(_Args):
-    year = fields.Integer(required=True, validate=YEAR)
+    year = fields.Integer(required=True, validate=YEAR, metadata=YEAR_EXAMPLE)
     region = fields.String(validate=REGION)
     level = fields.String(validate=validate.OneOf(LEVELS))
     scope = fields.String(validate=validate.OneOf(["agency", "government"]))

@@ -31,7 +31,11 @@ bp = Blueprint("openapi", __name__)
 PREFIX = "/api/v1"
 # 405: a method the path does not have; 414: a URL over the limit; 500: a bug
 COMMON_PROBLEMS = ("405", "414", "500")
-NOT_OPERATIONS = {"docs.static"}  # the docs page's script and style files
+NOT_OPERATIONS = {"docs.static"}
+PATH_EXAMPLES = {
+    "agency_id": "320800-huaian-government",
+    "year": 2024,
+}  # datasets/ has it  # the docs page's script and style files
 TABLE_PARAMETER = {
     "name": "table",
     "in": "path",
@@ -39,6 +43,13 @@ TABLE_PARAMETER = {
     "description": "a table name; with a .csv suffix, the same as CSV",
     "schema": {"type": "string", "enum": [*TABLE_NAMES, *(f"{t}.csv" for t in TABLE_NAMES)]},
 }
+TAGS = [  # in the order the docs page shows them
+    ("figures", "Figures across agencies: rows, aggregates, coverage, export"),
+    ("reports", "One agency's filed reports, every version"),
+    ("registry", "The agencies expected to file"),
+    ("filing", "Sending a report package (needs a token)"),
+    ("about", "This index, the OpenAPI document and the docs page"),
+]
 COMPONENTS = [  # nested ones first, so each is added once under its name
     out.IssueOut,
     out.AgencyOut,
@@ -75,6 +86,8 @@ def _new_spec() -> APISpec:
         servers=[{"url": PREFIX}],
         components={"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     )
+    for name, description in TAGS:
+        spec.tag({"name": name, "description": description})
     for schema in COMPONENTS:
         spec.components.schema(schema.__name__.removesuffix("Out"), schema=schema)
     spec.components.response(
@@ -123,7 +136,10 @@ def _path_parameters(rule: Rule, operation: dict[str, Any]) -> list[dict[str, An
                 schema["minimum"] = converter.min
             if converter.max is not None:
                 schema["maximum"] = converter.max
-        out.append({"name": name, "in": "path", "required": True, "schema": schema})
+        parameter = {"name": name, "in": "path", "required": True, "schema": schema}
+        if name in PATH_EXAMPLES:
+            parameter["example"] = PATH_EXAMPLES[name]
+        out.append(parameter)
     return out
 
 

@@ -52,16 +52,17 @@ class ProblemOut(Schema):
     )
 
 
-class _ListOut(Schema):
-    """The list envelope: items, total, next (endpoint metadata beside them)."""
-
+def _envelope() -> tuple[fields.Integer, fields.String]:
+    """`total` and `next` of the list envelope, declared after `items` in each list body (the
+    endpoint's metadata first, then items, total, next)."""
     total = fields.Integer(
         allow_none=True, metadata={"description": "items over all pages; null when not counted"}
     )
-    next = fields.String(
+    next_ = fields.String(
         allow_none=True,
         metadata={"description": "full URL of the next page (also a Link rel=next header)"},
     )
+    return total, next_
 
 
 class AgencyOut(Schema):
@@ -73,8 +74,9 @@ class AgencyOut(Schema):
     parent_id = fields.String(allow_none=True)
 
 
-class AgencyListOut(_ListOut):
+class AgencyListOut(Schema):
     items = fields.List(fields.Nested(AgencyOut))
+    total, next = _envelope()
 
 
 class VersionOut(Schema):
@@ -86,9 +88,10 @@ class VersionOut(Schema):
     format = fields.String()
 
 
-class VersionListOut(_ListOut):
+class VersionListOut(Schema):
     agency_id = fields.String()
     items = fields.List(fields.Nested(VersionOut))
+    total, next = _envelope()
 
 
 class ReceiptOut(Schema):
@@ -116,18 +119,20 @@ class ReportOut(Schema):
     tables = fields.Dict(keys=fields.String(), values=ROWS)
 
 
-class TableOut(_ListOut):
+class TableOut(Schema):
     agency_id = fields.String()
     year = fields.Integer()
     version = fields.Integer()
     table = fields.String()
     items = ROWS
+    total, next = _envelope()
 
 
-class RowsOut(_ListOut):
+class RowsOut(Schema):
     table = fields.String()
     format = fields.String()
     items = ROWS
+    total, next = _envelope()
 
 
 class CoverageGroupOut(Schema):
@@ -157,7 +162,7 @@ class AggregateGroupOut(Schema):
     coverage = fields.Nested(CoverageGroupOut)
 
 
-class AggregateOut(_ListOut):
+class AggregateOut(Schema):
     table = fields.String()
     format = fields.String()
     by = fields.String()
@@ -168,6 +173,7 @@ class AggregateOut(_ListOut):
         allow_none=True, metadata={"description": "what the scope left out, when it matters"}
     )
     items = fields.List(fields.Nested(AggregateGroupOut))
+    total, next = _envelope()
 
 
 class CoverageAgencyOut(Schema):
@@ -183,7 +189,7 @@ class CoverageAgencyOut(Schema):
     deadline = fields.Date(allow_none=True)
 
 
-class CoverageOut(_ListOut):
+class CoverageOut(Schema):
     year = fields.Integer()
     region = fields.String(allow_none=True)
     scope = fields.String(allow_none=True)
@@ -195,6 +201,7 @@ class CoverageOut(_ListOut):
         fields.Nested(CoverageAgencyOut),
         metadata={"description": "every agency of the registry in the slice, with its status"},
     )
+    total, next = _envelope()
 
 
 class EndpointOut(Schema):
@@ -205,8 +212,9 @@ class EndpointOut(Schema):
     docs = fields.String(metadata={"description": "the operation in the docs page"})
 
 
-class IndexOut(_ListOut):
+class IndexOut(Schema):
     title = fields.String()
     openapi = fields.String(metadata={"description": "the OpenAPI document"})
     docs = fields.String(metadata={"description": "the docs page for people"})
     items = fields.List(fields.Nested(EndpointOut))
+    total, next = _envelope()
