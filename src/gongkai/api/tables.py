@@ -80,10 +80,10 @@ def selected_columns(args: dict[str, Any], schema: Table) -> list[str]:
                 allowed=[],
             )
         unknown_names("item", args["item"], schema.item_codes)
-    if not args.get("fields"):
+    if not args.get("fields_"):
         return schema.field_names
-    unknown_names("fields", args["fields"], schema.field_names)
-    keep = {*KEY_FIELDS, "item", *args["fields"]}
+    unknown_names("fields", args["fields_"], schema.field_names)
+    keep = {*KEY_FIELDS, "item", *args["fields_"]}
     return [name for name in schema.field_names if name in keep]
 
 
