@@ -215,3 +215,5 @@ def test_aggregates_state_their_scope(client: FlaskClient, filed: list[str]) -> 
     gov_csv = client.get("/api/v1/aggregate/reviews.csv?year=2023&by=city&scope=government")
     rows = list(csv.DictReader(io.StringIO(gov_csv.text)))
     assert [(r["group"], r["scope"]) for r in rows] == [("320800", "government")]
+    assert client.get("/api/v1/coverage?year=2023").json["scope"] == "all"
+    assert client.get("/api/v1/coverage?year=2023&scope=agency").json["scope"] == "agency"

@@ -220,5 +220,5 @@ def _coverage(csv: bool) -> Response:
         total=len(items),
         **counts,
         region=args.get("region"),
-        scope=args.get("scope"),
+        scope=args.get("scope") or "all",  # which agencies were counted, said plainly
     )

@@ -192,7 +192,7 @@ class CoverageAgencyOut(Schema):
 class CoverageOut(Schema):
     year = fields.Integer()
     region = fields.String(allow_none=True)
-    scope = fields.String(allow_none=True)
+    scope = fields.String(metadata={"description": "the agencies counted: agency, government, all"})
     expected = fields.Integer()
     filed = fields.Integer()
     valid = fields.Integer()
