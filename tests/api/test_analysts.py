@@ -177,6 +177,8 @@ def test_chinese_csv_on_request_machine_csv_by_default(
         "/api/v1/agencies/320813-an-education/reports/2023/applications.csv?labels=zh"
     ).text
     assert one.splitlines()[0].startswith("机关标识,统计年度,事项,自然人")
+    registry = client.get("/api/v1/agencies.csv?labels=zh").text.splitlines()[0]
+    assert registry == "机关标识,机关名称,行政区划代码,层级,报告范围,上级机关标识"
     cov = client.get("/api/v1/coverage.csv?year=2023&labels=zh").text.splitlines()[0]
     assert cov.startswith("机关标识,机关名称,行政区划代码,行政区划名称,报送状态")
 
