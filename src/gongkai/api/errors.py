@@ -13,7 +13,9 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from gongkai.package import PackageError
 
 PROBLEM_TYPE = "urn:gongkai:problem:"  # + code; the codes are listed in docs/api.md
-MAX_URL_LENGTH = 4096  # as gunicorn's request line limit: the same answer with or without it
+# under gunicorn's request-line limit (4094 bytes), which answers a longer line itself with a
+# plain-text 414 before the app sees it
+MAX_URL_LENGTH = 4000
 log = logging.getLogger(__name__)
 
 
