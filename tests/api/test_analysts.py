@@ -119,8 +119,30 @@ def test_next_is_a_full_url_with_a_link_header_and_limit_is_capped(
     assert body["total"] == 4 * 25 and len(body["items"]) == 30
     assert body["next"].startswith("http://localhost/api/v1/tables/applications?")
     assert r.headers["Link"] == f'<{body["next"]}>; rel="next"'
+    later = client.get(body["next"]).json
+    assert later["total"] == 100 and len(later["items"]) == 30  # counted once, on page one
     capped = client.get("/api/v1/tables/applications?limit=500&year=2023").json  # page_max 50
     assert len(capped["items"]) == 50 and capped["total"] == 100
+
+
+def test_the_total_is_counted_on_the_first_page_and_carried(
+    client: FlaskClient, engine: Engine, filed: list[str]
+) -> None:
+    first = client.get("/api/v1/agencies?limit=3").json
+    assert first["total"] == 4
+    load_agencies(
+        engine,
+        [
+            {
+                **dict(zip(("agency_id", "agency_name"), ("320813-an-new", "新"))),
+                "region_code": "320813",
+                "level": "county",
+                "scope": "agency",
+            }
+        ],
+    )
+    assert client.get(first["next"]).json["total"] == 4  # the walk's count
+    assert client.get("/api/v1/agencies?limit=3").json["total"] == 5  # a new walk counts
 
 
 def test_tables_filter_by_agency_item_and_fields(client: FlaskClient, filed: list[str]) -> None:

@@ -9,11 +9,10 @@ from flask import Blueprint, Response
 from gongkai.api.args import AgencyListArgs
 from gongkai.api.context import engine
 from gongkai.api.errors import ApiError
-from gongkai.api.listing import list_response
+from gongkai.api.listing import list_response, read_token
 from gongkai.api.out import AgencyListOut, AgencyOut
 from gongkai.api.represent import (
     csv_response,
-    decode_token,
     json_response,
     page_limit,
     parse_args,
@@ -85,10 +84,11 @@ def _agencies(csv: bool) -> Response:
             tables=[schema],
         )
     limit = page_limit(args)
-    after = decode_token(args["next"], (str,))[0] if args.get("next") else None
-    rows = list_agencies(engine(), after=after, limit=limit + 1, **filters)
+    after, total = read_token(args, (str,))
+    rows = list_agencies(engine(), after=after[0] if after else None, limit=limit + 1, **filters)
     next_key = [rows[limit - 1]["agency_id"]] if len(rows) > limit else None
-    total = count_agencies(engine(), **filters)
+    if total is None:
+        total = count_agencies(engine(), **filters)
     return list_response(AgencyListOut, rows[:limit], total=total, next_key=next_key)
 
 

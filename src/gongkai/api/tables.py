@@ -9,11 +9,10 @@ from flask import Blueprint, Response
 from gongkai.api.args import TableArgs
 from gongkai.api.context import engine
 from gongkai.api.errors import ApiError
-from gongkai.api.listing import page_url, with_link
+from gongkai.api.listing import page_url, read_token, with_link
 from gongkai.api.out import RowsOut
 from gongkai.api.represent import (
     csv_response,
-    decode_token,
     json_response,
     page_limit,
     parse_args,
@@ -122,7 +121,7 @@ def rows(table: str) -> Response:
     schema = load_standard().formats[fmt].tables[table]
     columns = selected_columns(args, schema)
     key_types = (str, int, int) if table == "applications" else (str, int)  # id, year[, seq]
-    after = decode_token(args["next"], key_types) if args.get("next") else None
+    after, total = read_token(args, key_types)
     if wants_csv(args, suffix) and args.get("limit") is None and after is None:
         return csv_response(
             columns,
@@ -137,8 +136,8 @@ def rows(table: str) -> Response:
     page, next_key = page_rows(
         engine(), table, fmt, where, after=after, limit=limit, columns=columns
     )
-    next_url = page_url(next_key) if next_key else None
     if wants_csv(args, suffix):
+        next_url = page_url(next_key, total) if next_key else None
         response = csv_response(
             columns,
             page,
@@ -148,11 +147,8 @@ def rows(table: str) -> Response:
             tables=[schema],
         )
         return with_link(response, next_url)
-    body = {
-        "table": table,
-        "format": fmt,
-        "items": page,
-        "total": count_rows(engine(), table, fmt, where),
-        "next": next_url,
-    }
+    if total is None:
+        total = count_rows(engine(), table, fmt, where)
+    next_url = page_url(next_key, total) if next_key else None
+    body = {"table": table, "format": fmt, "items": page, "total": total, "next": next_url}
     return with_link(json_response(RowsOut, body), next_url)
