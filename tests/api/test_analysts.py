@@ -134,7 +134,8 @@ def test_the_total_is_counted_on_the_first_page_and_carried(
         engine,
         [
             {
-                **dict(zip(("agency_id", "agency_name"), ("320813-an-new", "新"))),
+                "agency_id": "320813-an-new",
+                "agency_name": "新",
                 "region_code": "320813",
                 "level": "county",
                 "scope": "agency",
