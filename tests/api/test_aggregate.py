@@ -98,7 +98,7 @@ def test_sums_and_counts_match_the_csv_files(
     body = client.get(f"/api/v1/aggregate/{table}?year=2023&by={by}").json
     expected = _expected(filed, table, key_of)
     got = {}
-    for group in body["groups"]:
+    for group in body["items"]:
         for row in group["rows"]:
             got.setdefault(group["group"], {})[row.get("item", "")] = {
                 c: [row["sums"][c], row["reported"][c], row["blank"][c]] for c in row["sums"]
@@ -118,7 +118,7 @@ def test_sums_and_counts_match_the_csv_files(
 
 def test_blank_is_counted_not_summed_as_zero(client: FlaskClient, filed: dict) -> None:
     body = client.get("/api/v1/aggregate/proactive?year=2023&by=county&region=320800").json
-    group = next(g for g in body["groups"] if g["group"] == "320803")
+    group = next(g for g in body["items"] if g["group"] == "320803")
     row = group["rows"][0]
     assert row["sums"]["fees_amount"] is None  # its only report left it blank
     assert (row["reported"]["fees_amount"], row["blank"]["fees_amount"]) == (0, 1)
@@ -126,13 +126,13 @@ def test_blank_is_counted_not_summed_as_zero(client: FlaskClient, filed: dict) -
 
 def test_coverage_in_aggregate_and_scope_default(client: FlaskClient, filed: dict) -> None:
     body = client.get("/api/v1/aggregate/reviews?year=2023&by=county&region=320813").json
-    (group,) = body["groups"]
+    (group,) = body["items"]
     assert group["group"] == "320813" and group["reports"] == 2
     cov = group["coverage"]
     assert (cov["expected"], cov["filed"], cov["valid"]) == (3, 2, 2)
     assert [m["agency_id"] for m in cov["missing"]] == ["320813-agg-silent"]
     gov = client.get("/api/v1/aggregate/reviews?year=2023&by=city&scope=government").json
-    assert [(g["group"], g["reports"]) for g in gov["groups"]] == [("320800", 1)]
+    assert [(g["group"], g["reports"]) for g in gov["items"]] == [("320800", 1)]
 
 
 def test_aggregate_csv_has_group_then_value_columns(client: FlaskClient, filed: dict) -> None:
@@ -140,6 +140,8 @@ def test_aggregate_csv_has_group_then_value_columns(client: FlaskClient, filed: 
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == [
         "group",
+        "group_name",
+        "scope",
         "item",
         "natural_person",
         "commercial",
@@ -149,7 +151,7 @@ def test_aggregate_csv_has_group_then_value_columns(client: FlaskClient, filed: 
         "other_org",
         "total",
     ]
-    assert {r[0] for r in rows[1:]} == {"320000"}
+    assert {(r[0], r[1], r[2]) for r in rows[1:]} == {("320000", "江苏省", "agency")}
     assert len(rows) == 1 + 25
 
 
@@ -159,8 +161,11 @@ def test_coverage_endpoint_late_and_missing(
     body = client.get("/api/v1/coverage?year=2023&region=320800").json
     assert (body["expected"], body["filed"], body["valid"]) == (6, 5, 5)
     # filed today, long after 31 January / 31 March 2024: all late
-    assert body["late"] == 5 and all(r["late"] for r in body["reports"])
-    assert [m["agency_id"] for m in body["missing"]] == ["320813-agg-silent"]
+    statuses = {r["agency_id"]: r["status"] for r in body["items"]}
+    assert body["total"] == len(statuses) == 6 and body["next"] is None
+    # filed today, long after 31 January / 31 March 2024: all late
+    assert body["late"] == 5 and list(statuses.values()).count("late") == 5
+    assert [a for a, status in statuses.items() if status == "missing"] == ["320813-agg-silent"]
     text = client.get("/api/v1/coverage.csv?year=2023&region=320813").text
     statuses = {r["agency_id"]: r["status"] for r in csv.DictReader(io.StringIO(text))}
     assert statuses == {
@@ -189,10 +194,10 @@ def test_published_on_decides_lateness(
         )
         assert r.status_code == 201, r.json
     body = client.get("/api/v1/coverage?year=2023").json
-    assert {r["agency_id"]: r["late"] for r in body["reports"]} == {
-        "320813-ontime": False,
-        "320813-late": True,
-        "320813-gov-ontime": False,
+    assert {r["agency_id"]: r["status"] for r in body["items"]} == {
+        "320813-ontime": "filed",
+        "320813-late": "late",
+        "320813-gov-ontime": "filed",
     }
 
 

@@ -94,10 +94,10 @@ def test_multipart_identical_is_idempotent_correction_is_version(
     r2 = client.post(url, data=_multipart(csv_files(second)), headers=bearer(token))
     assert (r2.status_code, r2.json["version"]) == (201, 2)
 
-    versions = client.get("/api/v1/agencies/320813-multi-test/reports").json["reports"]
+    versions = client.get("/api/v1/agencies/320813-multi-test/reports").json["items"]
     assert [(v["version"], v["current"]) for v in versions] == [(1, False), (2, True)]
-    old = client.get(url + "/reviews?version=1").json["rows"]
-    new = client.get(url + "/reviews").json["rows"]
+    old = client.get(url + "/reviews?version=1").json["items"]
+    new = client.get(url + "/reviews").json["items"]
     assert old == first["reviews"] and new == second["reviews"]
 
 

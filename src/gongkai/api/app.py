@@ -12,6 +12,7 @@ from gongkai import web
 from gongkai.api import (
     agencies,
     aggregate,
+    docs,
     errors,
     export,
     filing,
@@ -40,8 +41,9 @@ def create_app(
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["gongkai.settings"] = settings
     app.extensions["gongkai.engine"] = engine or make_engine(settings.database_url)
-    for module in (agencies, reports, filing, validate, tables, aggregate, export, openapi):
+    for module in (agencies, reports, filing, validate, tables, aggregate, export, openapi, docs):
         app.register_blueprint(module.bp, url_prefix=PREFIX)
+    app.register_blueprint(docs.outside)
     errors.register(app)
     web.register(app)
     anyone = settings.cors_origins == ("*",)

@@ -10,12 +10,24 @@ from gongkai.standard import FORMATS, TABLE_NAMES
 
 LEVELS = ("national", "province", "city", "county", "township")
 REGION = validate.Regexp(r"^[0-9]{6}$", error="a 6-digit region code (GB/T 2260)")
+# examples in the document: the docs page fills them in, and they answer with datasets/ loaded
+YEAR_EXAMPLE = {"example": 2024}
 YEAR = validate.Range(min=2008, max=2100)
 
 
 class _Args(Schema):
     class Meta:
         unknown = RAISE
+
+
+def _names(description: str, **options: Any) -> fields.List:
+    """A list argument: repeated (`?a=x&a=y`) or comma-separated (`?a=x,y`)."""
+    return fields.List(
+        fields.String(validate=validate.Length(min=1, max=100)),
+        validate=validate.Length(min=1, max=500),
+        metadata={"description": description + "; repeat it or separate names by commas"},
+        **options,
+    )
 
 
 class OutputArgs(_Args):
@@ -26,11 +38,22 @@ class OutputArgs(_Args):
     bom = fields.Boolean(
         load_default=False, metadata={"description": "start CSV with a UTF-8 BOM (for Excel)"}
     )
+    labels = fields.String(
+        validate=validate.OneOf(["zh"]),
+        metadata={
+            "description": "CSV for people: zh gives Chinese column titles and item labels "
+            "instead of codes (such a CSV cannot be filed again)"
+        },
+    )
 
 
 class _SliceArgs(OutputArgs):
     region = fields.String(
-        validate=REGION, metadata={"description": "only agencies whose region code lies under it"}
+        validate=REGION,
+        metadata={
+            "description": "only agencies whose region code lies under it",
+            "example": "320800",
+        },
     )
     level = fields.String(validate=validate.OneOf(LEVELS))
 
@@ -38,8 +61,13 @@ class _SliceArgs(OutputArgs):
 class AgencyListArgs(_SliceArgs):
     scope = fields.String(validate=validate.OneOf(["agency", "government"]))
     name = fields.String(validate=validate.Length(min=1, max=100))
-    limit = fields.Integer(validate=validate.Range(min=1))
-    next = fields.String(metadata={"description": "the `next` token of the previous page"})
+    limit = fields.Integer(
+        validate=validate.Range(min=1),
+        metadata={"description": "agencies per page, at most GONGKAI_PAGE_MAX (default 1000)"},
+    )
+    next = fields.String(
+        metadata={"description": "a page token: follow the `next` URL of the previous page"}
+    )
 
 
 class ReportArgs(OutputArgs):
@@ -50,7 +78,7 @@ class ReportArgs(OutputArgs):
 
 
 class TableArgs(_SliceArgs):
-    year = fields.Integer(validate=YEAR)
+    year = fields.Integer(validate=YEAR, metadata=YEAR_EXAMPLE)
     scope = fields.String(validate=validate.OneOf(["agency", "government"]))
     report_format = fields.String(
         validate=validate.OneOf(FORMATS),
@@ -59,15 +87,27 @@ class TableArgs(_SliceArgs):
             "for it the default is the format of `year` (2021 without a year)"
         },
     )
+    agency_id = _names("rows of these agencies only")
+    item = _names("applications: rows of these items only (codes of the standard)")
+    fields_ = _names(
+        "only these columns (the key columns agency_id, year, item are kept)", data_key="fields"
+    )
     limit = fields.Integer(
         validate=validate.Range(min=1),
-        metadata={"description": "rows per page (JSON); CSV streams every row unless given"},
+        metadata={
+            "description": "rows per page (JSON), at most GONGKAI_PAGE_MAX (default 1000: a "
+            "larger limit gives that many); CSV streams every row unless given"
+        },
     )
-    next = fields.String(metadata={"description": "the `next` token of the previous page"})
+    next = fields.String(
+        metadata={"description": "a page token: follow the `next` URL of the previous page"}
+    )
 
 
 class AggregateArgs(_SliceArgs):
-    year = fields.Integer(validate=YEAR, metadata={"description": "required unless by=year"})
+    year = fields.Integer(
+        validate=YEAR, metadata={"description": "required unless by=year", **YEAR_EXAMPLE}
+    )
     by = fields.String(
         load_default="province",
         validate=validate.OneOf(["province", "city", "county", "level", "year"]),
@@ -89,12 +129,12 @@ class AggregateArgs(_SliceArgs):
 
 
 class CoverageArgs(_SliceArgs):
-    year = fields.Integer(required=True, validate=YEAR)
+    year = fields.Integer(required=True, validate=YEAR, metadata=YEAR_EXAMPLE)
     scope = fields.String(validate=validate.OneOf(["agency", "government"]))
 
 
 class ExportArgs(_Args):
-    year = fields.Integer(required=True, validate=YEAR)
+    year = fields.Integer(required=True, validate=YEAR, metadata=YEAR_EXAMPLE)
     region = fields.String(validate=REGION)
     level = fields.String(validate=validate.OneOf(LEVELS))
     scope = fields.String(validate=validate.OneOf(["agency", "government"]))

@@ -6,7 +6,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, json
+from flask import Flask, Response, json, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -14,6 +14,9 @@ from gongkai.package import PackageError
 from gongkai.uploads import UploadError
 
 PROBLEM_TYPE = "urn:gongkai:problem:"  # + code; the codes are listed in docs/api.md
+# under gunicorn's request-line limit (4094 bytes), which answers a longer line itself with a
+# plain-text 414 before the app sees it
+MAX_URL_LENGTH = 4000
 log = logging.getLogger(__name__)
 
 
@@ -77,6 +80,16 @@ def argument_error(exc: ValidationError) -> ApiError:
 
 
 def register(app: Flask) -> None:
+    @app.before_request
+    def _url_length() -> None:
+        if len(request.full_path) > MAX_URL_LENGTH:
+            raise ApiError(
+                414,
+                "uri-too-long",
+                f"the URL is longer than {MAX_URL_LENGTH} characters",
+                message_zh=f"网址超过 {MAX_URL_LENGTH} 个字符的上限",
+            )
+
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Response:
         return problem(exc.status, exc.code, exc.detail, exc.headers, **exc.extensions)

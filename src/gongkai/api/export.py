@@ -31,6 +31,23 @@ bp = Blueprint("export", __name__)
 
 @bp.get("/export")
 def export() -> Response:
+    """A slice of current reports as one data package.
+    ---
+    get:
+      operationId: exportPackage
+      summary: A slice as one data package zip
+      tags: [figures]
+      parameters:
+      - in: query
+        schema: ExportArgs
+      responses:
+        200:
+          description: a data package zip
+          content:
+            application/zip: {schema: {type: string, format: binary}}
+        400: Problem
+        404: Problem
+    """
     args = parse_args(ExportArgs)
     fmt = table_format(args)
     where: RowFilter = row_filter({**args, "report_format": fmt}, "reports")

@@ -26,6 +26,46 @@ bp = Blueprint("filing", __name__)
 
 @bp.post("/agencies/<agency_id>/reports/<int(min=2008, max=2100):year>")
 def file(agency_id: str, year: int) -> Response:
+    """File a report package.
+    ---
+    post:
+      operationId: fileReport
+      summary: File a report package (a zip, the CSV files as multipart/form-data, or the
+        filled Excel template)
+      tags: [filing]
+      security:
+      - bearer: []
+      requestBody:
+        required: true
+        content:
+          application/zip: {schema: {type: string, format: binary}}
+          application/vnd.openxmlformats-officedocument.spreadsheetml.sheet:
+            schema: {type: string, format: binary}
+          multipart/form-data:
+            schema:
+              type: object
+              additionalProperties: {type: string, format: binary}
+      responses:
+        201:
+          description: filed as a new version
+          headers:
+            Location: {description: the version's URL, schema: {type: string}}
+          content:
+            application/json: {schema: ReceiptOut}
+        200:
+          description: identical to the current version (created is false)
+          headers:
+            Location: {description: the version's URL, schema: {type: string}}
+          content:
+            application/json: {schema: ReceiptOut}
+        400: Problem
+        401: Problem
+        403: Problem
+        404: Problem
+        413: Problem
+        415: Problem
+        422: Problem
+    """
     grant = current_grant()
     with engine().connect() as conn:
         agency = get_agency(conn, agency_id)

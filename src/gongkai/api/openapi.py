@@ -1,191 +1,80 @@
-"""The OpenAPI 3 document, built with apispec from the …Args and …Out classes.
+"""The OpenAPI 3 document, generated from the routes.
 
-`python -m gongkai.api > api/openapi.json` writes the checked-in copy; a test keeps
-it equal to what /api/v1/openapi.json serves.
+Each view's docstring carries its operation in YAML after a `---` line (apispec's convention):
+operationId, summary, tags, query arguments as an …Args class, responses with …Out classes and
+`Problem` for errors. Path parameters come from the route's converters, and every operation
+also lists the statuses any route can answer with (COMMON_PROBLEMS). A route under /api/v1
+without such a docstring stops the build, so the document cannot miss a route.
+
+`python -m gongkai.api > api/openapi.json` writes the checked-in copy; a test keeps it equal
+to what /api/v1/openapi.json serves.
 """
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, Response
+from apispec.yaml_utils import load_operations_from_docstring
+from flask import Blueprint, Flask, Response, current_app
+from werkzeug.routing import IntegerConverter, Rule
 
-from gongkai.api import args, out
-from gongkai.api.workbook import XLSX_TYPE
+from gongkai.api import out
 from gongkai.standard import TABLE_NAMES
 
 bp = Blueprint("openapi", __name__)
 
 PREFIX = "/api/v1"
-AGENCY = {"name": "agency_id", "in": "path", "required": True, "schema": {"type": "string"}}
-YEAR = {"name": "year", "in": "path", "required": True, "schema": {"type": "integer"}}
-TABLE = {
+# 405: a method the path does not have; 414: a URL over the limit; 500: a bug
+COMMON_PROBLEMS = ("405", "414", "500")
+NOT_OPERATIONS = {"docs.static"}
+PATH_EXAMPLES = {
+    "agency_id": "320800-huaian-government",
+    "year": 2024,
+}  # datasets/ has it  # the docs page's script and style files
+TABLE_PARAMETER = {
     "name": "table",
     "in": "path",
     "required": True,
-    "description": "a table name, optionally with a .csv suffix",
+    "description": "a table name; with a .csv suffix, the same as CSV",
     "schema": {"type": "string", "enum": [*TABLE_NAMES, *(f"{t}.csv" for t in TABLE_NAMES)]},
 }
-CSV = {"text/csv": {"schema": {"type": "string"}}}
-ZIP = {"application/zip": {"schema": {"type": "string", "format": "binary"}}}
-
-
-def _json(schema: str) -> dict[str, Any]:
-    return {"application/json": {"schema": schema}}
-
-
-def _problems(*statuses: int) -> dict[str, Any]:
-    return {str(s): {"$ref": "#/components/responses/Problem"} for s in statuses}
-
-
-# path -> method -> (summary, query Args class or None, path params, 2xx responses, problems)
-OPERATIONS: list[
-    tuple[str, str, str, Any, list[dict[str, Any]], dict[str, Any], tuple[int, ...]]
-] = [
-    (
-        "/agencies",
-        "get",
-        "The registry of agencies expected to file",
-        args.AgencyListArgs,
-        [],
-        {"200": {"description": "agencies", "content": {**_json("AgencyListOut"), **CSV}}},
-        (400,),
-    ),
-    (
-        "/agencies/{agency_id}",
-        "get",
-        "One agency of the registry",
-        None,
-        [AGENCY],
-        {"200": {"description": "the agency", "content": _json("AgencyOut")}},
-        (404,),
-    ),
-    (
-        "/agencies/{agency_id}/reports",
-        "get",
-        "Years and versions filed by an agency",
-        args.OutputArgs,
-        [AGENCY],
-        {"200": {"description": "versions", "content": _json("VersionListOut")}},
-        (400, 404),
-    ),
-    (
-        "/agencies/{agency_id}/reports/{year}",
-        "get",
-        "A filed report: four tables, version, warnings",
-        args.ReportArgs,
-        [AGENCY, YEAR],
-        {
-            "200": {"description": "the report", "content": _json("ReportOut")},
-            "304": {"description": "not modified (If-None-Match)"},
-        },
-        (400, 404),
-    ),
-    (
-        "/agencies/{agency_id}/reports/{year}",
-        "post",
-        "File a report package (zip body, the CSV files as multipart/form-data, "
-        "or the filled Excel template)",
-        None,
-        [AGENCY, YEAR],
-        {
-            "201": {"description": "filed as a new version", "content": _json("ReceiptOut")},
-            "200": {
-                "description": "identical to an earlier filing",
-                "content": _json("ReceiptOut"),
-            },
-        },
-        (400, 401, 403, 404, 413, 415, 422),
-    ),
-    (
-        "/agencies/{agency_id}/reports/{year}/{table}",
-        "get",
-        "One table of a filed report",
-        args.ReportArgs,
-        [AGENCY, YEAR, TABLE],
-        {
-            "200": {"description": "rows", "content": {**_json("TableOut"), **CSV}},
-            "304": {"description": "not modified (If-None-Match)"},
-        },
-        (400, 404),
-    ),
-    (
-        "/agencies/{agency_id}/reports/{year}/datapackage.zip",
-        "get",
-        "The filed package with its schemas inlined",
-        args.ReportArgs,
-        [AGENCY, YEAR],
-        {"200": {"description": "a data package zip", "content": ZIP}},
-        (400, 404),
-    ),
-    (
-        "/tables/{table}",
-        "get",
-        "Rows of current reports across agencies",
-        args.TableArgs,
-        [TABLE],
-        {
-            "200": {
-                "description": "a page of rows, or every row as CSV",
-                "content": {**_json("RowsOut"), **CSV},
-            }
-        },
-        (400, 404),
-    ),
-    (
-        "/aggregate/{table}",
-        "get",
-        "Sums per group with reported/blank counts and coverage",
-        args.AggregateArgs,
-        [TABLE],
-        {"200": {"description": "groups", "content": {**_json("AggregateOut"), **CSV}}},
-        (400, 404),
-    ),
-    (
-        "/coverage",
-        "get",
-        "Who filed, who filed late, who is missing",
-        args.CoverageArgs,
-        [],
-        {"200": {"description": "coverage", "content": {**_json("CoverageOut"), **CSV}}},
-        (400,),
-    ),
-    (
-        "/export",
-        "get",
-        "A slice as one data package zip",
-        args.ExportArgs,
-        [],
-        {"200": {"description": "a data package zip", "content": ZIP}},
-        (400,),
-    ),
+TAGS = [  # in the order the docs page shows them
+    ("figures", "Figures across agencies: rows, aggregates, coverage, export"),
+    ("reports", "One agency's filed reports, every version"),
+    ("registry", "The agencies expected to file"),
+    ("filing", "Sending a report package (needs a token)"),
+    ("about", "This index, the OpenAPI document and the docs page"),
 ]
-
-
-COMPONENTS = [
+COMPONENTS = [  # nested ones first, so each is added once under its name
     out.IssueOut,
     out.AgencyOut,
     out.VersionOut,
     out.AggregateRowOut,
     out.CoverageGroupOut,
-    out.CoverageReportOut,
+    out.CoverageAgencyOut,
     out.AggregateGroupOut,
+    out.EndpointOut,
     out.ProblemOut,
     out.AgencyListOut,
     out.VersionListOut,
     out.ReceiptOut,
+    out.ValidatedReportOut,
+    out.ValidationOut,
     out.ReportOut,
     out.TableOut,
     out.RowsOut,
     out.AggregateOut,
     out.CoverageOut,
+    out.IndexOut,
 ]
 
 
-def build_spec() -> dict[str, Any]:
+def _new_spec() -> APISpec:
     spec = APISpec(
         title="gongkai API",
         version="1",
@@ -193,14 +82,15 @@ def build_spec() -> dict[str, Any]:
         plugins=[MarshmallowPlugin()],
         info={
             "description": "政府信息公开工作年度报告 as validated open data: filing, figures by "
-            "agency and year, aggregates with coverage. Errors are application/problem+json."
+            "agency and year, aggregates with coverage. Lists share one envelope (items, total, "
+            "next as a full URL, also in a Link header). Errors are application/problem+json."
         },
         servers=[{"url": PREFIX}],
-        components={
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        },
+        components={"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     )
-    for schema in COMPONENTS:  # nested ones first, so each is added once under its name
+    for name, description in TAGS:
+        spec.tag({"name": name, "description": description})
+    for schema in COMPONENTS:
         spec.components.schema(schema.__name__.removesuffix("Out"), schema=schema)
     spec.components.response(
         "Problem",
@@ -209,38 +99,105 @@ def build_spec() -> dict[str, Any]:
             "content": {"application/problem+json": {"schema": "ProblemOut"}},
         },
     )
+    spec.components.header(
+        "ETag", {"description": "the content's identity", "schema": {"type": "string"}}
+    )
+    spec.components.header(
+        "Link",
+        {"description": 'RFC 8288: <next page URL>; rel="next"', "schema": {"type": "string"}},
+    )
+    spec.components.response(
+        "NotModified",
+        {
+            "description": "not modified (If-None-Match matched the ETag)",
+            "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},
+        },
+    )
+    spec.components.parameter("table", "path", {k: v for k, v in TABLE_PARAMETER.items()})
+    return spec
+
+
+def openapi_path(rule: Rule) -> str:
+    """/api/v1/agencies/<agency_id>/reports/<int(min=2008):year> -> /agencies/{agency_id}/…"""
+    path = rule.rule.removeprefix(PREFIX) or "/"
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", path)
+
+
+def _path_parameters(rule: Rule, operation: dict[str, Any]) -> list[dict[str, Any]]:
+    """A parameter per route variable the operation does not declare, typed by its converter."""
+    parameters = operation.get("parameters", [])
+    declared = {p if isinstance(p, str) else p.get("name") for p in parameters}  # str: a ref
+    out: list[dict[str, Any]] = []
+    for name, converter in rule._converters.items():
+        if name in declared:
+            continue
+        schema: dict[str, Any] = {"type": "string"}
+        if isinstance(converter, IntegerConverter):
+            schema = {"type": "integer"}
+            if converter.min is not None:
+                schema["minimum"] = converter.min
+            if converter.max is not None:
+                schema["maximum"] = converter.max
+        parameter = {"name": name, "in": "path", "required": True, "schema": schema}
+        if name in PATH_EXAMPLES:
+            parameter["example"] = PATH_EXAMPLES[name]
+        out.append(parameter)
+    return out
+
+
+def build_spec(app: Flask) -> dict[str, Any]:
+    """The document of every route of `app` under /api/v1."""
+    spec = _new_spec()
     paths: dict[str, dict[str, Any]] = {}
-    for path, method, summary, query, params, responses, problems in OPERATIONS:
-        operation: dict[str, Any] = {
-            "summary": summary,
-            "parameters": [*params, *([{"in": "query", "schema": query}] if query else [])],
-            "responses": {**responses, **_problems(*problems)},
-        }
-        if method == "post":
-            operation["security"] = [{"bearer": []}]
-            operation["requestBody"] = {
-                "required": True,
-                "content": {
-                    **ZIP,
-                    XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
-                    "multipart/form-data": {
-                        "schema": {
-                            "type": "object",
-                            "additionalProperties": {"type": "string", "format": "binary"},
-                        }
-                    },
-                },
-            }
-        paths.setdefault(path, {})[method] = operation
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.rule.startswith(PREFIX) or rule.endpoint in NOT_OPERATIONS:
+            continue
+        documented = load_operations_from_docstring(app.view_functions[rule.endpoint].__doc__ or "")
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            if method.lower() not in documented:
+                raise LookupError(
+                    f"{method} {rule.rule} ({rule.endpoint}): its view's docstring has no "
+                    f"OpenAPI operation for {method.lower()} after a '---' line"
+                )
+            operation = copy.deepcopy(documented[method.lower()])
+            operation["parameters"] = [
+                *_path_parameters(rule, operation),
+                *operation.get("parameters", []),
+            ]
+            responses = {str(k): v for k, v in operation["responses"].items()}
+            for status in COMMON_PROBLEMS:
+                responses.setdefault(status, "Problem")
+            operation["responses"] = responses
+            paths.setdefault(openapi_path(rule), {})[method.lower()] = operation
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()
 
 
-def document() -> str:
-    return json.dumps(build_spec(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+def spec_of(app: Flask) -> dict[str, Any]:
+    """The app's document, built once (routes do not change while it serves)."""
+    built = app.extensions.get("gongkai.openapi")
+    if built is None:
+        built = app.extensions["gongkai.openapi"] = build_spec(app)
+    return built
+
+
+def document(app: Flask) -> str:
+    return json.dumps(spec_of(app), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 @bp.get("/openapi.json")
 def serve() -> Response:
-    return Response(document(), mimetype="application/json")
+    """This document.
+    ---
+    get:
+      operationId: getOpenApi
+      summary: The OpenAPI document of this API
+      tags: [about]
+      responses:
+        200:
+          description: OpenAPI 3.0
+          content:
+            application/json: {schema: {type: object}}
+    """
+    return Response(document(current_app), mimetype="application/json")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields
 
 ROWS = fields.List(fields.Dict(), metadata={"description": "rows with the schema's columns"})
 
@@ -24,13 +24,45 @@ class IssueOut(Schema):
 
 
 class ProblemOut(Schema):
-    type = fields.String()
-    title = fields.String()
-    status = fields.Integer()
-    detail = fields.String()
-    code = fields.String()
+    """RFC 9457: the five standard members, then extension members (more may come)."""
+
+    class Meta:
+        unknown = INCLUDE  # additionalProperties: true
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    code = fields.String(required=True, metadata={"description": "the codes: docs/api.md"})
+    message_zh = fields.String(metadata={"description": "the detail in Chinese"})
     argument = fields.String(metadata={"description": "400: the bad query argument"})
+    allowed = fields.List(
+        fields.String(), metadata={"description": "400: the values the argument may take"}
+    )
+    errors = fields.Dict(metadata={"description": "400: every bad argument and why"})
     issues = fields.List(fields.Nested(IssueOut), metadata={"description": "422: every issue"})
+    limit = fields.Integer(metadata={"description": "413: the limit in bytes"})
+    content_type = fields.String(allow_none=True, metadata={"description": "415: as sent"})
+    agency_id = fields.String(allow_none=True)
+    year = fields.Integer(allow_none=True)
+    fields_ = fields.List(
+        fields.String(),
+        data_key="fields",
+        metadata={"description": "422 registry-mismatch: the columns that differ"},
+    )
+
+
+def _envelope() -> tuple[fields.Integer, fields.String]:
+    """`total` and `next` of the list envelope, declared after `items` in each list body (the
+    endpoint's metadata first, then items, total, next)."""
+    total = fields.Integer(
+        allow_none=True, metadata={"description": "items over all pages; null when not counted"}
+    )
+    next_ = fields.String(
+        allow_none=True,
+        metadata={"description": "full URL of the next page (also a Link rel=next header)"},
+    )
+    return total, next_
 
 
 class AgencyOut(Schema):
@@ -43,8 +75,8 @@ class AgencyOut(Schema):
 
 
 class AgencyListOut(Schema):
-    agencies = fields.List(fields.Nested(AgencyOut))
-    next = fields.String(allow_none=True)
+    items = fields.List(fields.Nested(AgencyOut))
+    total, next = _envelope()
 
 
 class VersionOut(Schema):
@@ -58,7 +90,8 @@ class VersionOut(Schema):
 
 class VersionListOut(Schema):
     agency_id = fields.String()
-    reports = fields.List(fields.Nested(VersionOut))
+    items = fields.List(fields.Nested(VersionOut))
+    total, next = _envelope()
 
 
 class ReceiptOut(Schema):
@@ -111,14 +144,15 @@ class TableOut(Schema):
     year = fields.Integer()
     version = fields.Integer()
     table = fields.String()
-    rows = ROWS
+    items = ROWS
+    total, next = _envelope()
 
 
 class RowsOut(Schema):
     table = fields.String()
     format = fields.String()
-    rows = ROWS
-    next = fields.String(allow_none=True, metadata={"description": "token of the next page"})
+    items = ROWS
+    total, next = _envelope()
 
 
 class CoverageGroupOut(Schema):
@@ -139,6 +173,10 @@ class AggregateRowOut(Schema):
 
 class AggregateGroupOut(Schema):
     group = fields.String()
+    name = fields.String(
+        allow_none=True,
+        metadata={"description": "the region's name (by=province, city or county); see docs"},
+    )
     reports = fields.Integer()
     rows = fields.List(fields.Nested(AggregateRowOut))
     coverage = fields.Nested(CoverageGroupOut)
@@ -150,28 +188,53 @@ class AggregateOut(Schema):
     by = fields.String()
     year = fields.Integer(allow_none=True)
     region = fields.String(allow_none=True)
-    scope = fields.String()
-    groups = fields.List(fields.Nested(AggregateGroupOut))
+    scope = fields.String(metadata={"description": "the reports counted: agency, government, all"})
+    note = fields.String(
+        allow_none=True, metadata={"description": "what the scope left out, when it matters"}
+    )
+    items = fields.List(fields.Nested(AggregateGroupOut))
+    total, next = _envelope()
 
 
-class CoverageReportOut(Schema):
+class CoverageAgencyOut(Schema):
     agency_id = fields.String()
     agency_name = fields.String()
     region_code = fields.String()
-    version = fields.Integer()
-    format = fields.String()
-    received_at = fields.DateTime()
+    region_name = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "filed, late, refused or missing"})
+    version = fields.Integer(allow_none=True)
+    format = fields.String(allow_none=True)
+    received_at = fields.DateTime(allow_none=True)
     published_on = fields.Date(allow_none=True)
-    deadline = fields.Date()
-    late = fields.Boolean()
+    deadline = fields.Date(allow_none=True)
 
 
 class CoverageOut(Schema):
     year = fields.Integer()
     region = fields.String(allow_none=True)
+    scope = fields.String(metadata={"description": "the agencies counted: agency, government, all"})
     expected = fields.Integer()
     filed = fields.Integer()
     valid = fields.Integer()
     late = fields.Integer()
-    reports = fields.List(fields.Nested(CoverageReportOut))
-    missing = fields.List(fields.Dict())
+    items = fields.List(
+        fields.Nested(CoverageAgencyOut),
+        metadata={"description": "every agency of the registry in the slice, with its status"},
+    )
+    total, next = _envelope()
+
+
+class EndpointOut(Schema):
+    method = fields.String()
+    path = fields.String(metadata={"description": "an OpenAPI path template"})
+    summary = fields.String()
+    operation_id = fields.String()
+    docs = fields.String(metadata={"description": "the operation in the docs page"})
+
+
+class IndexOut(Schema):
+    title = fields.String()
+    openapi = fields.String(metadata={"description": "the OpenAPI document"})
+    docs = fields.String(metadata={"description": "the docs page for people"})
+    items = fields.List(fields.Nested(EndpointOut))
+    total, next = _envelope()

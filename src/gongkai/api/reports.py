@@ -14,6 +14,7 @@ from flask import Blueprint, Response, current_app
 from gongkai.api.args import OutputArgs, ReportArgs
 from gongkai.api.context import engine
 from gongkai.api.errors import ApiError
+from gongkai.api.listing import list_response
 from gongkai.api.out import ReportOut, TableOut, VersionListOut
 from gongkai.api.represent import (
     cached,
@@ -33,11 +34,28 @@ bp = Blueprint("reports", __name__)
 
 @bp.get("/agencies/<agency_id>/reports")
 def list_versions(agency_id: str) -> Response:
+    """Every year and version an agency filed.
+    ---
+    get:
+      operationId: listReportVersions
+      summary: Years and versions filed by an agency (current marks the newest)
+      tags: [reports]
+      parameters:
+      - in: query
+        schema: OutputArgs
+      responses:
+        200:
+          description: versions
+          content:
+            application/json: {schema: VersionListOut}
+        400: Problem
+        404: Problem
+    """
     parse_args(OutputArgs)
     rows = versions(engine(), agency_id)
     if not rows:
         _no_reports(agency_id)
-    return json_response(VersionListOut, {"agency_id": agency_id, "reports": rows})
+    return list_response(VersionListOut, rows, total=len(rows), agency_id=agency_id)
 
 
 def _no_reports(agency_id: str, year: int | None = None, version: int | None = None) -> None:
@@ -59,6 +77,26 @@ def _filing(agency_id: str, year: int, version: int | None) -> Filing:
 
 @bp.get("/agencies/<agency_id>/reports/<int(min=2008, max=2100):year>")
 def get_report(agency_id: str, year: int) -> Response:
+    """A filed report: its four tables, version, sha256 and warnings.
+    ---
+    get:
+      operationId: getReport
+      summary: "A filed report: four tables, version, warnings"
+      tags: [reports]
+      parameters:
+      - in: query
+        schema: ReportArgs
+      responses:
+        200:
+          description: the report
+          headers:
+            ETag: {$ref: '#/components/headers/ETag'}
+          content:
+            application/json: {schema: ReportOut}
+        304: NotModified
+        400: Problem
+        404: Problem
+    """
     args = parse_args(ReportArgs)
     if args.get("format") == "csv":
         raise ApiError(
@@ -118,11 +156,31 @@ def _report_body(filing: Filing) -> dict[str, Any]:
     }
 
 
-@bp.get("/agencies/<agency_id>/reports/<int(min=2008, max=2100):year>/<name>")
-def get_table(agency_id: str, year: int, name: str) -> Response:
-    if name == "datapackage.zip":
-        return _package_zip(agency_id, year)
-    table, suffix = split_suffix(name)
+@bp.get("/agencies/<agency_id>/reports/<int(min=2008, max=2100):year>/<table>")
+def get_table(agency_id: str, year: int, table: str) -> Response:
+    """One table of a filed report.
+    ---
+    get:
+      operationId: getReportTable
+      summary: One table of a filed report (table.csv for CSV)
+      tags: [reports]
+      parameters:
+      - table
+      - in: query
+        schema: ReportArgs
+      responses:
+        200:
+          description: the table's rows
+          headers:
+            ETag: {$ref: '#/components/headers/ETag'}
+          content:
+            application/json: {schema: TableOut}
+            text/csv: {schema: {type: string}}
+        304: NotModified
+        400: Problem
+        404: Problem
+    """
+    table, suffix = split_suffix(table)
     if table not in TABLE_NAMES:
         raise ApiError(404, "unknown-table", f"no table {table!r}: one of {', '.join(TABLE_NAMES)}")
     args = parse_args(ReportArgs)
@@ -130,12 +188,19 @@ def get_table(agency_id: str, year: int, name: str) -> Response:
     rows = filing_tables(engine(), filing)[table]
     immutable = "version" in args
     if wants_csv(args, suffix):
-        columns = load_standard().formats[filing.format].tables[table].field_names
+        schema = load_standard().formats[filing.format].tables[table]
         filename = f"{agency_id}-{year}-v{filing.version}-{table}.csv"
-        response = csv_response(columns, rows, bom=args["bom"], filename=filename)
+        response = csv_response(
+            schema.field_names,
+            rows,
+            bom=args["bom"],
+            filename=filename,
+            labels=args.get("labels"),
+            tables=[schema],
+        )
         return cached(
             response,
-            [filing.sha256, filing.version, table, "csv", args["bom"]],
+            [filing.sha256, filing.version, table, "csv", args["bom"], args.get("labels")],
             immutable=immutable,
         )
     body = {
@@ -143,11 +208,38 @@ def get_table(agency_id: str, year: int, name: str) -> Response:
         "year": year,
         "version": filing.version,
         "table": table,
-        "rows": rows,
+        "items": rows,
+        "total": len(rows),
+        "next": None,
     }
     return cached(
         json_response(TableOut, body), [filing.sha256, filing.version, table], immutable=immutable
     )
+
+
+@bp.get("/agencies/<agency_id>/reports/<int(min=2008, max=2100):year>/datapackage.zip")
+def package_zip(agency_id: str, year: int) -> Response:
+    """The filed package, its schemas inlined.
+    ---
+    get:
+      operationId: getReportPackage
+      summary: The filed package with its schemas inlined (a data package zip)
+      tags: [reports]
+      parameters:
+      - in: query
+        schema: ReportArgs
+      responses:
+        200:
+          description: a data package zip
+          headers:
+            ETag: {$ref: '#/components/headers/ETag'}
+          content:
+            application/zip: {schema: {type: string, format: binary}}
+        304: NotModified
+        400: Problem
+        404: Problem
+    """
+    return _package_zip(agency_id, year)
 
 
 def _package_zip(agency_id: str, year: int) -> Response:

@@ -12,22 +12,36 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Response, request
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 
 from gongkai.api.context import settings
-from gongkai.api.errors import ApiError
+from gongkai.api.labels import labelled, titles
 from gongkai.package import format_cell
+from gongkai.standard import Table
 
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 BOM = "\ufeff"
 
 
 def parse_args(args_class: type[Schema]) -> dict[str, Any]:
-    """The query string through an …Args class; repeated or unknown arguments are a 400."""
+    """The query string through an …Args class; unknown arguments are a 400, and so is a
+    repeated one unless it is a list (`?a=x&a=y` or `?a=x,y`)."""
+    schema = args_class()
+    lists = {
+        field.data_key or name
+        for name, field in schema.fields.items()
+        if isinstance(field, fields.List)
+    }
+    data: dict[str, Any] = {}
     for name in request.args:
-        if len(request.args.getlist(name)) > 1:
+        values = request.args.getlist(name)
+        if name in lists:
+            data[name] = [part for value in values for part in value.split(",")]
+        elif len(values) > 1:
             raise ValidationError({name: ["given more than once"]})
-    return args_class().load(request.args.to_dict())
+        else:
+            data[name] = values[0]
+    return schema.load(data)
 
 
 def split_suffix(name: str) -> tuple[str, bool]:
@@ -42,12 +56,16 @@ def wants_csv(args: Mapping[str, Any], suffix: bool) -> bool:
 
 
 def csv_lines(
-    columns: Sequence[str], rows: Iterable[Mapping[str, Any]], bom: bool
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, Any]],
+    bom: bool,
+    header: Sequence[str] | None = None,
 ) -> Iterator[str]:
-    """CSV text in chunks: the header, then rows; a blank (None) is an empty cell."""
+    """CSV text in chunks: the header (`columns`, or `header` in their place), then rows;
+    a blank (None) is an empty cell."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow(header or columns)
     head = _drain(buffer)
     yield (BOM + head) if bom else head
     for count, row in enumerate(rows, 1):
@@ -80,8 +98,16 @@ def csv_response(
     bom: bool,
     filename: str,
     stream: bool = False,
+    labels: str | None = None,
+    tables: Sequence[Table] = (),
 ) -> Response:
-    lines = csv_lines(columns, rows, bom)
+    """CSV of `columns`; with labels="zh", titled from `tables` and items labelled."""
+    header = None
+    if labels == "zh":
+        header = titles(columns, tables)
+        for table in tables:
+            rows = labelled(rows, table)
+    lines = csv_lines(columns, rows, bom, header)
     body: Any = lines if stream else "".join(lines)
     response = Response(body, content_type=CSV_MIMETYPE)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -163,12 +189,7 @@ def _fits(part: Any, kind: type) -> bool:
 
 
 def page_limit(args: Mapping[str, Any]) -> int:
-    limit = args.get("limit") or min(settings().page_size, settings().page_max)
-    if limit > settings().page_max:
-        raise ApiError(
-            400,
-            "bad-argument",
-            f"query argument 'limit': at most {settings().page_max}",
-            argument="limit",
-        )
-    return int(limit)
+    """Rows a page: `limit`, at most GONGKAI_PAGE_MAX (a larger one gives that many: the
+    document cannot state a bound each deployment configures)."""
+    limit = args.get("limit") or settings().page_size
+    return int(min(limit, settings().page_max))

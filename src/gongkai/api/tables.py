@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response
 
 from gongkai.api.args import TableArgs
 from gongkai.api.context import engine
 from gongkai.api.errors import ApiError
+from gongkai.api.listing import page_url, read_token, with_link
 from gongkai.api.out import RowsOut
 from gongkai.api.represent import (
     csv_response,
-    decode_token,
-    encode_token,
     json_response,
     page_limit,
     parse_args,
     split_suffix,
     wants_csv,
 )
-from gongkai.standard import TABLE_NAMES, format_for_year, load_standard
-from gongkai.store.queries import RowFilter, iter_rows, page_rows
+from gongkai.standard import KEY_FIELDS, TABLE_NAMES, Table, format_for_year, load_standard
+from gongkai.store.queries import RowFilter, count_rows, iter_rows, page_rows
 
 bp = Blueprint("tables", __name__)
 
@@ -49,36 +48,107 @@ def row_filter(args: dict[str, Any], table: str) -> RowFilter:
         level=args.get("level"),
         scope=None if scope == "all" else scope,
         format=args.get("report_format") or (table_format(args) if table == "proactive" else None),
+        agencies=tuple(args.get("agency_id") or ()),
+        items=tuple(args.get("item") or ()),
     )
 
 
-@bp.get("/tables/<name>")
-def rows(name: str) -> Response:
-    table, suffix = table_name(name)
+def unknown_names(argument: str, given: list[str], allowed: list[str]) -> None:
+    """A 400 naming the argument and the values it may take, for names not among them."""
+    unknown = [name for name in given if name not in allowed]
+    if unknown:
+        raise ApiError(
+            400,
+            "bad-argument",
+            f"query argument {argument!r}: unknown {', '.join(map(repr, unknown))}; "
+            f"one of {', '.join(allowed)}",
+            argument=argument,
+            allowed=allowed,
+        )
+
+
+def selected_columns(args: dict[str, Any], schema: Table) -> list[str]:
+    """The schema's columns, or those of `fields` (key columns always kept) in schema order."""
+    if args.get("item"):
+        if not schema.items:
+            raise ApiError(
+                400,
+                "bad-argument",
+                f"query argument 'item': table {schema.name} has no items (applications has)",
+                argument="item",
+                allowed=[],
+            )
+        unknown_names("item", args["item"], schema.item_codes)
+    if not args.get("fields_"):
+        return schema.field_names
+    unknown_names("fields", args["fields_"], schema.field_names)
+    keep = {*KEY_FIELDS, "item", *args["fields_"]}
+    return [name for name in schema.field_names if name in keep]
+
+
+@bp.get("/tables/<table>")
+def rows(table: str) -> Response:
+    """Rows of the current reports across agencies.
+    ---
+    get:
+      operationId: listTableRows
+      summary: Rows of current reports across agencies (a table.csv streams every row)
+      description: >-
+        Filters: year, region, level, scope, report_format, agency_id, item (applications),
+        fields (columns; agency_id, year and item are always kept). JSON comes a page at a
+        time: follow `next`. CSV (`.csv` or format=csv) streams every row unless `limit` or
+        `next` is given; then the next page is in the `Link` header.
+      tags: [figures]
+      parameters:
+      - table
+      - in: query
+        schema: TableArgs
+      responses:
+        200:
+          description: a page of rows (JSON), or the rows as CSV
+          headers:
+            Link: {$ref: '#/components/headers/Link'}
+          content:
+            application/json: {schema: RowsOut}
+            text/csv: {schema: {type: string}}
+        400: Problem
+        404: Problem
+    """
+    table, suffix = table_name(table)
     args = parse_args(TableArgs)
     fmt = table_format(args)
     where = row_filter(args, table)
-    columns = load_standard().formats[fmt].tables[table].field_names
+    schema = load_standard().formats[fmt].tables[table]
+    columns = selected_columns(args, schema)
     key_types = (str, int, int) if table == "applications" else (str, int)  # id, year[, seq]
-    after = decode_token(args["next"], key_types) if args.get("next") else None
+    after, total = read_token(args, key_types)
     if wants_csv(args, suffix) and args.get("limit") is None and after is None:
         return csv_response(
             columns,
-            iter_rows(engine(), table, fmt, where),
+            iter_rows(engine(), table, fmt, where, columns=columns),
             bom=args["bom"],
             filename=f"{table}.csv",
             stream=True,
+            labels=args.get("labels"),
+            tables=[schema],
         )
     limit = page_limit(args)
-    page, next_key = page_rows(engine(), table, fmt, where, after=after, limit=limit)
-    next_token = encode_token(next_key) if next_key else None
+    page, next_key = page_rows(
+        engine(), table, fmt, where, after=after, limit=limit, columns=columns
+    )
     if wants_csv(args, suffix):
-        response = csv_response(columns, page, bom=args["bom"], filename=f"{table}.csv")
-        if next_token:
-            # the same query, one page on: every argument but `next` kept
-            values: dict[str, Any] = dict(request.view_args or {})
-            values |= {k: v for k, v in request.args.items() if k != "next"}
-            link = url_for(request.endpoint or "", **values, next=next_token)
-            response.headers["Link"] = f'<{link}>; rel="next"'
-        return response
-    return json_response(RowsOut, {"table": table, "format": fmt, "rows": page, "next": next_token})
+        next_url = page_url(next_key, total) if next_key else None
+        response = csv_response(
+            columns,
+            page,
+            bom=args["bom"],
+            filename=f"{table}.csv",
+            labels=args.get("labels"),
+            tables=[schema],
+        )
+        return with_link(response, next_url)
+    if total is None:
+        total = count_rows(engine(), table, fmt, where)
+    next_url = page_url(next_key, total) if next_key else None
+    body = {"table": table, "format": fmt, "items": page, "total": total, "next": next_url}
+    return with_link(json_response(RowsOut, body), next_url)

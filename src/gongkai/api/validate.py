@@ -23,8 +23,37 @@ REPORT_FIELDS = ("agency_id", "year", "agency_name", "region_code", "level", "sc
 
 @bp.post("/validate")
 def validate_upload() -> Response:
-    """200 with the verdict and every issue, valid or not (the validation itself succeeded);
-    a 4xx problem only when the upload cannot be read as a package."""
+    """Validate a package without filing it.
+
+    200 with the verdict and every issue, valid or not (the validation itself succeeded);
+    a 4xx problem only when the upload cannot be read as a package.
+    ---
+    post:
+      operationId: validatePackage
+      summary: Validate a package without filing it (a zip, the CSV files as
+        multipart/form-data, or the filled Excel template); no token, nothing stored
+      tags: [filing]
+      security: []
+      requestBody:
+        required: true
+        content:
+          application/zip: {schema: {type: string, format: binary}}
+          application/vnd.openxmlformats-officedocument.spreadsheetml.sheet:
+            schema: {type: string, format: binary}
+          multipart/form-data:
+            schema:
+              type: object
+              additionalProperties: {type: string, format: binary}
+      responses:
+        200:
+          description: the verdict and every issue (valid or not)
+          content:
+            application/json: {schema: ValidationOut}
+        400: Problem
+        413: Problem
+        415: Problem
+        422: Problem
+    """
     upload = read_upload("upload", request.mimetype, request.get_data, request_files())
     result = check_upload(engine(), upload.package, upload.notes)
     return json_response(ValidationOut, validation_body(result, upload.kind))

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Select, and_, select, tuple_
+from sqlalchemy import Engine, Select, and_, func, select, tuple_
 
 from gongkai.package import ReportPackage
-from gongkai.standard import TABLE_NAMES, load_standard
+from gongkai.standard import KEY_FIELDS, TABLE_NAMES, load_standard
 from gongkai.store.filings import utc
 from gongkai.store.registry import region_filter
 from gongkai.store.tables import figures_table, filing_files, filings, heads
@@ -132,16 +132,21 @@ class RowFilter:
     level: str | None = None
     scope: str | None = None
     format: str | None = None
+    agencies: tuple[str, ...] = ()  # only these agencies (none: all)
+    items: tuple[str, ...] = ()  # only these items (tables with items)
 
 
-def current_rows(table_name: str, fmt: str, where: RowFilter) -> Select[Any]:
-    """Rows of the current versions, schema columns only, in key order (for keyset paging)."""
+def current_rows(
+    table_name: str, fmt: str, where: RowFilter, columns: list[str] | None = None
+) -> Select[Any]:
+    """Rows of the current versions, in key order (for keyset paging): the schema's columns,
+    or `columns` of them."""
     table = figures_table(table_name, fmt)
     reports = figures_table("reports", fmt)
-    schema = load_standard().formats[fmt].tables[table_name]
+    names = columns or load_standard().formats[fmt].tables[table_name].field_names
     # driven by heads, in its key order: a page reads its rows and stops, no sort of the year
     query = (
-        select(*[table.c[f] for f in schema.field_names])
+        select(*[table.c[f] for f in names])
         .select_from(heads)
         .join(table, table.c.filing_id == heads.c.filing_id)
     )
@@ -155,6 +160,10 @@ def current_rows(table_name: str, fmt: str, where: RowFilter) -> Select[Any]:
         query = query.where(reports.c.level == where.level)
     if where.scope:
         query = query.where(reports.c.scope == where.scope)
+    if where.agencies:
+        query = query.where(heads.c.agency_id.in_(where.agencies))
+    if where.items:
+        query = query.where(table.c.item.in_(where.items))
     if where.format and table_name != "proactive":
         query = query.where(reports.c.format == where.format)
     elif table_name == "proactive":
@@ -177,18 +186,20 @@ def page_rows(
     *,
     after: list[Any] | None,
     limit: int,
+    columns: list[str] | None = None,
 ) -> tuple[list[dict[str, Any]], list[Any] | None]:
     """One page of rows after the key `after`; returns the rows and the next page's key."""
     table = figures_table(table_name, fmt)
     keys = _key_columns(table)
-    query = current_rows(table_name, fmt, where).add_columns(*keys[2:]).limit(limit + 1)
+    field_names = columns or load_standard().formats[fmt].tables[table_name].field_names
+    query = current_rows(table_name, fmt, where, field_names)
+    query = query.add_columns(*keys[2:]).limit(limit + 1)
     if after is not None:
         query = query.where(_after(keys, after))
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    field_names = load_standard().formats[fmt].tables[table_name].field_names
     out = [dict(zip(field_names, r, strict=False)) for r in rows]  # schema columns come first
     next_key = None
     if more and rows:
@@ -205,13 +216,28 @@ def _after(keys: list[Any], after: list[Any]) -> Any:
     return and_(keys[0] >= after[0], tuple_(*keys) > tuple_(*after))
 
 
+def count_rows(engine: Engine, table_name: str, fmt: str, where: RowFilter) -> int:
+    """How many rows `current_rows` gives (the `total` of a paged list)."""
+    rows = current_rows(table_name, fmt, where, list(KEY_FIELDS)).order_by(None)
+    query = select(func.count()).select_from(rows.subquery())
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
 def iter_rows(
-    engine: Engine, table_name: str, fmt: str, where: RowFilter, batch: int = 2000
+    engine: Engine,
+    table_name: str,
+    fmt: str,
+    where: RowFilter,
+    batch: int = 2000,
+    columns: list[str] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """All rows, fetched in keyset batches (no OFFSET, no long-held cursor)."""
     after: list[Any] | None = None
     while True:
-        rows, after = page_rows(engine, table_name, fmt, where, after=after, limit=batch)
+        rows, after = page_rows(
+            engine, table_name, fmt, where, after=after, limit=batch, columns=columns
+        )
         yield from rows
         if after is None:
             return

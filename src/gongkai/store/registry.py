@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, select, update
+from sqlalchemy import Connection, Engine, Select, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from gongkai.identifiers import region_contains, region_level_prefix
@@ -86,6 +86,13 @@ def list_agencies(
         query = query.where(agencies.c.agency_id > after)
     with engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def count_agencies(engine: Engine, **filters: Any) -> int:
+    """How many agencies `list_agencies` gives over all its pages."""
+    query = select(func.count()).select_from(agencies_query(**filters).subquery())
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
 
 
 @dataclass(frozen=True)
