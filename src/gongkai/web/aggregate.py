@@ -96,6 +96,7 @@ def page() -> tuple[str, int]:
         "reported": text("agg.reported"),
         "blank": text("agg.blank"),
         "none": text("agg.all_blank"),
+        "reports": text("agg.reports_count"),
     }
     coverage = coverage_detail(
         engine,
@@ -129,7 +130,9 @@ def page() -> tuple[str, int]:
         form=form,
         shown=shown,
         series=series,
-        chart=chart_data(shown, series, titles),
+        chart=chart_data(
+            shown, series, titles, lambda key: group_label(query.by, key, names, lang, short=True)
+        ),
         titles=titles,
         coverage=coverage,
         region_label=region_label,

@@ -4,7 +4,7 @@ charts' data. A blank stays None here: it is counted, never summed as 0."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -161,7 +161,10 @@ def year_series(query: AggregateQuery, by_year: Sequence[Group]) -> list[tuple[i
 
 
 def chart_data(
-    shown: ShownTable, series: Sequence[tuple[int, Figure]], titles: dict[str, str]
+    shown: ShownTable,
+    series: Sequence[tuple[int, Figure]],
+    titles: dict[str, str],
+    short_label: Callable[[str], str],
 ) -> dict[str, Any]:
     """What static/aggregate.js draws (embedded in the page as JSON: no second request)."""
     chosen = shown.column_index(titles["field"])
@@ -169,13 +172,15 @@ def chart_data(
     return {
         "titles": titles,
         "bar": {
-            "labels": [r.label for r in rows],
+            "labels": [short_label(r.key) for r in rows],
+            "reports": [r.reports for r in rows],
             "values": [r.figures[chosen].number for r in rows],
             "reported": [r.figures[chosen].reported for r in rows],
             "blank": [r.figures[chosen].blank for r in rows],
         },
         "line": {
             "labels": [str(year) for year, _ in series],
+            "reports": [f.reported + f.blank for _, f in series],
             "values": [f.number for _, f in series],
             "reported": [f.reported for _, f in series],
             "blank": [f.blank for _, f in series],

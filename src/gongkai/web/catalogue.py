@@ -57,9 +57,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "agg.form.item": ("表三的行", "Row of table 3"),
     "agg.form.field": ("图表所示的栏", "Column in the charts"),
     "agg.form.submit": ("查询", "Show"),
-    "agg.scope.agency": (
-        "部门报告（默认，不重复计算本级政府报告）",
-        "Agencies' own reports (default)",
+    "agg.scope.agency": ("部门报告（默认）", "Agencies' own reports (default)"),
+    "agg.scope.hint": (
+        "本级政府报告往往已合并全区域数字，与部门报告相加会重复计算。",
+        "A government's report often consolidates its area: added to its agencies' reports "
+        "it would count twice.",
     ),
     "agg.scope.government": ("本级政府报告", "People's governments' reports"),
     "agg.scope.all": ("全部报告（可能重复计算）", "All reports (may count twice)"),
@@ -73,6 +75,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "agg.group": ("分组", "Group"),
     "agg.reports": ("报告（份）", "Reports"),
     "agg.reported": ("填报", "reported"),
+    "agg.reports_count": ("{n} 份报告", "reports: {n}"),
     "agg.blank": ("空白", "blank"),
     "agg.all_blank": ("全部空白", "all blank"),
     "agg.blank_count": ("{n} 个空白", "{n} blank"),

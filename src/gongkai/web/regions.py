@@ -74,10 +74,11 @@ class RegionNames:
         return [RegionOption(c, self.name(c), region_depth(c)) for c in sorted(codes)]
 
 
-def group_label(by: str, key: str, names: RegionNames, lang: str) -> str:
-    """How a group of an aggregate is named on the page."""
+def group_label(by: str, key: str, names: RegionNames, lang: str, *, short: bool = False) -> str:
+    """How a group of an aggregate is named on the page (`short`: without the code, for a
+    chart's axis, where the code is known)."""
     if by in ("province", "city", "county"):
-        return names.label(key)
+        return (names.name(key) or key) if short else names.label(key)
     if by == "level":
         zh, en = LEVEL_NAMES.get(key, (key, key))
         return en if lang == "en" else zh

@@ -14,7 +14,8 @@
       var p = Array.isArray(params) ? params[0] : params;
       var i = p.dataIndex;
       var value = series.values[i] === null ? titles.none : p.value.toLocaleString("zh-CN");
-      var lines = [p.name, titles.cell + "：" + value,
+      var lines = [p.name + "（" + titles.reports.replace("{n}", series.reports[i]) + "）",
+        titles.cell + "：" + value,
         titles.reported + " " + series.reported[i] + "，" + titles.blank + " " + series.blank[i]];
       return lines.join("<br>");
     };
@@ -24,6 +25,8 @@
     var element = document.getElementById(id);
     if (!element) { return null; }
     var chart = echarts.init(element, null, { renderer: "canvas" });
+    var slot = Math.max(40, (element.clientWidth - 60) / Math.max(1, series.labels.length) - 6);
+    var crowded = series.labels.length > 8;
     chart.setOption({
       animation: false,
       textStyle: { fontFamily: font },
@@ -33,7 +36,21 @@
       xAxis: {
         type: "category",
         data: series.labels,
-        axisLabel: { interval: 0, hideOverlap: true, rotate: series.labels.length > 6 ? 30 : 0 }
+        axisLabel: {
+          interval: 0,
+          rotate: crowded ? 35 : 0,
+          width: crowded ? undefined : slot,
+          overflow: crowded ? "none" : "break",
+          lineHeight: 16,
+          /* how many reports stand behind each point (a sum of 1 report is not one of 30),
+             and "all blank" where the bar is missing because no report gave the figure */
+          formatter: function (label, i) {
+            if (crowded) { return label; }
+            var lines = [label, titles.reports.replace("{n}", series.reports[i])];
+            if (series.values[i] === null) { lines.push(titles.none); }
+            return lines.join("\n");
+          }
+        }
       },
       yAxis: { type: "value", minInterval: 1 },
       series: [{
