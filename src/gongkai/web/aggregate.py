@@ -35,6 +35,8 @@ from gongkai.web.language import current_lang, text
 from gongkai.web.regions import LEVEL_NAMES, RegionNames, group_label
 
 bp = Blueprint("aggregate_page", __name__)
+# names per coverage list on the page; a province's thousands are in the coverage CSV
+NAMES_SHOWN = 200
 
 
 def _engine() -> Engine:
@@ -48,7 +50,16 @@ def _latest_year(years: list[int]) -> int:
 
 
 def _shown(query: AggregateQuery, names: RegionNames) -> tuple[ShownTable, Any]:
-    groups = aggregate(_engine(), query.table, query.format, query.row_filter(), query.by)
+    # the slice's coverage is shown beside the table (coverage_detail), not per group
+    groups = aggregate(
+        _engine(),
+        query.table,
+        query.format,
+        query.row_filter(),
+        query.by,
+        item=query.item,
+        with_coverage=False,
+    )
     lang = current_lang()
     shown = shown_table(
         query, groups, lambda key: group_label(query.by, key, names, lang), text("agg.total")
@@ -80,7 +91,13 @@ def page() -> tuple[str, int]:
     form["items"] = [(i.code, i.label) for i in spec.items]
     shown, _ = _shown(query, names)
     by_year = aggregate(
-        engine, query.table, query.format, query.row_filter(every_year=True), "year"
+        engine,
+        query.table,
+        query.format,
+        query.row_filter(every_year=True),
+        "year",
+        item=query.item,
+        with_coverage=False,
     )
     series = year_series(query, by_year)
     column = shown.columns[shown.column_index(query.field)]
@@ -121,6 +138,7 @@ def page() -> tuple[str, int]:
             **{k: v for k, v in api_args.items() if k != "year"} | {"by": "year"},
         ),
         "api_coverage": url_for("aggregate.coverage", **coverage_args),
+        "api_coverage_csv": url_for("aggregate.coverage_csv", **coverage_args),
     }
     return render_template(
         "aggregate.html",
@@ -137,6 +155,7 @@ def page() -> tuple[str, int]:
         coverage=coverage,
         region_label=region_label,
         links=links,
+        list_limit=NAMES_SHOWN,
     ), 200
 
 

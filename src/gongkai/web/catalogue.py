@@ -123,6 +123,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cov.version": ("第 {version} 版", "version {version}"),
     "cov.deadline": ("截止 {date}", "due {date}"),
     "cov.none": ("无", "none"),
+    "cov.more": (
+        "另有 {n} 个机关，完整名单见报送情况 CSV",
+        "{n} more: every name is in the coverage CSV",
+    ),
     "cov.no_registry": (
         "登记册中没有这一范围的机关，无法计算应报数。",
         "The registry holds no agency in this slice: nothing is expected.",
