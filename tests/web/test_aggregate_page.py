@@ -297,3 +297,18 @@ def test_the_chart_library_is_served_from_the_package(client: FlaskClient) -> No
         assert r.status_code == 200 and b"Apache License" in r.data
     with client.get("/static/aggregate.js") as r:
         assert r.status_code == 200 and b"echarts.init" in r.data
+
+
+def test_long_name_lists_end_with_a_link_to_the_coverage_csv(
+    client: FlaskClient, filed: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongkai.web import aggregate
+
+    monkeypatch.setattr(aggregate, "NAMES_SHOWN", 2)
+    doc = _page(client, SLICE)
+    assert len(doc.select("#list-missing li")) == 2
+    more = doc.select("#list-missing + .more a")[0]
+    assert more.get_text() == "另有 3 个机关，完整名单见报送情况 CSV"
+    assert more.get("href") == "/api/v1/coverage.csv?year=2024&region=320800&scope=agency"
+    csv_text = client.get(more.get("href")).get_data(as_text=True)
+    assert csv_text.count(",missing,") == 5
