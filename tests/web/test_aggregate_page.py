@@ -64,10 +64,10 @@ def _page(client: FlaskClient, query: str, status: int = 200) -> BeautifulSoup:
     return BeautifulSoup(r.get_data(as_text=True), "html.parser")
 
 
-def _shown_rows(doc: BeautifulSoup) -> list[dict[str, Any]]:
-    """The aggregate table as read off the page: per row, the group, reports and each cell."""
+def _shown_rows(doc: BeautifulSoup, table_id: str = "aggregate-table") -> list[dict[str, Any]]:
+    """A table as read off the page: per row, the group (or item), reports and each cell."""
     rows = []
-    for tr in doc.select("#aggregate-table tbody tr, #aggregate-table tfoot tr"):
+    for tr in doc.select(f"#{table_id} tbody tr, #{table_id} tfoot tr"):
         row: dict[str, Any] = {
             "group": tr.get("data-group"),
             "group_label": tr.select("th")[0].get_text().strip(),
@@ -130,6 +130,26 @@ def test_sums_per_group_and_blanks_shown_blank_and_counted(
     assert (total["fees_amount"]["reported"], total["fees_amount"]["blank"]) == (1, 2)
 
 
+def test_table_three_in_full_sums_every_row_of_the_slice(client: FlaskClient, filed: dict) -> None:
+    doc = _page(client, SLICE + "&table=applications&item=granted")
+    rows = _shown_rows(doc, "whole-table")
+    items = [r["group"] for r in rows]
+    assert len(items) == 25 and items[0] == "new_received" and items[-1] == "carried_forward"
+    for row in rows:
+        for column in ("natural_person", "total"):
+            expected = sum(
+                next(r for r in tables["applications"] if r["item"] == row["group"])[column]
+                for tables in filed.values()
+            )
+            assert row[column]["sum"] == str(expected)
+            assert (row[column]["reported"], row[column]["blank"]) == (3, 0)
+    # the chosen row is marked; every row's name chooses it
+    current = doc.select("#whole-table tr.current th a")[0]
+    assert current.get_text() == "三、本年度办理结果（一）予以公开"
+    link = doc.select('#whole-table tr[data-group="withheld_security"] th a')[0].get("href")
+    assert "item=withheld_security" in link and "table=applications" in link
+
+
 def test_table_three_shows_the_chosen_row_for_every_applicant_column(
     client: FlaskClient, filed: dict
 ) -> None:
@@ -177,28 +197,41 @@ def test_coverage_beside_with_the_agencies_names(client: FlaskClient, filed: dic
     assert len(names("list-filed")) == 3
 
 
-def test_the_csv_holds_exactly_the_rows_of_the_table(client: FlaskClient, filed: dict) -> None:
-    for table in ("proactive", "applications", "reviews"):
-        query = f"{SLICE}&table={table}"
-        shown = _shown_rows(_page(client, query))
-        r = client.get(f"/aggregate.csv?{query}")
-        assert r.status_code == 200 and r.mimetype == "text/csv"
-        assert "attachment" in r.headers["Content-Disposition"]
-        lines = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
-        assert [line["group"] for line in lines] == [row["group"] for row in shown]
-        for line, row in zip(lines, shown, strict=True):
-            assert line["group_label"] == row["group_label"]
-            assert int(line["reports"]) == row["reports"]
-            columns = [c for c in row if isinstance(row[c], dict)]
-            assert columns, "the table shows figures"
-            for column in columns:
-                cell = row[column]
-                assert line[column] == cell["sum"]  # blank stays empty, not 0
-                assert int(line[f"{column}_reported"]) == cell["reported"]
-                assert int(line[f"{column}_blank"]) == cell["blank"]
-            assert set(line) - {"group", "group_label", "reports", "item"} == {
-                f"{c}{suffix}" for c in columns for suffix in ("", "_reported", "_blank")
-            }
+@pytest.mark.parametrize(
+    ("table", "part", "table_id", "key"),
+    [
+        ("proactive", "groups", "aggregate-table", "group"),
+        ("applications", "groups", "aggregate-table", "group"),
+        ("applications", "items", "whole-table", "item"),
+        ("reviews", "groups", "aggregate-table", "group"),
+    ],
+)
+def test_the_csv_holds_exactly_the_rows_of_the_table(
+    client: FlaskClient, filed: dict, table: str, part: str, table_id: str, key: str
+) -> None:
+    query = f"{SLICE}&table={table}"
+    doc = _page(client, query)
+    shown = _shown_rows(doc, table_id)
+    buttons = [a["href"] for a in doc.select(".downloads a[download]")]
+    href = next(h for h in buttons if ("part=items" in h) == (part == "items"))
+    r = client.get(href)
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert "attachment" in r.headers["Content-Disposition"]
+    lines = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
+    assert [line[key] for line in lines] == [row["group"] for row in shown]
+    for line, row in zip(lines, shown, strict=True):
+        assert line[f"{key}_label"] == row["group_label"]
+        assert int(line["reports"]) == row["reports"]
+        columns = [c for c in row if isinstance(row[c], dict)]
+        assert columns, "the table shows figures"
+        for column in columns:
+            cell = row[column]
+            assert line[column] == cell["sum"]  # blank stays empty, not 0
+            assert int(line[f"{column}_reported"]) == cell["reported"]
+            assert int(line[f"{column}_blank"]) == cell["blank"]
+        assert set(line) - {key, f"{key}_label", "reports", "item"} == {
+            f"{c}{suffix}" for c in columns for suffix in ("", "_reported", "_blank")
+        }
 
 
 def test_the_page_links_the_csv_and_the_api_that_gives_the_same_sums(
@@ -312,3 +345,11 @@ def test_long_name_lists_end_with_a_link_to_the_coverage_csv(
     assert more.get("href") == "/api/v1/coverage.csv?year=2024&region=320800&scope=agency"
     csv_text = client.get(more.get("href")).get_data(as_text=True)
     assert csv_text.count(",missing,") == 5
+
+
+def test_a_bad_csv_part_is_told_in_chinese(client: FlaskClient, filed: dict) -> None:
+    r = client.get(f"/aggregate.csv?{SLICE}&table=applications&part=rows")
+    assert r.status_code == 400
+    assert "part 应为 groups（按分组的表）或 items（表三全表），而不是“rows”" in r.text
+    r = client.get(f"/aggregate.csv?{SLICE}&table=reviews&part=items")
+    assert r.status_code == 400 and "只有表三（applications）有全表 CSV" in r.text

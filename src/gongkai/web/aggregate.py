@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from sqlalchemy import Engine
@@ -28,6 +27,7 @@ from gongkai.web.aggregate_view import (
     chart_data,
     csv_columns,
     csv_rows,
+    items_table,
     shown_table,
     year_series,
 )
@@ -35,6 +35,8 @@ from gongkai.web.language import current_lang, text
 from gongkai.web.regions import LEVEL_NAMES, RegionNames, group_label
 
 bp = Blueprint("aggregate_page", __name__)
+# the CSV of the table by group, or (表三) of the whole table of the slice
+PARTS = ("groups", "items")
 # names per coverage list on the page; a province's thousands are in the coverage CSV
 NAMES_SHOWN = 200
 
@@ -49,22 +51,17 @@ def _latest_year(years: list[int]) -> int:
     return years[0] if years else date.today().year - 1
 
 
-def _shown(query: AggregateQuery, names: RegionNames) -> tuple[ShownTable, Any]:
-    # the slice's coverage is shown beside the table (coverage_detail), not per group
+def _shown(query: AggregateQuery, names: RegionNames) -> tuple[ShownTable, ShownTable | None]:
+    """The table by group and, for 表三, the whole table of the slice (every item)."""
+    # the slice's coverage is shown beside the tables (coverage_detail), not per group
     groups = aggregate(
-        _engine(),
-        query.table,
-        query.format,
-        query.row_filter(),
-        query.by,
-        item=query.item,
-        with_coverage=False,
+        _engine(), query.table, query.format, query.row_filter(), query.by, with_coverage=False
     )
     lang = current_lang()
     shown = shown_table(
         query, groups, lambda key: group_label(query.by, key, names, lang), text("agg.total")
     )
-    return shown, groups
+    return shown, items_table(query, groups) if query.item else None
 
 
 @bp.get("/aggregate")
@@ -89,7 +86,7 @@ def page() -> tuple[str, int]:
         ), 400
     spec = load_standard().format(query.format).table(query.table)
     form["items"] = [(i.code, i.label) for i in spec.items]
-    shown, _ = _shown(query, names)
+    shown, whole = _shown(query, names)
     by_year = aggregate(
         engine,
         query.table,
@@ -130,6 +127,7 @@ def page() -> tuple[str, int]:
         coverage_args.pop("scope")
     links = {
         "csv": url_for("aggregate_page.csv_download", **query.page_args()),
+        "csv_items": url_for("aggregate_page.csv_download", **query.page_args(part="items")),
         "api_json": url_for("aggregate.aggregate_table", name=query.table, **api_args),
         "api_csv": url_for("aggregate.aggregate_table", name=f"{query.table}.csv", **api_args),
         "api_years": url_for(
@@ -147,6 +145,7 @@ def page() -> tuple[str, int]:
         errors=messages,
         form=form,
         shown=shown,
+        whole=whole,
         series=series,
         chart=chart_data(
             shown, series, titles, lambda key: group_label(query.by, key, names, lang, short=True)
@@ -168,12 +167,22 @@ def csv_download() -> Response:
         lang = current_lang()
         body = "\n".join(pair[1 if lang == "en" else 0] for pair in errors.values()) + "\n"
         return Response(body, status=400, content_type="text/plain; charset=utf-8")
-    shown, _ = _shown(query, RegionNames(registry_regions(engine)))
+    part = request.args.get("part", "groups")
+    problem = None
+    if part not in PARTS:
+        problem = text("agg.part_error", part=part)
+    elif part == "items" and query.item is None:
+        problem = text("agg.part_items_only")
+    if problem:
+        return Response(problem + "\n", status=400, content_type="text/plain; charset=utf-8")
+    shown, whole = _shown(query, RegionNames(registry_regions(engine)))
+    table = whole if part == "items" and whole else shown
+    item = query.item if table is shown else None
     out = io.StringIO()
-    writer = csv.DictWriter(out, csv_columns(shown, query), lineterminator="\n")
+    writer = csv.DictWriter(out, csv_columns(table, item), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(csv_rows(shown, query))
+    writer.writerows(csv_rows(table, item))
     response = Response(out.getvalue(), content_type="text/csv; charset=utf-8")
-    name = f"aggregate-{query.table}-{query.year}-{query.region or 'all'}-{query.by}.csv"
+    name = f"aggregate-{query.table}-{query.year}-{query.region or 'all'}-{query.by}-{part}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -57,6 +57,7 @@ class ShownTable:
     columns: tuple[Column, ...]
     rows: tuple[ShownRow, ...]
     total: ShownRow | None  # over every group; None with fewer than two groups
+    key_name: str = "group"  # what a row is: a group, or (the whole 表三) an item
 
     def header_rows(self) -> list[list[tuple[str, int, int]]]:
         """Two header rows as (text, colspan, rowspan): parents merged over their columns."""
@@ -127,20 +128,36 @@ def shown_table(
     return ShownTable(columns, rows, total)
 
 
-def csv_columns(shown: ShownTable, query: AggregateQuery) -> list[str]:
-    columns = ["group", "group_label", *(["item"] if query.item else []), "reports"]
+def items_table(query: AggregateQuery, groups: Sequence[Group]) -> ShownTable:
+    """The whole 表三 of the slice: every item (rows) by applicant column, over all groups."""
+    spec = load_standard().format(query.format).table(query.table)
+    columns = table_columns(query.format, query.table)
+    names = [c.name for c in columns]
+    reports = sum(g.reports for g in groups)
+    rows = []
+    for item in spec.items:
+        per_group = [_figures(g, item.code, names) for g in groups]
+        figures = tuple(summed(f[i] for f in per_group) for i in range(len(names)))
+        rows.append(ShownRow(item.code, item.label, reports, figures))
+    return ShownTable(columns, tuple(rows), None, key_name="item")
+
+
+def csv_columns(shown: ShownTable, item: str | None = None) -> list[str]:
+    key = shown.key_name
+    columns = [key, f"{key}_label", *(["item"] if item else []), "reports"]
     for c in shown.columns:
         columns += [c.name, f"{c.name}_reported", f"{c.name}_blank"]
     return columns
 
 
-def csv_rows(shown: ShownTable, query: AggregateQuery) -> list[dict[str, Any]]:
+def csv_rows(shown: ShownTable, item: str | None = None) -> list[dict[str, Any]]:
     """The table's rows, as shown: sums ("" when all blank), reported and blank counts."""
     out = []
+    key = shown.key_name
     for row in (*shown.rows, *([shown.total] if shown.total else [])):
-        line: dict[str, Any] = {"group": row.key, "group_label": row.label, "reports": row.reports}
-        if query.item:
-            line["item"] = query.item
+        line: dict[str, Any] = {key: row.key, f"{key}_label": row.label, "reports": row.reports}
+        if item:
+            line["item"] = item
         for column, figure in zip(shown.columns, row.figures, strict=True):
             line[column.name] = figure.text
             line[f"{column.name}_reported"] = figure.reported

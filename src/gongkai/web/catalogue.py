@@ -104,6 +104,21 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The charts need JavaScript; the tables below list every figure.",
     ),
     "agg.years": ("历年（同一范围）", "Over the years (same slice)"),
+    "agg.whole": ("表三全表 · {region} 合计 · {year}年", "Table 3 in full · {region} · {year}"),
+    "agg.whole.hint": (
+        "点击行名，在图表和上表中查看该行。",
+        "Choose a row by its name to see it in the charts and the table above.",
+    ),
+    "agg.item": ("项目", "Row"),
+    "agg.csv_items": ("下载表三全表 CSV", "Download table 3 in full as CSV"),
+    "agg.part_items_only": (
+        "只有表三（applications）有全表 CSV（part=items）",
+        "Only table 3 (applications) has a full-table CSV (part=items)",
+    ),
+    "agg.part_error": (
+        "part 应为 groups（按分组的表）或 items（表三全表），而不是“{part}”",
+        "part must be groups (the table by group) or items (table 3 in full), not '{part}'",
+    ),
     "agg.year": ("年度", "Year"),
     "agg.sum": ("合计", "Sum"),
     "agg.downloads": ("下载与接口", "Download and API"),
