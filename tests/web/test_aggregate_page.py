@@ -302,7 +302,7 @@ def test_an_empty_agency_slice_points_to_the_governments_reports(
         ("scope=mine", "范围应为 agency（部门报告）、government（本级政府报告）或 all"),
         ("level=village", "层级应为 national、province、city、county、township 之一"),
         ("table=applications&item=granted_x", "表三（2021 格式）没有“granted_x”这一行"),
-        ("table=reviews&field=total", "表四（2021 格式）没有“total”这一栏"),
+        ("table=reviews&field=totals", "表四（2021 格式）没有“totals”这一栏"),
     ],
 )
 def test_bad_arguments_are_told_in_chinese_on_the_page(
@@ -312,9 +312,22 @@ def test_bad_arguments_are_told_in_chinese_on_the_page(
     alert = doc.select('.notice.error[role="alert"]')[0].get_text()
     assert message in alert
     assert doc.select("form.aggregate-form")  # the form stays, to correct
+    (field,) = doc.select('[aria-invalid="true"]')  # the field in question, marked
+    assert message in doc.select("#" + field["aria-describedby"])[0].get_text()
     assert not doc.select("#aggregate-table")
     r = client.get(f"/aggregate.csv?{query}")
     assert r.status_code == 400 and message in r.get_data(as_text=True)
+
+
+def test_a_column_of_the_table_chosen_before_falls_back_to_the_default(
+    client: FlaskClient, filed: dict
+) -> None:
+    # the form still holds 表四's column when the table is switched to 表三
+    doc = _page(client, SLICE + "&table=applications&field=review_total")
+    data = json.loads(doc.select("script#aggregate-data")[0].string)
+    assert data["titles"]["field"] == "total"
+    selected = doc.select("#f-field option[selected]")[0]
+    assert selected["value"] == "total"
 
 
 def test_bad_arguments_in_english_when_asked(client: FlaskClient, filed: dict) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from sqlalchemy import Engine
 
-from gongkai.standard import load_standard
+from gongkai.standard import format_for_year, load_standard
 from gongkai.store.aggregates import aggregate, coverage_detail
 from gongkai.store.choices import filed_years, registry_regions
 from gongkai.store.queries import RowFilter
@@ -29,6 +30,7 @@ from gongkai.web.aggregate_view import (
     csv_rows,
     items_table,
     shown_table,
+    table_columns,
     year_series,
 )
 from gongkai.web.language import current_lang, text
@@ -46,8 +48,7 @@ def _engine() -> Engine:
 
 
 def _latest_year(years: list[int]) -> int:
-    from datetime import date
-
+    """The year a page without one shows: the latest filed, or last year on an empty store."""
     return years[0] if years else date.today().year - 1
 
 
@@ -79,13 +80,21 @@ def page() -> tuple[str, int]:
         "groupings": GROUPINGS,
         "tables": [(t, SHEET_NAMES[t]) for t in TABLES],
     }
+    # the rows and columns to choose from, also when the choice was wrong (to correct it)
+    table = query.table if query else request.args.get("table") or "applications"
+    if table in TABLES:
+        fmt = query.format if query else format_for_year(_latest_year(years)) or "2021"
+        spec = load_standard().format(fmt).table(table)
+        form["items"] = [(i.code, i.label) for i in spec.items]
+        form["fields"] = [
+            (c.name, f"{c.parent}·{c.label}" if c.parent else c.label)
+            for c in table_columns(fmt, table)
+        ]
     messages = {name: pair[1 if lang == "en" else 0] for name, pair in errors.items()}
     if query is None:
         return render_template(
             "aggregate.html", query=None, args=request.args, errors=messages, form=form
         ), 400
-    spec = load_standard().format(query.format).table(query.table)
-    form["items"] = [(i.code, i.label) for i in spec.items]
     shown, whole = _shown(query, names)
     by_year = aggregate(
         engine,

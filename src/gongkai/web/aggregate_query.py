@@ -91,6 +91,11 @@ def default_grouping(region: str | None) -> str:
     return "county"
 
 
+def _every_column(fmt: str) -> set[str]:
+    standard = load_standard().format(fmt)
+    return {f.name for table in TABLES for f in standard.table(table).value_fields}
+
+
 def read_query(
     args: Mapping[str, str], default_year: int
 ) -> tuple[AggregateQuery | None, dict[str, Message]]:
@@ -146,7 +151,11 @@ def read_query(
     fmt = format_for_year(year) or "2021"
     spec = load_standard().format(fmt).table(table)
     field = text("field") or DEFAULT_FIELD[table]
-    if spec.field(field) is None or field not in {f.name for f in spec.value_fields}:
+    own = {f.name for f in spec.value_fields}
+    if field not in own and field in _every_column(fmt):
+        # a column of the table chosen before (the form keeps it when the table changes)
+        field = DEFAULT_FIELD[table]
+    if field not in own:
         errors["field"] = (
             f"{SHEET_NAMES[table]}（{fmt} 格式）没有“{field}”这一栏",
             f"{SHEET_NAMES[table]} ({fmt} format) has no column {field!r}",
