@@ -54,8 +54,21 @@ class Group:
     coverage: Coverage = field(default_factory=Coverage)
 
 
-def aggregate(engine: Engine, table_name: str, fmt: str, where: RowFilter, by: str) -> list[Group]:
-    """Per group: summed cells, with reported/blank counts, and coverage against the registry."""
+def aggregate(
+    engine: Engine,
+    table_name: str,
+    fmt: str,
+    where: RowFilter,
+    by: str,
+    *,
+    item: str | None = None,
+    with_coverage: bool = True,
+) -> list[Group]:
+    """Per group: summed cells, with reported/blank counts, and coverage against the registry.
+
+    `item`: only that row of 表三 (a page showing one row need not sum 25); `with_coverage`
+    False: sums only, no group without reports (a line over the years needs no registry).
+    """
     schema = load_standard().formats[fmt].tables[table_name]
     table = figures_table(table_name, fmt)
     reports = figures_table("reports", fmt)
@@ -73,7 +86,10 @@ def aggregate(engine: Engine, table_name: str, fmt: str, where: RowFilter, by: s
     query = select(*columns).join(heads, heads.c.filing_id == table.c.filing_id)
     if table is not reports:
         query = query.join(reports, reports.c.filing_id == table.c.filing_id)
-    query = query.where(*_filters(reports, where, table_name, fmt)).group_by(*group_by)
+    query = query.where(*_filters(reports, where, table_name, fmt))
+    if item is not None and "item" in table.c:
+        query = query.where(table.c.item == item)
+    query = query.group_by(*group_by)
     order = [key, func.min(table.c.seq)] if "item" in table.c else [key]
     query = query.order_by(*order)
     groups: dict[str, Group] = {}
@@ -89,8 +105,9 @@ def aggregate(engine: Engine, table_name: str, fmt: str, where: RowFilter, by: s
                 counts[name] = {"reported": m[f"rep_{name}"], "blank": m["n"] - m[f"rep_{name}"]}
             group.rows.append(sums)
             group.counts.append(counts)
-    for key_value, cov in coverage_by_group(engine, where, by).items():
-        groups.setdefault(key_value, Group(key=key_value)).coverage = cov
+    if with_coverage:
+        for key_value, cov in coverage_by_group(engine, where, by).items():
+            groups.setdefault(key_value, Group(key=key_value)).coverage = cov
     return [groups[k] for k in sorted(groups)]
 
 
@@ -251,11 +268,12 @@ def coverage_detail(engine: Engine, year: int, where: RowFilter) -> dict[str, An
     )
     cov = detail.get(str(year), Coverage())
     filed: list[dict[str, Any]] = []
+    dues: dict[str, date] = {}  # per scope: one rule lookup, not one per agency
     with engine.connect() as conn:
         for row in conn.execute(filed_query):
             received = utc(row.received_at)
             judged_on = row.published_on or utc(row.first_received_at).date()
-            due = deadline(year, row.scope)
+            due = dues.get(row.scope) or dues.setdefault(row.scope, deadline(year, row.scope))
             filed.append(
                 {
                     "agency_id": row.agency_id,

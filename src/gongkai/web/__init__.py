@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Blueprint, Flask
 
 from gongkai.settings import Settings
-from gongkai.web import agency, filing, home, language, pages, session, validate
+from gongkai.web import agency, aggregate, filing, home, language, pages, session, validate
 from gongkai.web.layout import cell_id
 from gongkai.web.secret import instance_secret_key
 
@@ -31,5 +31,5 @@ def register(app: Flask) -> None:
     app.after_request(language.remember_choice)
     app.static_folder = HERE / "static"  # the app's /static/<file>: url_for("static", ...)
     app.register_blueprint(templates)
-    for module in (pages, home, validate, filing, agency):
+    for module in (pages, home, validate, filing, agency, aggregate):
         app.register_blueprint(module.bp)
