@@ -5,23 +5,50 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from platformdirs import user_data_dir
+
+
+def checkout_root() -> Path | None:
+    """The repository gongkai is installed from in development mode (`pip install -e`, what
+    `make install` does), or None for an ordinary install (a wheel, pipx, the Docker image)."""
+    try:
+        direct = metadata.distribution("gongkai").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        return None
+    info = json.loads(direct or "{}")
+    if not info.get("dir_info", {}).get("editable"):
+        return None
+    url = urlparse(info.get("url", ""))
+    return Path(unquote(url.path)) if url.scheme == "file" else None
+
+
+def default_database_path() -> Path:
+    """var/gongkai.sqlite3 of the checkout in development; otherwise the user's data
+    directory (~/.local/share/gongkai on Linux, ~/Library/Application Support/gongkai on
+    macOS, %LOCALAPPDATA%\\gongkai on Windows)."""
+    root = checkout_root()
+    if root is not None:
+        return root / "var" / "gongkai.sqlite3"
+    return Path(user_data_dir("gongkai", appauthor=False)) / "gongkai.sqlite3"
 
 
 def default_database_url() -> str:
-    """SQLite in var/ of the project root: the embedded default."""
-    return f"sqlite:///{PROJECT_ROOT / 'var' / 'gongkai.sqlite3'}"
+    """SQLite at default_database_path(): the embedded default."""
+    return f"sqlite:///{default_database_path()}"
 
 
 # name -> (default, meaning); the README table is written from this list.
 SETTINGS: dict[str, tuple[str, str]] = {
     "GONGKAI_DATABASE_URL": (
-        "sqlite:///<project>/var/gongkai.sqlite3",
+        "SQLite in the user data directory (var/ of the checkout in development)",
         "SQLAlchemy URL of the database, e.g. postgresql+psycopg://user@host/db",
     ),
     "GONGKAI_MAX_UPLOAD_BYTES": ("20000000", "largest accepted request body (413 above it)"),

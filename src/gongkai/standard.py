@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 
 TABLE_NAMES = ("reports", "proactive", "applications", "reviews")
@@ -90,15 +90,13 @@ class Standard:
         return self.formats[code]
 
 
-def schemas_dir() -> Path:
-    """schemas/ of this checkout, or GONGKAI_SCHEMAS_DIR where the code is installed elsewhere."""
-    configured = os.environ.get("GONGKAI_SCHEMAS_DIR")
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parents[2] / "schemas"
+def schemas_dir() -> Traversable:
+    """The standard's files: schemas/ of the repository, which the build maps into the
+    package as gongkai.schemas (the wheel carries it; an editable install points at it)."""
+    return files("gongkai.schemas")
 
 
-def _read_json(path: Path) -> Any:
+def _read_json(path: Traversable) -> Any:
     with path.open(encoding="utf-8") as fh:
         return json.load(fh)
 

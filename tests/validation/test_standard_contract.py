@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from frictionless import Schema
 
 from gongkai.standard import FORMATS, TABLE_NAMES, load_standard, schemas_dir
-from tests.paths import SHARED
+from tests.paths import ROOT, SHARED
 
 STANDARD_MD = SHARED / "STANDARD.md"
 needs_standard = pytest.mark.skipif(
@@ -68,4 +69,6 @@ def test_reviews_columns() -> None:
 
 
 def test_schemas_dir_is_the_checkout_one() -> None:
+    """The development install reads schemas/ of the repository itself: no second copy."""
+    assert Path(str(schemas_dir())).resolve() == ROOT / "schemas"
     assert (schemas_dir() / "2021" / "rules.json").is_file()

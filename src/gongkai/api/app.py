@@ -9,6 +9,7 @@ from flask_cors import CORS
 from sqlalchemy import Engine
 
 from gongkai.api import agencies, aggregate, errors, export, filing, openapi, reports, tables
+from gongkai.api.health import bp as health_bp
 from gongkai.settings import Settings
 from gongkai.store.db import make_engine
 
@@ -31,6 +32,7 @@ def create_app(
     app.extensions["gongkai.engine"] = engine or make_engine(settings.database_url)
     for module in (agencies, reports, filing, tables, aggregate, export, openapi):
         app.register_blueprint(module.bp, url_prefix=PREFIX)
+    app.register_blueprint(health_bp)  # /healthz, outside the API's prefix
     errors.register(app)
     anyone = settings.cors_origins == ("*",)
     CORS(
