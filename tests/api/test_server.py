@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from conftest_db import DATASETS, zip_folder
 from gongkai.cli.server import EXAMPLE_PATHS, server
-from servers import wait_until_ready
+from tests.servers import wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY = ROOT / "examples" / "agencies.csv"
