@@ -61,7 +61,66 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "GONGKAI_CORS_ORIGINS": ("*", "origins allowed to read the API from a browser (comma list)"),
     "GONGKAI_WORKERS": ("2", "gunicorn worker processes started by `gongkai serve`"),
     "GONGKAI_WARMUP": ("1", "validate one tiny package when a worker starts (0 turns it off)"),
+    "GONGKAI_LICENSE": (
+        "CC-BY-4.0",
+        "licence of the data packages gongkai writes (`licenses` of datapackage.json): "
+        "an Open Definition id, optionally followed by the licence's URL",
+    ),
 }
+
+# Open Definition ids whose URL and title gongkai knows; any other id needs its URL given.
+KNOWN_LICENSES = {
+    "CC-BY-4.0": (
+        "https://creativecommons.org/licenses/by/4.0/",
+        "Creative Commons Attribution 4.0",
+    ),
+    "CC-BY-SA-4.0": (
+        "https://creativecommons.org/licenses/by-sa/4.0/",
+        "Creative Commons Attribution Share-Alike 4.0",
+    ),
+    "CC0-1.0": (
+        "https://creativecommons.org/publicdomain/zero/1.0/",
+        "CC0 1.0 Universal (public domain dedication)",
+    ),
+    "ODC-PDDL-1.0": (
+        "https://opendatacommons.org/licenses/pddl/1-0/",
+        "Open Data Commons Public Domain Dedication and License 1.0",
+    ),
+    "ODC-BY-1.0": (
+        "https://opendatacommons.org/licenses/by/1-0/",
+        "Open Data Commons Attribution License 1.0",
+    ),
+}
+
+
+def license_entry(value: str) -> dict[str, str]:
+    """A Data Package `licenses` entry from GONGKAI_LICENSE ("ID" or "ID URL")."""
+    parts = value.split()
+    if not parts or len(parts) > 2:
+        raise ValueError(
+            f"GONGKAI_LICENSE must be a licence id, optionally with its URL: {value!r}"
+        )
+    name = parts[0]
+    known = KNOWN_LICENSES.get(name)
+    if len(parts) == 2:
+        return {"name": name, "path": parts[1], **({"title": known[1]} if known else {})}
+    if known is None:
+        raise ValueError(
+            f'GONGKAI_LICENSE {name!r}: give its URL too ("{name} https://…"), or one of '
+            + ", ".join(KNOWN_LICENSES)
+        )
+    return {"name": name, "path": known[0], "title": known[1]}
+
+
+def package_license(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The licence of the packages gongkai writes, from GONGKAI_LICENSE."""
+    return license_entry(_license(os.environ if env is None else env))
+
+
+def _license(env: Mapping[str, str]) -> str:
+    value = env.get("GONGKAI_LICENSE") or SETTINGS["GONGKAI_LICENSE"][0]
+    license_entry(value)  # refused when it starts, not when the first package is written
+    return value
 
 
 def _int(env: Mapping[str, str], name: str) -> int:
@@ -82,6 +141,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ("*",)
     workers: int = 2
     warmup: bool = True
+    license: str = "CC-BY-4.0"  # GONGKAI_LICENSE as given; license_entry() makes the entry
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -96,4 +156,5 @@ class Settings:
             cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
             workers=_int(env, "GONGKAI_WORKERS"),
             warmup=env.get("GONGKAI_WARMUP", "1") not in ("0", "false", "no", ""),
+            license=_license(env),
         )
