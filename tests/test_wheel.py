@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -29,9 +30,16 @@ INSTALL_TIMEOUT = 1800  # seconds: a bound for a slow machine and a cold cache, 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("wheel")
+    # built from a copy of what the wheel is made of: setuptools leaves build/ where it builds
+    source = base / "source"
+    skip = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    for part in ("src", "schemas"):
+        shutil.copytree(ROOT / part, source / part, ignore=skip)
+    for part in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / part, source / part)
     dist = base / "dist"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", dist, ROOT],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", dist, source],
         check=True,
         timeout=INSTALL_TIMEOUT,
     )

@@ -145,6 +145,14 @@ def load_standard() -> Standard:
     return Standard(formats=formats, agencies=agencies)
 
 
+@cache
+def standard_text() -> dict[str, Any]:
+    """schemas/standard.json: what the standard says besides its tables and rules (the
+    domain, the package layout, the other issue codes, aggregation, identifiers)."""
+    result: dict[str, Any] = _read_json(schemas_dir() / "standard.json")
+    return result
+
+
 def find_field(table: str, name: str) -> Field | None:
     """The field of that name in that table, from whichever format has it (labels for
     messages; a column's meaning does not change between formats)."""
