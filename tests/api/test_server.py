@@ -236,3 +236,12 @@ def test_the_urls_serve_prints_answer_with_the_sample_data(engine: Engine, clien
         response = client.get(f"/api/v1/{path}")
         assert response.status_code == 200, path
         assert expected[path] in response.get_data(as_text=True), path
+
+
+def test_a_bad_setting_is_one_line_not_a_traceback() -> None:
+    result = CliRunner().invoke(
+        server, ["db", "upgrade"], env={"GONGKAI_LICENSE": "LicenseRef-x"}, catch_exceptions=False
+    )
+    assert result.exit_code == 1
+    assert "Error: GONGKAI_LICENSE 'LicenseRef-x': give its URL too" in result.stderr
+    assert "Traceback" not in result.output

@@ -51,9 +51,17 @@ EXAMPLE_PATHS = (
 )
 
 
+def _settings() -> Settings:
+    """The GONGKAI_* settings; a bad value is one line naming it, not a traceback."""
+    try:
+        return Settings.from_env()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @contextmanager
 def _engine() -> Iterator[Engine]:
-    url = Settings.from_env().database_url
+    url = _settings().database_url
     click.echo(f"database: {_shown_url(url)}", err=True)
     engine = make_engine(url)
     try:
@@ -74,7 +82,7 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the tables to the newest version."""
-    url = Settings.from_env().database_url
+    url = _settings().database_url
     with _engine() as engine:
         upgrade(engine)
     click.echo(f"database up to date: {_shown_url(url)}")
@@ -234,7 +242,7 @@ def _issue_line(issue: dict[str, Any]) -> str:
 @click.option("--workers", type=int, help="gunicorn workers [default: GONGKAI_WORKERS or 2]")
 def serve(host: str, port: int, workers: int | None) -> None:
     """Serve the API with gunicorn on the database GONGKAI_DATABASE_URL names."""
-    settings = Settings.from_env()
+    settings = _settings()
     click.echo(f"database: {_shown_url(settings.database_url)}", err=True)
     if not _port_is_free(host, port):
         click.echo(
