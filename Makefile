@@ -3,6 +3,8 @@ SHELL := /bin/bash
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: install run test lint bench clean
 
@@ -13,13 +15,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
-# The API on the embedded SQLite database (var/gongkai.sqlite3), loaded with datasets/;
-# `gongkai serve` prints a few URLs to try.
+# The API on the embedded SQLite database (var/gongkai.sqlite3 of this checkout), loaded with
+# datasets/; `gongkai serve` prints a few URLs to try. `make run PORT=8001 HOST=…` to move it.
 run: install
 	$(BIN)/gongkai db upgrade
 	$(BIN)/gongkai agencies load examples/agencies.csv
 	$(BIN)/gongkai load datasets/*
-	$(BIN)/gongkai serve --host 127.0.0.1 --port 8000
+	$(BIN)/gongkai serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

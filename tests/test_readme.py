@@ -7,6 +7,7 @@ import re
 import click
 
 from gongkai.cli import main
+from gongkai.settings import SETTINGS
 from tests.paths import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -30,7 +31,7 @@ def test_every_cli_command_is_shown() -> None:
 
 def test_every_setting_is_in_the_configuration_table() -> None:
     used = set()
-    for source in (ROOT / "src").rglob("*.py"):
+    for source in [*(ROOT / "src").rglob("*.py"), ROOT / "Dockerfile"]:
         used |= set(re.findall(r"GONGKAI_[A-Z_]+[A-Z]", source.read_text(encoding="utf-8")))
     table = set(re.findall(r"^\| `(GONGKAI_[A-Z_]+)` \|", README, flags=re.M))
     assert used - table == set()
@@ -42,3 +43,14 @@ def test_the_two_setup_commands_are_the_makefile_targets() -> None:
     assert "make run" in README and "make test" in README
     assert re.search(r"^run:", makefile, flags=re.M) and re.search(r"^test:", makefile, flags=re.M)
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_configuration_tables_give_the_defaults_of_settings() -> None:
+    """settings.SETTINGS is the list the service reads; both tables state its defaults."""
+    configuration = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    for text in (README, configuration):
+        rows = dict(re.findall(r"^\| `(GONGKAI_[A-Z_]+)` \| ([^|]+) \|", text, flags=re.M))
+        for name, (default, _meaning) in SETTINGS.items():
+            assert name in rows, name
+            shown = rows[name].strip()
+            assert shown in (f"`{default}`", default), (name, shown, default)

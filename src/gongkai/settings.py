@@ -5,23 +5,55 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from platformdirs import user_data_dir
+
+
+def checkout_root() -> Path | None:
+    """The repository gongkai is installed from in development mode (`pip install -e`, what
+    `make install` does), or None for an ordinary install (a wheel, pipx, the Docker image)."""
+    try:
+        direct = metadata.distribution("gongkai").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        return None
+    info = json.loads(direct or "{}")
+    if not info.get("dir_info", {}).get("editable"):
+        return None
+    url = urlparse(info.get("url", ""))
+    return Path(unquote(url.path)) if url.scheme == "file" else None
+
+
+def data_dir() -> Path:
+    """Where the service keeps its own files (the SQLite database, the pages' secret key):
+    var/ of the checkout in development; otherwise the user's data directory
+    (~/.local/share/gongkai on Linux, ~/Library/Application Support/gongkai on macOS,
+    %LOCALAPPDATA%\\gongkai on Windows)."""
+    root = checkout_root()
+    if root is not None:
+        return root / "var"
+    return Path(user_data_dir("gongkai", appauthor=False))
+
+
+def default_database_path() -> Path:
+    return data_dir() / "gongkai.sqlite3"
 
 
 def default_database_url() -> str:
-    """SQLite in var/ of the project root: the embedded default."""
-    return f"sqlite:///{PROJECT_ROOT / 'var' / 'gongkai.sqlite3'}"
+    """SQLite at default_database_path(): the embedded default."""
+    return f"sqlite:///{default_database_path()}"
 
 
 # name -> (default, meaning); the README table is written from this list.
 SETTINGS: dict[str, tuple[str, str]] = {
     "GONGKAI_DATABASE_URL": (
-        "sqlite:///<project>/var/gongkai.sqlite3",
+        "SQLite in the user data directory (var/ of the checkout in development)",
         "SQLAlchemy URL of the database, e.g. postgresql+psycopg://user@host/db",
     ),
     "GONGKAI_MAX_UPLOAD_BYTES": ("20000000", "largest accepted request body (413 above it)"),
@@ -35,10 +67,69 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "GONGKAI_WORKERS": ("2", "gunicorn worker processes started by `gongkai serve`"),
     "GONGKAI_WARMUP": ("1", "validate one tiny package when a worker starts (0 turns it off)"),
     "GONGKAI_SECRET_KEY": (
-        "generated once, kept in var/secret_key",
+        "generated once, kept as secret_key beside the default database",
         "key signing the pages' session cookie and CSRF tokens; the same for every worker",
     ),
+    "GONGKAI_LICENSE": (
+        "CC-BY-4.0",
+        "licence of the data packages gongkai writes (`licenses` of datapackage.json): "
+        "an Open Definition id, optionally followed by the licence's URL",
+    ),
 }
+
+# Open Definition ids whose URL and title gongkai knows; any other id needs its URL given.
+KNOWN_LICENSES = {
+    "CC-BY-4.0": (
+        "https://creativecommons.org/licenses/by/4.0/",
+        "Creative Commons Attribution 4.0",
+    ),
+    "CC-BY-SA-4.0": (
+        "https://creativecommons.org/licenses/by-sa/4.0/",
+        "Creative Commons Attribution Share-Alike 4.0",
+    ),
+    "CC0-1.0": (
+        "https://creativecommons.org/publicdomain/zero/1.0/",
+        "CC0 1.0 Universal (public domain dedication)",
+    ),
+    "ODC-PDDL-1.0": (
+        "https://opendatacommons.org/licenses/pddl/1-0/",
+        "Open Data Commons Public Domain Dedication and License 1.0",
+    ),
+    "ODC-BY-1.0": (
+        "https://opendatacommons.org/licenses/by/1-0/",
+        "Open Data Commons Attribution License 1.0",
+    ),
+}
+
+
+def license_entry(value: str) -> dict[str, str]:
+    """A Data Package `licenses` entry from GONGKAI_LICENSE ("ID" or "ID URL")."""
+    parts = value.split()
+    if not parts or len(parts) > 2:
+        raise ValueError(
+            f"GONGKAI_LICENSE must be a licence id, optionally with its URL: {value!r}"
+        )
+    name = parts[0]
+    known = KNOWN_LICENSES.get(name)
+    if len(parts) == 2:
+        return {"name": name, "path": parts[1], **({"title": known[1]} if known else {})}
+    if known is None:
+        raise ValueError(
+            f'GONGKAI_LICENSE {name!r}: give its URL too ("{name} https://…"), or one of '
+            + ", ".join(KNOWN_LICENSES)
+        )
+    return {"name": name, "path": known[0], "title": known[1]}
+
+
+def package_license(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The licence of the packages gongkai writes, from GONGKAI_LICENSE."""
+    return license_entry(_license(os.environ if env is None else env))
+
+
+def _license(env: Mapping[str, str]) -> str:
+    value = env.get("GONGKAI_LICENSE") or SETTINGS["GONGKAI_LICENSE"][0]
+    license_entry(value)  # refused when it starts, not when the first package is written
+    return value
 
 
 def _int(env: Mapping[str, str], name: str) -> int:
@@ -60,6 +151,7 @@ class Settings:
     workers: int = 2
     warmup: bool = True
     secret_key: str | None = None  # None: the instance's generated key (gongkai.web.secret)
+    license: str = "CC-BY-4.0"  # GONGKAI_LICENSE as given; license_entry() makes the entry
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -75,4 +167,5 @@ class Settings:
             workers=_int(env, "GONGKAI_WORKERS"),
             warmup=env.get("GONGKAI_WARMUP", "1") not in ("0", "false", "no", ""),
             secret_key=env.get("GONGKAI_SECRET_KEY") or None,
+            license=_license(env),
         )

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 
 TABLE_NAMES = ("reports", "proactive", "applications", "reviews")
@@ -90,15 +90,13 @@ class Standard:
         return self.formats[code]
 
 
-def schemas_dir() -> Path:
-    """schemas/ of this checkout, or GONGKAI_SCHEMAS_DIR where the code is installed elsewhere."""
-    configured = os.environ.get("GONGKAI_SCHEMAS_DIR")
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parents[2] / "schemas"
+def schemas_dir() -> Traversable:
+    """The standard's files: schemas/ of the repository, which the build maps into the
+    package as gongkai.schemas (the wheel carries it; an editable install points at it)."""
+    return files("gongkai.schemas")
 
 
-def _read_json(path: Path) -> Any:
+def _read_json(path: Traversable) -> Any:
     with path.open(encoding="utf-8") as fh:
         return json.load(fh)
 
@@ -145,6 +143,14 @@ def load_standard() -> Standard:
         formats[code] = Format(code=code, tables=tables, rules=rules)
     agencies = _table("agencies", _read_json(root / "agencies.schema.json"))
     return Standard(formats=formats, agencies=agencies)
+
+
+@cache
+def standard_text() -> dict[str, Any]:
+    """schemas/standard.json: what the standard says besides its tables and rules (the
+    domain, the package layout, the other issue codes, aggregation, identifiers)."""
+    result: dict[str, Any] = _read_json(schemas_dir() / "standard.json")
+    return result
 
 
 def find_field(table: str, name: str) -> Field | None:

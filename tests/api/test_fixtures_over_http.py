@@ -29,7 +29,8 @@ def test_fixture_over_http(
     rows = list(csv.DictReader(io.StringIO(package.files.get("reports", b"").decode())))
     agency_id = (rows[0].get("agency_id") if rows else None) or "320813-fixture-agency"
     year = rows[0].get("year") if rows else "2023"
-    files = {p.name: (io.BytesIO(p.read_bytes()), p.name) for p in folder.glob("*.csv")}
+    sent = [*folder.glob("*.csv"), *folder.glob("datapackage.json")]  # as the CLI reads it
+    files = {p.name: (io.BytesIO(p.read_bytes()), p.name) for p in sent}
     r = client.post(
         f"/api/v1/agencies/{agency_id}/reports/{year}", data=files, headers=bearer(admin_token)
     )

@@ -8,25 +8,32 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from sqlalchemy import Engine
 
 from conftest_db import DATASETS, zip_folder
-from gongkai.cli.server import server
+from gongkai.cli.server import EXAMPLE_PATHS, server
+from tests.servers import wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY = ROOT / "examples" / "agencies.csv"
+READ_TIMEOUT = 120  # seconds; a bound for a busy machine, never a measure of speed
+
+
+def _invoke(engine: Engine, *args: str) -> Result:
+    env = {"GONGKAI_DATABASE_URL": engine.info_url}  # type: ignore[attr-defined]
+    return CliRunner().invoke(server, list(args), env=env, catch_exceptions=False)
 
 
 def _run(engine: Engine, *args: str) -> tuple[int, str]:
-    env = {"GONGKAI_DATABASE_URL": engine.info_url}  # type: ignore[attr-defined]
-    result = CliRunner().invoke(server, list(args), env=env, catch_exceptions=False)
+    """Exit code and what a terminal shows (stdout and stderr)."""
+    result = _invoke(engine, *args)
     return result.exit_code, result.output
 
 
@@ -40,7 +47,8 @@ def test_db_agencies_tokens_and_load(engine: Engine, tmp_path: Path) -> None:
     assert _run(engine, "tokens", "create", "--admin", "--agency", "x")[0] == 2
     code, out = _run(engine, "tokens", "create", "--agency", "320800-not-registered")
     assert code == 0 and "not in the registry" in out
-    assert _run(engine, "tokens", "revoke", token) == (0, "token revoked\n")
+    revoked = _invoke(engine, "tokens", "revoke", token)
+    assert (revoked.exit_code, revoked.stdout) == (0, "token revoked\n")
     assert _run(engine, "tokens", "revoke", token)[0] == 1
 
     broken = tmp_path / "t4-broken"
@@ -57,8 +65,8 @@ def test_db_agencies_tokens_and_load(engine: Engine, tmp_path: Path) -> None:
     assert code == 1
     assert "5 filed, 0 already filed, 1 skipped" in out
     assert f"skipped {broken}" in out and "t4-total" in out
-    code, out = _run(engine, "load", "--jobs", "2", str(DATASETS / "huaian-city-2024"))
-    assert (code, out.strip().splitlines()[-1]) == (0, "0 filed, 1 already filed, 0 skipped")
+    again = _invoke(engine, "load", "--jobs", "2", str(DATASETS / "huaian-city-2024"))
+    assert (again.exit_code, again.stdout) == (0, "0 filed, 1 already filed, 0 skipped\n")
 
 
 def test_agencies_load_refuses_a_bad_registry(engine: Engine, tmp_path: Path) -> None:
@@ -78,8 +86,8 @@ def test_agencies_load_reads_gb18030_and_refuses_duplicates_and_bad_check_digits
     header = "agency_id,agency_name,region_code,level,scope,parent_id\n"
     good = tmp_path / "gb.csv"
     good.write_bytes((header + "320800-edu,淮安市教育局,320800,city,agency,\n").encode("gb18030"))
-    code, out = _run(engine, "agencies", "load", str(good))
-    assert (code, out.strip()) == (0, f"1 agencies loaded from {good}")
+    loaded = _invoke(engine, "agencies", "load", str(good))
+    assert (loaded.exit_code, loaded.stdout.strip()) == (0, f"1 agencies loaded from {good}")
     duplicate = tmp_path / "dup.csv"
     duplicate.write_text(
         header + "320800-edu,淮安市教育局,320800,city,agency,\n"
@@ -131,16 +139,8 @@ def test_gunicorn_end_to_end(engine: Engine) -> None:
     )
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
-        deadline = time.monotonic() + 120  # a starting server on a busy machine
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/agencies", timeout=2) as r:
-                    r.read()
-                break
-            except OSError:  # refused, reset, timed out: all mean "not up yet"
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise AssertionError("gunicorn did not start") from None
-                time.sleep(0.2)
+        health = json.loads(wait_until_ready(f"http://127.0.0.1:{port}/healthz", proc))
+        assert health == {"status": "ok", "database": "ok", "formats": ["2019", "2021"]}
         url = base + "/agencies/320800-huaian-government/reports/2024"
         request = urllib.request.Request(
             url,
@@ -148,11 +148,12 @@ def test_gunicorn_end_to_end(engine: Engine) -> None:
             method="POST",
             headers={"Content-Type": "application/zip", "Authorization": f"Bearer {token}"},
         )
-        with urllib.request.urlopen(request, timeout=30) as r:
+        # generous bounds only: the first upload may queue behind a worker's warm-up
+        with urllib.request.urlopen(request, timeout=READ_TIMEOUT) as r:
             assert r.status == 201 and json.load(r)["version"] == 1
-        with urllib.request.urlopen(url, timeout=10) as r:
+        with urllib.request.urlopen(url, timeout=READ_TIMEOUT) as r:
             assert json.load(r)["tables"]["reviews"][0]["review_total"] == 351
-        with urllib.request.urlopen(url + "/proactive.csv", timeout=10) as r:
+        with urllib.request.urlopen(url + "/proactive.csv", timeout=READ_TIMEOUT) as r:
             assert r.headers["Content-Type"] == "text/csv; charset=utf-8"
             assert r.read().decode().splitlines()[1].endswith(",96171.6")
         with pytest.raises(urllib.error.HTTPError) as refused:
@@ -160,7 +161,7 @@ def test_gunicorn_end_to_end(engine: Engine) -> None:
                 urllib.request.Request(
                     url, data=b"x", method="POST", headers={"Content-Type": "application/zip"}
                 ),
-                timeout=10,
+                timeout=READ_TIMEOUT,
             )
         with refused.value as error:
             assert error.code == 401
@@ -168,7 +169,7 @@ def test_gunicorn_end_to_end(engine: Engine) -> None:
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
-        output = proc.communicate(timeout=30)[0].decode()
+        output = proc.communicate(timeout=READ_TIMEOUT)[0].decode()
         print(output)  # shown when the test fails
     assert "Booting worker" in output
 
@@ -196,3 +197,51 @@ def test_load_compares_with_last_years_filing(engine: Engine, tmp_path: Path) ->
     assert "carryover-continuity" in {w["code"] for w in filing.warnings}
     first = get_filing(engine, "320813-load-cont", 2022)
     assert first is not None and first.warnings == []
+
+
+def test_service_commands_name_their_database_on_stderr(engine: Engine) -> None:
+    result = _invoke(engine, "tokens", "create", "--admin")
+    shown = engine.url.render_as_string(hide_password=True).split("?")[0]
+    assert result.exit_code == 0
+    assert result.stderr.startswith("database: ") and shown in result.stderr
+    assert "database" not in result.stdout  # stdout stays the token lines
+
+
+def test_serve_refuses_a_port_in_use(engine: Engine) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = _invoke(engine, "serve", "--port", str(port))
+    assert result.exit_code == 2
+    assert (
+        f"port {port} on 127.0.0.1 is in use; choose another with --port (make run PORT={port + 1})"
+    ) in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_the_urls_serve_prints_answer_with_the_sample_data(engine: Engine, client: Any) -> None:
+    assert _run(engine, "agencies", "load", str(REGISTRY))[0] == 0
+    assert _run(engine, "load", str(DATASETS))[0] == 0
+    expected = {  # something only the loaded samples can give
+        "agencies": "320800-huaian-government",
+        "coverage?year=2024": "320813-hongze-government",
+        # 新收 总计 of 淮安市 3119 + 洪泽区 95: government reports counted for city 320800
+        "aggregate/applications?year=2024&by=city&scope=government": "3214",
+        "tables/reviews.csv?year=2024": "320800-huaian-government,2024,72,64,178,37,351,",
+        "openapi.json": '"paths"',
+    }
+    assert set(expected) == set(EXAMPLE_PATHS)
+    for path in EXAMPLE_PATHS:
+        response = client.get(f"/api/v1/{path}")
+        assert response.status_code == 200, path
+        assert expected[path] in response.get_data(as_text=True), path
+
+
+def test_a_bad_setting_is_one_line_not_a_traceback() -> None:
+    result = CliRunner().invoke(
+        server, ["db", "upgrade"], env={"GONGKAI_LICENSE": "LicenseRef-x"}, catch_exceptions=False
+    )
+    assert result.exit_code == 1
+    assert "Error: GONGKAI_LICENSE 'LicenseRef-x': give its URL too" in result.stderr
+    assert "Traceback" not in result.output

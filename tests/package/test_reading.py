@@ -41,13 +41,16 @@ def test_every_shape_reads_the_same_tables(tmp_path: Path) -> None:
     csv_only.mkdir()
     for table in ("reports", "proactive", "applications", "reviews"):
         shutil.copy(HUAIAN / f"{table}.csv", csv_only)
-    zipped = tmp_path / "package.zip"
+    zipped = tmp_path / "package.zip"  # the layout gongkai wrote before: one folder inside
     zipped.write_bytes(_zip(_members(HUAIAN, "huaian-city-2024/")))
+    at_root = tmp_path / "at-root.zip"  # the layout it writes now, as Frictionless opens it
+    at_root.write_bytes(_zip(_members(HUAIAN)))
     shapes = [
         read_package(HUAIAN),
         read_package(HUAIAN / "datapackage.json"),
         read_package(csv_only),
         read_package(zipped),
+        read_package(at_root),
         package_from_files(_members(HUAIAN), "upload"),
     ]
     assert {p.sha256 for p in shapes} == {shapes[0].sha256}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -166,6 +167,10 @@ CASES = {
         ],
     ),
     "gb18030-encoded": (True, []),
+    "encoding-mismatch": (
+        True,
+        [("encoding-mismatch", "warning", "reports", None, None, None, "utf-8", "gb18030")],
+    ),
     "utf8-bom": (True, []),
     "format-2019-valid": (True, []),
     "late-publication": (
@@ -291,3 +296,25 @@ def test_year_out_of_range_is_a_constraint_error_not_a_crash(tmp_path: Path) -> 
     assert {(i.code, i.field, i.found) for i in result.errors} == {
         ("constraint-error", "year", "9999")
     }
+
+
+def test_encoding_mismatch_is_what_frictionless_trips_on(tmp_path: Path) -> None:
+    """The warning names what plain Frictionless fails on: reading as declared breaks."""
+    from frictionless import validate as frictionless_validate
+
+    report = frictionless_validate("datapackage.json", basepath=str(DATA / "encoding-mismatch"))
+    reports_task = next(t for t in report.tasks if t.name == "reports")
+    assert "encoding-error" in {e.type for e in reports_task.errors}
+    package = read_package(DATA / "encoding-mismatch")
+    assert package.declared_encodings["reports"] == "utf-8"
+    assert package.encodings["reports"] == "gb18030"
+    # a BOM is not a mismatch: Frictionless reads UTF-8 with BOM as utf-8
+    with_bom = tmp_path / "utf8-bom"
+    shutil.copytree(DATA / "utf8-bom", with_bom)
+    shutil.copy(DATA / "encoding-mismatch" / "datapackage.json", with_bom)
+    package = read_package(with_bom)
+    assert (package.declared_encodings["reports"], package.encodings["reports"]) == (
+        "utf-8",
+        "utf-8-sig",
+    )
+    assert validate(package).issues == []

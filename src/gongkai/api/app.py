@@ -21,6 +21,7 @@ from gongkai.api import (
     tables,
     validate,
 )
+from gongkai.api.health import bp as health_bp
 from gongkai.settings import Settings
 from gongkai.store.db import make_engine
 
@@ -44,6 +45,7 @@ def create_app(
     for module in (agencies, reports, filing, validate, tables, aggregate, export, openapi, docs):
         app.register_blueprint(module.bp, url_prefix=PREFIX)
     app.register_blueprint(docs.outside)
+    app.register_blueprint(health_bp)  # /healthz, outside the API's prefix
     errors.register(app)
     web.register(app)
     anyone = settings.cors_origins == ("*",)

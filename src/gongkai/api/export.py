@@ -17,12 +17,13 @@ from typing import IO, Any
 from flask import Blueprint, Response
 
 from gongkai.api.args import ExportArgs
-from gongkai.api.context import engine
+from gongkai.api.context import engine, settings
 from gongkai.api.errors import ApiError
 from gongkai.api.represent import parse_args
 from gongkai.api.tables import row_filter, table_format
 from gongkai.package import format_cell
 from gongkai.package.writer import descriptor
+from gongkai.settings import license_entry
 from gongkai.standard import TABLE_NAMES, load_standard
 from gongkai.store.queries import RowFilter, iter_rows
 
@@ -58,14 +59,16 @@ def export() -> Response:
         name=name,
         title=f"政府信息公开工作年度报告 {args['year']}",
         description=f"year {args['year']}, region {args.get('region') or 'all'}, format {fmt}",
+        license=license_entry(settings().license),
     )
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (closed by _chunks)
     with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{name}/datapackage.json", json.dumps(meta, ensure_ascii=False, indent=2))
+        # datapackage.json at the root: the zip opens in any Frictionless tool as it is
+        archive.writestr("datapackage.json", json.dumps(meta, ensure_ascii=False, indent=2))
         for table in TABLE_NAMES:
             columns = load_standard().formats[fmt].tables[table].field_names
             with (
-                archive.open(f"{name}/{table}.csv", "w") as raw,
+                archive.open(f"{table}.csv", "w") as raw,
                 io.TextIOWrapper(raw, encoding="utf-8", newline="") as text,
             ):
                 writer = csv.writer(text, lineterminator="\n")

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app
 
 from gongkai.api.args import OutputArgs, ReportArgs
-from gongkai.api.context import engine
+from gongkai.api.context import engine, settings
 from gongkai.api.errors import ApiError
 from gongkai.api.listing import list_response
 from gongkai.api.out import ReportOut, TableOut, VersionListOut
@@ -25,7 +25,9 @@ from gongkai.api.represent import (
     split_suffix,
     wants_csv,
 )
-from gongkai.package.writer import descriptor
+from gongkai.package.reader import DESCRIPTOR
+from gongkai.package.writer import descriptor, filed_properties
+from gongkai.settings import license_entry
 from gongkai.standard import TABLE_NAMES, load_standard
 from gongkai.store.queries import Filing, filed_files, filing_tables, get_filing, versions
 
@@ -243,22 +245,31 @@ def package_zip(agency_id: str, year: int) -> Response:
 
 
 def _package_zip(agency_id: str, year: int) -> Response:
+    """The filing as a package: its tables as filed, datapackage.json at the root with what
+    it was filed with (title, description, sources, …) and the service's licence unless the
+    filer gave one."""
     args = parse_args(ReportArgs)
     filing = _filing(agency_id, year, args.get("version"))
     name = f"{agency_id}-{year}-v{filing.version}"
+    files = filed_files(engine(), filing.id)
+    filed = files.pop(DESCRIPTOR, None)
     meta = descriptor(
         filing.format,
         name=name,
         title=f"{agency_id} {year} version {filing.version}",
         description=f"sha256 {filing.sha256}",
+        extra={
+            **filed_properties(json.loads(filed) if filed else None),
+            "x-filing": {"version": filing.version, "sha256": filing.sha256},
+        },
+        license=license_entry(settings().license),
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            f"{name}/datapackage.json", json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
-        )
-        for file_name, content in filed_files(engine(), filing.id).items():
-            archive.writestr(f"{name}/{file_name}", content)
+        archive.writestr(DESCRIPTOR, json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
+        for file_name, content in files.items():
+            archive.writestr(file_name, content)
     response = Response(buffer.getvalue(), mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.zip"'
-    return cached(response, [filing.sha256, filing.version, "zip"], immutable="version" in args)
+    key = [filing.sha256, filing.version, "zip", settings().license]
+    return cached(response, key, immutable="version" in args)

@@ -6,6 +6,7 @@ import click
 
 from gongkai.cli.importing import import_command, template_command
 from gongkai.cli.server import COMMANDS as SERVICE_COMMANDS
+from gongkai.cli.standard import standard_command
 from gongkai.cli.validate import validate_command
 
 
@@ -21,5 +22,6 @@ def main() -> None:
 main.add_command(validate_command)
 main.add_command(import_command)
 main.add_command(template_command)
+main.add_command(standard_command)
 for _command in SERVICE_COMMANDS:
     main.add_command(_command)

@@ -10,9 +10,11 @@ gongkai serve --host 127.0.0.1 --port 8000
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
+import socket
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -38,9 +40,30 @@ from gongkai.validation.registry import validate_registry
 APP = "gongkai.api:create_app(warm=True)"
 
 
+# What `gongkai serve` suggests trying; each answers with data once `make run` has loaded
+# datasets/ (their reports are all 本级政府 ones, hence scope=government).
+EXAMPLE_PATHS = (
+    "agencies",
+    "coverage?year=2024",
+    "aggregate/applications?year=2024&by=city&scope=government",
+    "tables/reviews.csv?year=2024",
+    "openapi.json",
+)
+
+
+def _settings() -> Settings:
+    """The GONGKAI_* settings; a bad value is one line naming it, not a traceback."""
+    try:
+        return Settings.from_env()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @contextmanager
 def _engine() -> Iterator[Engine]:
-    engine = make_engine(Settings.from_env().database_url)
+    url = _settings().database_url
+    click.echo(f"database: {_shown_url(url)}", err=True)
+    engine = make_engine(url)
     try:
         yield engine
     finally:
@@ -59,7 +82,7 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the tables to the newest version."""
-    url = Settings.from_env().database_url
+    url = _settings().database_url
     with _engine() as engine:
         upgrade(engine)
     click.echo(f"database up to date: {_shown_url(url)}")
@@ -219,16 +242,18 @@ def _issue_line(issue: dict[str, Any]) -> str:
 @click.option("--workers", type=int, help="gunicorn workers [default: GONGKAI_WORKERS or 2]")
 def serve(host: str, port: int, workers: int | None) -> None:
     """Serve the API with gunicorn on the database GONGKAI_DATABASE_URL names."""
-    settings = Settings.from_env()
+    settings = _settings()
+    click.echo(f"database: {_shown_url(settings.database_url)}", err=True)
+    if not _port_is_free(host, port):
+        click.echo(
+            f"port {port} on {host} is in use; choose another with --port "
+            f"(make run PORT={port + 1})",
+            err=True,
+        )
+        sys.exit(2)
     base = f"http://{host}:{port}/api/v1"
-    click.echo(f"gongkai API on {base}/ (database {_shown_url(settings.database_url)}); try:")
-    for path in (
-        "agencies",
-        "coverage?year=2024",
-        "aggregate/applications?year=2024&by=city",
-        "tables/reviews.csv?year=2024",
-        "openapi.json",
-    ):
+    click.echo(f"gongkai API on {base}/; try:")
+    for path in EXAMPLE_PATHS:
         click.echo(f"  curl '{base}/{path}'")
     gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
     argv = [
@@ -246,6 +271,24 @@ def serve(host: str, port: int, workers: int | None) -> None:
     ]
     sys.stdout.flush()
     os.execv(gunicorn, argv) if os.path.isabs(gunicorn) else os.execvp(gunicorn, argv)
+
+
+def _port_is_free(host: str, port: int) -> bool:
+    """Whether gunicorn could bind there: checked first, so a taken port is one clear line
+    instead of gunicorn retrying 'Address already in use'. SO_REUSEADDR as gunicorn sets it:
+    a port left in TIME_WAIT counts as free, a listening one does not."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        return True  # gunicorn reports an unknown host itself
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:  # other failures (a privileged port) are gunicorn's to report
+            return exc.errno != errno.EADDRINUSE
+    return True
 
 
 COMMANDS = [db, agencies, tokens, load, serve]

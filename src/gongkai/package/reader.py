@@ -44,6 +44,7 @@ class ReportPackage:
     files: dict[str, bytes] = field(default_factory=dict)
     file_names: dict[str, str] = field(default_factory=dict)  # table -> path inside the package
     encodings: dict[str, str] = field(default_factory=dict)  # table -> encoding it came in
+    declared_encodings: dict[str, str] = field(default_factory=dict)  # table -> descriptor's
     undecodable: tuple[str, ...] = ()  # tables in no supported encoding
     absent: dict[str, str] = field(default_factory=dict)  # table -> path named but not there
     descriptor: dict[str, Any] | None = None
@@ -113,6 +114,7 @@ def _assemble(
     descriptor: dict[str, Any] | None,
 ) -> ReportPackage:
     package = ReportPackage(source=source, file_names=names, descriptor=descriptor)
+    package.declared_encodings = {t: enc for t, enc in declared.items() if enc and t in raw}
     undecodable = []
     for table, data in raw.items():
         decoded = decode_csv(data, declared.get(table))

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from gongkai.settings import package_license
 from gongkai.standard import TABLE_NAMES, load_standard
 
 
@@ -45,6 +46,19 @@ def _package_name(text: str) -> str:
     return name or "report-package"
 
 
+# Data Package v2, which frictionless 5 reads (the schemas use v2's `categories`).
+PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+# Properties of a filed descriptor that describe the data itself, not its files: kept when
+# the package is written again (a download keeps the title and sources it was filed with).
+_FILE_PROPERTIES = ("$schema", "profile", "name", "resources")
+
+
+def filed_properties(filed: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What a package was filed with (title, description, sources, licenses, contributors,
+    x-… notes), without what describes the files, which gongkai writes anew."""
+    return {k: v for k, v in (filed or {}).items() if k not in _FILE_PROPERTIES}
+
+
 def descriptor(
     fmt: str,
     *,
@@ -52,21 +66,26 @@ def descriptor(
     title: str | None = None,
     description: str | None = None,
     extra: Mapping[str, Any] | None = None,
+    license: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The descriptor; `extra` adds properties (`sources`, custom `x-…` ones) before the
-    resources."""
+    """The descriptor: Data Package v2, the licence (GONGKAI_LICENSE unless given), the
+    four resources with their schemas inlined. `extra` adds or overrides properties (`title`,
+    `sources`, `licenses`, custom `x-…` ones) before the resources."""
     tables = load_standard().format(fmt).tables
-    result: dict[str, Any] = {"name": _package_name(name)}
+    result: dict[str, Any] = {"$schema": PACKAGE_PROFILE, "name": _package_name(name)}
     if title:
         result["title"] = title
     if description:
         result["description"] = description
+    result["licenses"] = [dict(license or package_license())]
     result.update(extra or {})
     result["resources"] = [
         {
             "name": t,
+            "type": "table",
             "path": f"{t}.csv",
             "format": "csv",
+            "mediatype": "text/csv",
             "encoding": "utf-8",
             "schema": tables[t].descriptor,
         }
@@ -126,12 +145,13 @@ def package_zip_bytes(
     name: str,
     title: str | None = None,
     description: str | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> bytes:
-    """The package as a zip whose members sit in one folder named after the package."""
-    files = package_files(tables, fmt, name=name, title=title, description=description)
-    folder = _package_name(name)
+    """The package as a zip with datapackage.json at its root, as Frictionless tools open it
+    (`frictionless validate x.zip`, `Package("x.zip")`)."""
+    files = package_files(tables, fmt, name=name, title=title, description=description, extra=extra)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for file_name, content in files.items():
-            archive.writestr(f"{folder}/{file_name}", content)
+            archive.writestr(file_name, content)
     return buffer.getvalue()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from gongkai.package.reader import DESCRIPTOR
 from gongkai.standard import TABLE_NAMES, load_standard
 from gongkai.store.tables import (
     derived_region_columns,
@@ -197,7 +199,17 @@ def new_filing(result: ValidationResult) -> NewFiling:
         year=year,
         format=result.format,
         sha256=result.package.sha256,
-        files={f"{name}.csv": data for name, data in result.package.files.items()},
+        files=_filed_files(result),
         tables=result.tables,
         warnings=[issue_record(i.at(where)) for i in result.warnings],
     )
+
+
+def _filed_files(result: ValidationResult) -> dict[str, bytes]:
+    """The tables as filed (UTF-8) and, when there was one, the descriptor: what the package
+    says of itself (title, sources, …) is served back with it."""
+    files = {f"{name}.csv": data for name, data in result.package.files.items()}
+    if result.package.descriptor is not None:
+        text = json.dumps(result.package.descriptor, ensure_ascii=False, indent=2) + "\n"
+        files[DESCRIPTOR] = text.encode("utf-8")
+    return files

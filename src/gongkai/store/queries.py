@@ -119,7 +119,11 @@ def stored_package(engine: Engine, agency_id: str, year: int) -> ReportPackage |
     filing = get_filing(engine, agency_id, year)
     if filing is None:
         return None
-    files = {n.removesuffix(".csv"): data for n, data in filed_files(engine, filing.id).items()}
+    files = {
+        name.removesuffix(".csv"): data
+        for name, data in filed_files(engine, filing.id).items()
+        if name.endswith(".csv")  # not the descriptor it was filed with
+    }
     return ReportPackage(source=f"{agency_id}/{year} version {filing.version}", files=files)
 
 

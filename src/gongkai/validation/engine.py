@@ -13,7 +13,7 @@ from gongkai.standard import FORMATS, format_for_year, load_standard
 from gongkai.validation.issues import Issue
 from gongkai.validation.reports import ReportData, group_reports
 from gongkai.validation.rules import check_continuity, check_report
-from gongkai.validation.shape import check_descriptor, check_shape
+from gongkai.validation.shape import check_descriptor, check_encodings, check_shape
 from gongkai.validation.tabular import HEADER_ERRORS, Tabular, run_frictionless
 
 
@@ -88,6 +88,7 @@ def _validate_alone(package: ReportPackage) -> ValidationResult:
     shape_rule = next(r for r in fmt.rules if r["kind"] == "shape")
     issues.extend(check_shape(shape_rule, fmt, package, tabular.rows, reports, misread))
     issues.extend(check_descriptor(fmt, package))
+    issues.extend(check_encodings(package))
     for report in reports.values():
         issues.extend(check_report(fmt, report))
     return ValidationResult(

@@ -97,6 +97,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{where}：agency_id 和 year 在 reports.csv 中找不到",
         "{where}: agency_id and year are not in reports.csv",
     ),
+    "encoding-mismatch": (
+        "{where}：datapackage.json 声明编码为 {expected}，文件实为 {found}。"
+        "本工具已按 {found} 读取，其他按声明读取的工具（如 frictionless）会读错；"
+        "请改正声明或以 {expected} 重新保存",
+        "{where}: datapackage.json declares {expected} but the file is {found}; gongkai read it "
+        "as {found}, tools that trust the declaration (frictionless) will not: fix the "
+        "declaration or save the file as {expected}",
+    ),
     "encoding-error": (
         "{where}：无法识别文件编码（支持 UTF-8、带 BOM 的 UTF-8、GB18030、UTF-16）",
         "{where}: unknown encoding (UTF-8, UTF-8 with BOM, GB18030 and UTF-16 are read)",

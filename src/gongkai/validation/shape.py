@@ -3,6 +3,7 @@ exactly the items of the format in 表三, once each."""
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterator
 from typing import Any
 
@@ -130,4 +131,30 @@ def check_descriptor(fmt: Format, package: ReportPackage) -> Iterator[Issue]:
                 note_en=f"the schema of {resource['name']} in datapackage.json differs from the "
                 f"{fmt.code} standard's; gongkai validates against the standard, other tools "
                 "would use the file's",
+            )
+
+
+def _codec(name: str) -> str:
+    """The codec an encoding name means; UTF-8 with or without BOM are one (Frictionless
+    reads both as utf-8)."""
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return name.lower()
+    return "utf-8" if codec == "utf-8-sig" else codec
+
+
+def check_encodings(package: ReportPackage) -> Iterator[Issue]:
+    """A file saved in another encoding than its descriptor declares (GB18030 bytes said to be
+    utf-8): gongkai reads what is there, other tools read what is declared and fail."""
+    for table in TABLE_NAMES:
+        declared = package.declared_encodings.get(table)
+        actual = package.encodings.get(table)
+        if declared and actual and _codec(declared) != _codec(actual):
+            yield Issue(
+                code="encoding-mismatch",
+                severity=WARNING,
+                resource=table,
+                expected=declared,
+                found=actual,
             )

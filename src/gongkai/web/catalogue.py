@@ -206,9 +206,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "0, so blank → 0 is a change.",
     ),
     "standard.title": ("数据标准", "The data standard"),
-    "standard.missing": (
-        "本安装未包含标准文档。",
-        "This installation does not include the standard.",
+    "standard.lead": (
+        "本标准由 gongkai 所带的数据模式（schemas/）生成：表、字段、事项代码和校验规则。",
+        "Written from the schemas gongkai carries (schemas/): tables, fields, item codes and "
+        "validation rules.",
     ),
     # the aggregate page (汇总)
     "agg.title": ("汇总", "Aggregate"),

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from functools import cache
 
-from gongkai.settings import PROJECT_ROOT
+from flask import Blueprint, render_template
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from gongkai.standard_doc import render_standard
 from gongkai.web.errors import page_errors
 
 bp = Blueprint("pages", __name__)
 page_errors(bp)
 
-STANDARD = PROJECT_ROOT / "docs" / "standard.md"
+
+@cache
+def standard_html() -> Markup:
+    """The standard as HTML, written from the schemas the package carries (the same text as
+    docs/standard.md); raw HTML in the text is escaped, not passed through."""
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table")
+    return Markup(parser.render(render_standard()))
 
 
 @bp.get("/standard")
-def standard() -> tuple[str, int]:
-    """docs/standard.md as text (when the installation has it)."""
-    if not STANDARD.is_file():
-        return render_template("standard.html", text=None), 404
-    return render_template("standard.html", text=STANDARD.read_text(encoding="utf-8")), 200
+def standard() -> str:
+    return render_template("standard.html", document=standard_html())

@@ -1,8 +1,8 @@
 """The key that signs the pages' session cookie and CSRF tokens.
 
-GONGKAI_SECRET_KEY when set. Otherwise a random key generated once and kept in
-var/secret_key of the instance (mode 0600), so every worker of one installation signs with
-the same key and sign-ins survive a restart.
+GONGKAI_SECRET_KEY when set. Otherwise a random key generated once and kept as secret_key in
+the installation's data directory, beside the default database (mode 0600), so every worker of
+one installation signs with the same key and sign-ins survive a restart.
 """
 
 from __future__ import annotations
@@ -12,14 +12,15 @@ import os
 import secrets
 from pathlib import Path
 
-from gongkai.settings import PROJECT_ROOT
+from gongkai.settings import data_dir
 
-KEY_FILE = PROJECT_ROOT / "var" / "secret_key"
 log = logging.getLogger(__name__)
 
 
-def instance_secret_key(path: Path = KEY_FILE) -> str:
-    """The key kept in `path`, created (atomically: the first worker wins) when missing."""
+def instance_secret_key(path: Path | None = None) -> str:
+    """The key kept in `path` (secret_key of the data directory), created (atomically: the
+    first worker wins) when missing."""
+    path = path or data_dir() / "secret_key"
     try:
         return path.read_text(encoding="ascii").strip()
     except FileNotFoundError:

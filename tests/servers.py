@@ -1,0 +1,39 @@
+"""Waiting for a server process the tests started: however slow the machine, never on time.
+
+A starting server refuses connections, resets them, times out, closes them without a status
+line or answers 5xx while its workers boot; every one of those means "not yet". Only the
+process ending or the generous deadline ends the wait.
+"""
+
+from __future__ import annotations
+
+import http.client
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+READY_DEADLINE = 120.0  # seconds: an upper bound for a busy machine, not an expectation
+
+
+def wait_until_ready(
+    url: str, process: subprocess.Popen[bytes], *, deadline: float = READY_DEADLINE
+) -> bytes:
+    """The body of the first answer below 500 from `url`; AssertionError naming the last
+    error when the process ends or the deadline passes first."""
+    until = time.monotonic() + deadline
+    last: BaseException | None = None
+    while time.monotonic() < until:
+        if process.poll() is not None:
+            raise AssertionError(f"the server exited with {process.returncode} before answering")
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                return bytes(response.read())
+        except urllib.error.HTTPError as exc:
+            if exc.code < 500:
+                return bytes(exc.read())
+            last = exc
+        except (OSError, http.client.HTTPException) as exc:  # refused, reset, timeout, …
+            last = exc
+        time.sleep(0.25)
+    raise AssertionError(f"no answer from {url} within {deadline:.0f} s (last: {last!r})")
