@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gongkai.importers.columns import assign
+from gongkai.importers.columns import assign, trim_residue
 from gongkai.importers.labels import parse_value
 from gongkai.importers.result import note
 from gongkai.importers.rows import Section
@@ -21,6 +21,10 @@ def read_reviews(section: Section, fmt: str) -> tuple[dict[str, Any] | None, lis
     rows = [r for r in section.rows if r.values]
     if not rows:
         return None, []
+    for row in rows:
+        if row.blanks_visible and len(row.values) > len(fields):
+            row.values, trimmed = trim_residue(row.values, row.cells, len(fields))
+            row.cells = trimmed or []
     full = [r for r in rows if len(r.values) == len(fields)]
     if len(full) == 1:
         row = full[0]

@@ -1,0 +1,58 @@
+"""Every report of datasets/, re-flowed into every shape web pages and PDF text print (issue
+11), imports to exactly the package's figures; a cell the shape does not print is blank, never
+a different figure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gongkai.importers import import_file
+from gongkai.package import read_package
+from gongkai.validation import validate
+from tests.importers.reflow import FORMAT, SHAPES, Shape, reflow
+from tests.paths import DATASETS
+
+PACKAGES = sorted(p for p in DATASETS.iterdir() if (p / "reports.csv").exists())
+TABLES = ("proactive", "applications", "reviews")
+
+
+def _figures(tables: dict[str, list[dict[str, Any]]]) -> dict[tuple[str, str, str], Any]:
+    out = {}
+    for table in TABLES:
+        names = [f.name for f in FORMAT.table(table).value_fields]
+        for row in tables[table]:
+            for name in names:
+                out[(table, str(row.get("item", "")), name)] = row[name]
+    return out
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=[s.name for s in SHAPES])
+@pytest.mark.parametrize("package", PACKAGES, ids=[p.name for p in PACKAGES])
+def test_reflowed_report_imports_to_the_packages_figures(package: Path, shape: Shape) -> None:
+    tables = validate(read_package(package)).tables
+    text, printed = reflow(tables, shape)
+    result = import_file(text.encode("utf-8"), filename=f"{package.name}.txt")
+    got, expected = _figures(result.tables), _figures(printed)
+    assert got == expected
+
+
+def test_the_shapes_print_every_figure_except_where_they_drop_cells() -> None:
+    """The property above is not vacuous: the re-flowed text carries the figures, and only the
+    shapes that drop cells expect any blank the package does not have."""
+    printed_somewhere = 0
+    for package in PACKAGES:
+        tables = validate(read_package(package)).tables
+        full = _figures(tables)
+        for shape in SHAPES:
+            _, printed = reflow(tables, shape)
+            dropped = {k for k, v in _figures(printed).items() if v is None and full[k] is not None}
+            after_cut = {k for k, v in full.items() if k[0] == "reviews" and v is not None}
+            if shape.cut_short:
+                assert after_cut <= dropped, (package.name, shape.name)
+            elif shape.blanks_visible:
+                assert dropped == set(), (package.name, shape.name)
+            printed_somewhere += sum(v is not None for v in _figures(printed).values())
+    assert printed_somewhere > 5000
