@@ -21,6 +21,8 @@ def read_reviews(section: Section, fmt: str) -> tuple[dict[str, Any] | None, lis
     rows = [r for r in section.rows if r.values]
     if not rows:
         return None, []
+    if all(r.blanks_visible for r in rows) and not any(v.strip() for r in rows for v in r.values):
+        return dict.fromkeys(f.name for f in fields), []  # printed, every cell empty: blank
     for row in rows:
         if row.blanks_visible and len(row.values) > len(fields):
             row.values, trimmed = trim_residue(row.values, row.cells, len(fields))
