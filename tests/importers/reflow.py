@@ -33,7 +33,11 @@ T2_BLOCKS = [  # 表二 as the 2021 layout prints it: (heading, column headers, 
         ["信息内容", "本年处理决定数量"],
         [("行政处罚", "penalty"), ("行政强制", "coercion")],
     ),
-    ("第二十条第（八）项", ["信息内容", "本年收费金额（单位：万元）"], [("行政事业性收费", "fees")]),
+    (
+        "第二十条第（八）项",
+        ["信息内容", "本年收费金额（单位：万元）"],
+        [("行政事业性收费", "fees")],
+    ),
 ]
 T2_NOTES = {  # notes real pages print after a label
     "行政规范性文件": "规范性文件(指各行政机关印发的有正式文号的文件)",
@@ -149,7 +153,7 @@ SHAPES = [
         "cut-short",
         _pipes,
         cut_short=True,
-        example="（三）不予公开 | 1.属于国家秘密 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |（页面在此中断）",
+        example="8.属于行政查询事项 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |  (and nothing after it)",
     ),
     Shape(
         "everything",
@@ -158,7 +162,7 @@ SHAPES = [
         group_labels=True,
         notes=True,
         split_headers=True,
-        example="| （四）无法提供 | 1.本机关不掌握相关政府信息（含经检索没有所需信息的） | 1 | ... | ||",
+        example="| （四）无法提供 | 1.本机关不掌握相关政府信息（含经检索没有所需信息的） | 1 | ||",
     ),
 ]
 
