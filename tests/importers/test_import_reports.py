@@ -423,3 +423,29 @@ def test_layout_row_with_more_figures_than_columns_is_left_blank_with_a_note():
     )
     assert _t3(result)["declined_repeated"] == [None] * 7
     assert [i.code for i in result.issues if i.item == "declined_repeated"] == ["row-unreadable"]
+
+
+@pytest.mark.parametrize("word", ["见附件", "暂未统计", "不详"])
+def test_layout_row_whose_first_cell_is_a_word_keeps_it_as_a_cell_with_a_note(word: str):
+    text = (REPORTS / "huaian_city_2024.layout.txt").read_text(encoding="utf-8")
+    at = REPEATED.index("25") + 2  # where 自然人's figure ends: the word stands there
+    printed = REPEATED[: at - len(word)] + word + REPEATED[at:]
+    result = import_file(text.replace(REPEATED, printed).encode("utf-8"), filename="x.txt")
+    assert _t3(result)["declined_repeated"] == [None, 0, 0, 0, 0, 0, 25]
+    notes = [i for i in result.issues if i.item == "declined_repeated"]
+    assert [(i.code, i.field) for i in notes] == [("unreadable-cell", "natural_person")]
+    assert word in (notes[0].note or "")
+
+
+def test_layout_table2_row_whose_first_cell_is_a_word_keeps_it_as_a_cell_with_a_note():
+    text = (REPORTS / "huaian_city_2024.layout.txt").read_text(encoding="utf-8")
+    printed = NORMATIVE.replace("8 ", "见附件", 1)
+    result = import_file(text.replace(NORMATIVE, printed).encode("utf-8"), filename="x.txt")
+    row = _t2(result)
+    assert [row["normative_issued"], row["normative_repealed"], row["normative_in_force"]] == [
+        None,
+        26,
+        66,
+    ]
+    notes = [i for i in result.issues if i.field == "normative_issued"]
+    assert [i.code for i in notes] == ["unreadable-cell"]

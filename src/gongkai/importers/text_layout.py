@@ -54,6 +54,7 @@ def section_rows(lines: list[str], table: str, first_line: int = 0) -> Section:
     """The rows of one table's lines."""
     rows: list[Row] = []
     ends: list[list[int]] = []  # where each figure of a row ends on its line
+    last_words: list[re.Match[str] | None] = []  # the last word of each row's label
     pending: list[str] = []
     header: list[tuple[int, int]] = []  # 表二: where the column headers of the block stand
     for n, line in enumerate(lines):
@@ -80,17 +81,25 @@ def section_rows(lines: list[str], table: str, first_line: int = 0) -> Section:
             where_en=f"line {first_line + n + 1}",
             blanks_visible=False,
         )
+        words = list(re.finditer(r"\S+", line[: tokens[0].start()]))
+        last_word = words[-1] if len(words) > 1 else None  # a label's last word, maybe a cell
         if table == "proactive" and 0 < len(values) < len(header):
-            _place_under_headers(row, [t.span() for t in tokens], header)
+            _place_under_headers(row, [t.span() for t in tokens], header, last_word)
         rows.append(row)
         ends.append([t.end() for t in tokens])
+        last_words.append(last_word)
         pending = []
     if table in WIDTHS:
-        _place_blanks(rows, ends, WIDTHS[table])
+        _place_blanks(rows, ends, WIDTHS[table], last_words)
     return Section(table=table, rows=rows, text="\n".join(lines))
 
 
-def _place_blanks(rows: list[Row], ends: list[list[int]], width: int) -> None:
+def _place_blanks(
+    rows: list[Row],
+    ends: list[list[int]],
+    width: int,
+    last_words: list[re.Match[str] | None] | None = None,
+) -> None:
     """A row with fewer figures than columns: empty cells leave no text, but the figures
     printed stand under the columns of the nearest complete row (pdftotext -layout keeps
     horizontal positions). Each figure goes to the column it ends under, within a few
@@ -108,15 +117,40 @@ def _place_blanks(rows: list[Row], ends: list[list[int]], width: int) -> None:
                 break
             cells[col] = token
         else:
+            word = last_words[i] if last_words else None
+            if word is not None and not cells[0]:
+                _take_word_cell(row, cells, columns, word)
             row.values, row.blanks_visible = cells, True
 
 
+def _take_word_cell(row: Row, cells: list[str], columns: list[int], word: re.Match[str]) -> None:
+    """A word standing under the first value column (“见附件” where 自然人's figure should be)
+    is that column's cell, not the end of the label: it goes to the cell, where it is read as
+    blank with a note, instead of vanishing into the label."""
+    if abs(columns[0] - word.end()) <= COLUMN_TOLERANCE:
+        cells[0] = word.group()
+        _drop_from_label(row, word.group())
+
+
+def _drop_from_label(row: Row, text: str) -> None:
+    row.label = (
+        row.label[: row.label.rfind(text)].rstrip() if row.label.endswith(text) else row.label
+    )
+    if row.chunks and row.chunks[-1].endswith(text):
+        rest = row.chunks[-1][: -len(text)].rstrip()
+        row.chunks = [*row.chunks[:-1], rest] if rest else row.chunks[:-1]
+
+
 def _place_under_headers(
-    row: Row, spans: list[tuple[int, int]], header: list[tuple[int, int]]
+    row: Row,
+    spans: list[tuple[int, int]],
+    header: list[tuple[int, int]],
+    last_word: re.Match[str] | None = None,
 ) -> None:
     """表二: a row with fewer figures than its block's column headers; each figure goes to the
     header whose middle is nearest its own, when it stands under that header (within a few
-    characters); the other cells are blank."""
+    characters); the other cells are blank. A word of the label standing under the first
+    header (“见附件”) is that column's cell (read as blank with a note), not label."""
     cells = [""] * len(header)
     for token, (start, end) in zip(row.values, spans, strict=True):
         middle = (start + end) / 2
@@ -125,6 +159,12 @@ def _place_under_headers(
         if not h_start - COLUMN_TOLERANCE <= middle <= h_end + COLUMN_TOLERANCE or cells[col]:
             return
         cells[col] = token
+    if last_word is not None and not cells[0]:
+        h_start, h_end = header[0]
+        middle = (last_word.start() + last_word.end()) / 2
+        if h_start - COLUMN_TOLERANCE <= middle <= h_end + COLUMN_TOLERANCE:
+            cells[0] = last_word.group()
+            _drop_from_label(row, last_word.group())
     row.values, row.blanks_visible = cells, True
 
 
