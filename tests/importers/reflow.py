@@ -47,6 +47,14 @@ T3_NOTES = {
     "unavailable_not_held": "1.本机关不掌握相关政府信息（含经检索没有所需信息的）",
     "carried_forward": "四、结转下年度继续办理（截至12月31日）",
 }
+TYPOS = {  # as real pages print them (洪泽 2023 and 2024: 法规禁 lost, spaces in labels)
+    "2.其他法律行政法规禁止公开": "2.其他法律行政止公开",
+    "4.无正当理由大量反复申请": "4.无正当理由大量反复 申请",
+    "5.要求行政机关确认或重新出具已获取信息": "5.要求行政机关确认或重 新出具已获取信息",
+    "3.危及“三安全一稳定”": '3、危及"三安全一稳定"',
+    "行政规范性文件": "行政规范文件",
+    "行政事业性收费": "行政事业收费",
+}
 T3_HEADER = [
     ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"],
     ["", "自然人", "法人或其他组织", "", "", "", "", "总计"],
@@ -77,7 +85,7 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _t3_labels(group_labels: bool, notes: bool) -> list[tuple[str, list[str]]]:
+def _t3_labels(group_labels: bool, notes: bool, typos: bool = False) -> list[tuple[str, list[str]]]:
     """(item code, label cells) per 表三 row. With `group_labels` the first row of a group
     also prints the group's label (the merged first column), as a browser copies it."""
     out: list[tuple[str, list[str]]] = []
@@ -93,6 +101,8 @@ def _t3_labels(group_labels: bool, notes: bool) -> list[tuple[str, list[str]]]:
             cells = [group, leaf] if group_labels else [leaf]
         else:
             cells = [label]
+        if typos:
+            cells = [TYPOS.get(c, c) for c in cells]
         out.append((item.code, cells))
     return out
 
@@ -107,6 +117,7 @@ class Shape:
     group_labels: bool = False
     notes: bool = False
     split_headers: bool = False
+    typos: bool = False
     cut_short: bool = False
     example: str = ""  # one line of the shape, for docs/importing.md
 
@@ -136,13 +147,46 @@ SHAPES = [
         example="规范性文件(指各行政机关印发的有正式文号的文件) | 2 | 0 | 83 |",
     ),
     Shape(
+        "label-typos",
+        _pipes,
+        typos=True,
+        example="2.其他法律行政止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+    ),
+    Shape(
         "split-headers", _pipes, split_headers=True, example="结果 | 结果 | 其他 | 尚未 | 总计 |"
     ),
     Shape("cells-pipes", lambda c: c[0] + " |", cell_per_line=True, example="行政规范性文件 |"),
     Shape(
         "cells", lambda c: c[0], cell_per_line=True, blanks_visible=False, example="行政规范性文件"
     ),
+    Shape(
+        "cells-group-labels",
+        lambda c: c[0],
+        cell_per_line=True,
+        blanks_visible=False,
+        group_labels=True,
+        example="（三）不予公开",
+    ),
+    Shape(
+        "spaces-group-labels",
+        lambda c: "   ".join(x for x in c if x),
+        blanks_visible=False,
+        group_labels=True,
+        notes=True,
+        example="三、本年度办理结果   （一）予以公开   3   0   0   0   0   0   3",
+    ),
     Shape("tabs", "\t".join, example="规章\t0\t0\t0"),
+    Shape(
+        "tabs-residue",
+        lambda c: "\t" + "\t".join(c) + "\t\t",
+        residue=True,
+        example="\t行政许可\t12\t\t\t\t",
+    ),
+    Shape(
+        "full-width-bars",
+        lambda c: "｜" + "｜".join(c) + "｜",
+        example="｜规章｜0｜0｜0｜",
+    ),
     Shape(
         "spaces",
         lambda c: "  ".join(x for x in c if x),
@@ -162,6 +206,7 @@ SHAPES = [
         group_labels=True,
         notes=True,
         split_headers=True,
+        typos=True,
         example="| （四）无法提供 | 1.本机关不掌握相关政府信息（含经检索没有所需信息的） | 1 | ||",
     ),
 ]
@@ -186,6 +231,7 @@ def _t2(shape: Shape, row: dict[str, Any]) -> list[Line]:
         rows.append(headers)
         for label, prefix in items:
             printed = T2_NOTES.get(label, label) if shape.notes else label
+            printed = TYPOS.get(printed, printed) if shape.typos else printed
             values = [_text(row[f]) for f in fields if f.startswith(prefix)]
             if shape.residue and len(values) == 1:
                 values += [""] * 2  # the merged value cell of the 4-column grid
@@ -197,7 +243,8 @@ def _t3(shape: Shape, rows_by_item: dict[str, dict[str, Any]]) -> tuple[list[Lin
     fields = [f.name for f in FORMAT.table("applications").value_fields]
     rows: list[Line] = [*(T3_HEADER_SPLIT if shape.split_headers else T3_HEADER)]
     printed: list[str] = []
-    for n, (code, labels) in enumerate(_t3_labels(shape.group_labels, shape.notes)):
+    labels_of = _t3_labels(shape.group_labels, shape.notes, shape.typos)
+    for n, (code, labels) in enumerate(labels_of):
         if shape.cut_short and n == CUT_AFTER:
             break
         rows.append([*labels, *(_text(rows_by_item[code][f]) for f in fields)])
