@@ -134,6 +134,13 @@ def test_lateness_of_a_loaded_or_imported_report_without_its_date_is_unknown(
     assert _filed(engine, "320813-dated-ontime-agency", "2024-01-20")["late"] is False
     detail = coverage_detail(engine, 2023, RowFilter(year=2023))
     assert (detail["late"], detail["unknown"]) == (2, 2)
+    assert {r["agency_id"]: r["status"] for r in detail["reports"]} == {
+        "320813-loaded-agency": "unknown",
+        "320813-imported-agency": "unknown",
+        "320813-filed-agency": "late",
+        "320813-dated-late-agency": "late",
+        "320813-dated-ontime-agency": "filed",
+    }
     with engine.connect() as conn:
         origins = dict(conn.execute(select(filings.c.agency_id, filings.c.origin)).all())
     assert origins == {

@@ -214,6 +214,9 @@ def deadline(year: int, scope: str) -> date:
     return due
 
 
+STATUS = {True: "late", False: "filed", None: "unknown"}
+
+
 def lateness(
     published_on: date | None, first_received_at: datetime, first_origin: str, due: date
 ) -> bool | None:
@@ -285,6 +288,8 @@ def coverage_detail(engine: Engine, year: int, where: RowFilter) -> dict[str, An
                     "published_on": row.published_on,
                     "deadline": due,
                     "late": late,
+                    # coverage.csv's words: filed (on time), late, unknown (cannot be told)
+                    "status": STATUS[late],
                 }
             )
     return {
