@@ -131,6 +131,21 @@ def _residue(cells: Line) -> str:
     return "| " + " | ".join(cells) + " | ||"
 
 
+MIXED_STYLES: list[Callable[[Line], str]] = [
+    _pipes,
+    _residue,
+    lambda c: "\t" + "\t".join(c) + "\t\t",
+    lambda c: "｜" + "｜".join(c) + "｜",
+    lambda c: "|" + c[0] + "||" + "|".join(c[1:]) + "|",
+]
+
+
+def _mixed(cells: Line) -> str:
+    """Each line separated its own way, as a page assembled from several copies is (the way
+    chosen by the line's own text, so the same report always prints the same)."""
+    return MIXED_STYLES[sum(map(ord, "".join(cells))) % len(MIXED_STYLES)](cells)
+
+
 SHAPES = [
     Shape("pipes", _pipes, example="规章 | 0 | 0 | 0 |"),
     Shape("pipes-residue", _residue, residue=True, example="| 行政许可 | 12 | | | ||"),
@@ -154,6 +169,12 @@ SHAPES = [
     ),
     Shape(
         "split-headers", _pipes, split_headers=True, example="结果 | 结果 | 其他 | 尚未 | 总计 |"
+    ),
+    Shape(
+        "mixed-separators",
+        _mixed,
+        residue=True,
+        example="|规章||0|0|0|",
     ),
     Shape("cells-pipes", lambda c: c[0] + " |", cell_per_line=True, example="行政规范性文件 |"),
     Shape(

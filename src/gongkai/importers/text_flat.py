@@ -20,11 +20,18 @@ def is_delimited(line: str) -> bool:
 
 def _cells(line: str) -> list[str]:
     if line.count("|") < 2:
-        return [c.strip() for c in line.strip(" \r\n").split("\t")]
-    text = line.strip()
-    text = text[1:] if text.startswith("|") else text
-    text = text[:-1] if text.endswith("|") else text
-    return [c.strip() for c in text.split("|")]
+        cells = [c.strip() for c in line.strip(" \r\n").split("\t")]
+    else:
+        text = line.strip()
+        text = text[1:] if text.startswith("|") else text
+        text = text[:-1] if text.endswith("|") else text
+        cells = [c.strip() for c in text.split("|")]
+    # a row of figures whose label comes after empty cells (a leading tab, `|| 规章 | 0 |`):
+    # those cells are separators' residue, so the label is the row's first cell
+    first = next((n for n, c in enumerate(cells) if c), 0)
+    if first and not is_value_token(cells[first]) and any(is_value_token(c) for c in cells):
+        cells = cells[first:]
+    return cells
 
 
 def delimited_section(lines: list[str], table: str) -> Section:
