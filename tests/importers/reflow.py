@@ -78,7 +78,8 @@ T4_HEADER_SPLIT = [
     ["结果", "结果", "其他", "尚未", "总计", *(["结果", "结果", "其他", "尚未", "总计"] * 2)],
     ["维持", "纠正", "结果", "审结", "", *(["维持", "纠正", "结果", "审结", ""] * 2)],
 ]
-CUT_AFTER = 12  # rows of 表三 a cut-short page still prints
+CUT_AFTER = 12  # rows of 表三 a cut-short page prints whole; it ends inside the next one
+CUT_CELLS = 3  # cells of that next row it prints
 
 
 def _text(value: Any) -> str:
@@ -218,7 +219,22 @@ SHAPES = [
         "cut-short",
         _pipes,
         cut_short=True,
-        example="8.属于行政查询事项 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |  (and nothing after it)",
+        example="1.本机关不掌握相关政府信息 | 746 | 12 | 0 |  (the page ends)",
+    ),
+    Shape(
+        "cut-short-cells",
+        lambda c: c[0],
+        cell_per_line=True,
+        blanks_visible=False,
+        cut_short=True,
+        example="1.本机关不掌握相关政府信息 / 746 / 12 / 0 (the page ends)",
+    ),
+    Shape(
+        "cut-short-spaces",
+        lambda c: "  ".join(x for x in c if x),
+        blanks_visible=False,
+        cut_short=True,
+        example="1.本机关不掌握相关政府信息  746  12  0 (the page ends)",
     ),
     Shape(
         "everything",
@@ -266,9 +282,12 @@ def _t3(shape: Shape, rows_by_item: dict[str, dict[str, Any]]) -> tuple[list[Lin
     printed: list[str] = []
     labels_of = _t3_labels(shape.group_labels, shape.notes, shape.typos)
     for n, (code, labels) in enumerate(labels_of):
-        if shape.cut_short and n == CUT_AFTER:
+        if shape.cut_short and n > CUT_AFTER:
             break
-        rows.append([*labels, *(_text(rows_by_item[code][f]) for f in fields)])
+        cells = [_text(rows_by_item[code][f]) for f in fields]
+        if shape.cut_short and n == CUT_AFTER:
+            cells = cells[:CUT_CELLS]  # the page ends inside this row
+        rows.append([*labels, *cells])
         printed.append(code)
     return rows, printed
 
@@ -299,9 +318,12 @@ def reflow(tables: Tables, shape: Shape) -> tuple[str, Tables]:
         for t in ("proactive", "applications", "reviews")
     }
     if shape.cut_short:
+        names = value_fields["applications"]
         for row in expected["applications"]:
             if row["item"] not in printed:
-                row.update(dict.fromkeys(value_fields["applications"]))
+                row.update(dict.fromkeys(names))
+            elif row["item"] == printed[-1]:  # cut: what the row prints, if it can be placed
+                row.update(dict.fromkeys(names[CUT_CELLS:] if shape.blanks_visible else names))
         expected["reviews"][0].update(dict.fromkeys(value_fields["reviews"]))
     else:
         lines += [
