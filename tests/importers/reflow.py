@@ -80,6 +80,7 @@ T4_HEADER_SPLIT = [
 ]
 CUT_AFTER = 12  # rows of 表三 a cut-short page prints whole; it ends inside the next one
 CUT_CELLS = 3  # cells of that next row it prints
+WRAP = 16  # characters of a label on one line, where a narrow column wraps it
 
 
 def _text(value: Any) -> str:
@@ -196,6 +197,28 @@ SHAPES = [
         group_labels=True,
         notes=True,
         example="三、本年度办理结果   （一）予以公开   3   0   0   0   0   0   3",
+    ),
+    Shape(
+        "cells-wrapped-labels",
+        lambda c: c[0] if len(c[0]) <= WRAP else c[0][:WRAP] + "\n" + c[0][WRAP:],
+        cell_per_line=True,
+        blanks_visible=False,
+        example="（二）部分公开（区分处理的，只计 / 这一情形，不计其他情形）",
+    ),
+    Shape(
+        "spaces-wrapped-labels",
+        lambda c: (
+            "  ".join(x for x in c if x)
+            if len(c[0]) <= WRAP
+            else c[0][:WRAP] + "\n" + "  ".join(x for x in [c[0][WRAP:], *c[1:]] if x)
+        ),
+        blanks_visible=False,
+        example="（二）部分公开（区分处理的，只计 / 这一情形，不计其他情形）  447  7  0  0  0  0",
+    ),
+    Shape(
+        "pipes-wrapped-labels",
+        lambda c: _pipes([c[0][:WRAP] + "\n" + c[0][WRAP:], *c[1:]] if len(c[0]) > WRAP else c),
+        example="（二）部分公开（区分处理的，只计 / 这一情形，不计其他情形） | 447 | 7 | 0 |",
     ),
     Shape("tabs", "\t".join, example="规章\t0\t0\t0"),
     Shape(
