@@ -58,3 +58,28 @@ def test_at_least_98_percent_of_printed_cells_read_equal_and_none_different() ->
     assert total.printed > 10000
     assert total.different == 0, [name for name, c in lines if c.different]
     assert total.rate >= 0.98
+
+
+@pytest.mark.parametrize(
+    ("head", "tail"),
+    [
+        ("发布日期：2025-02-25 10:39  来源：市政府办公室\n", ""),
+        ("发布时间：2025年02月25日\n", ""),
+        (
+            "",
+            "\n" + " " * 24 + "淮安市人民政府办公室\n" + " " * 25 + "2025 年 2 月 25 日\n",
+        ),
+        (
+            "",
+            "\n" + " " * 24 + "淮安市人民政府办公室\n" + " " * 25 + "二〇二五年二月二十五日\n",
+        ),
+    ],
+)
+def test_a_date_printed_at_the_top_or_under_the_signature_is_read(head: str, tail: str) -> None:
+    path = SHAPE_FIXTURES.parent / "huaian_city_2024.layout.txt"
+    text = path.read_text(encoding="utf-8")
+    assert import_file(path).details.published_on is None  # the page prints no date
+    end = text.rindex("-6-")
+    dated = head + text[:end] + tail + text[end:]
+    result = import_file(dated.encode("utf-8"), filename="x.txt")
+    assert result.tables["reports"][0]["published_on"] == dt.date(2025, 2, 25)
