@@ -18,7 +18,7 @@ from typing import Any
 from gongkai.importers import ImportResult, import_file
 from gongkai.package import read_package
 from gongkai.validation import validate
-from tests.importers.reflow import FORMAT, SHAPES, reflow
+from tests.importers.reflow import FORMAT, SHAPES, reflow, with_blanks
 from tests.paths import DATA, DATASETS
 
 SHAPE_FIXTURES = DATA / "importers" / "shapes"
@@ -53,17 +53,20 @@ def figures(package: str) -> Tables:
     return validate(read_package(DATASETS / package)).tables
 
 
-def compare(read: Tables, printed: Tables) -> Count:
+def compare(read: Tables, printed: Tables, truth: Tables | None = None) -> Count:
+    """Printed cells read equal; and cells read different from the report's figure (`truth`,
+    the package; by default what is printed), a figure where the report has none included."""
+    truth = truth or printed
     count = Count()
     for table in TABLES:
         names = [f.name for f in FORMAT.table(table).value_fields]
-        for want, got in zip(printed[table], read[table], strict=True):
+        rows = zip(printed[table], read[table], truth[table], strict=True)
+        for want, got, true in rows:
             for name in names:
-                if want[name] is None:
-                    continue
-                count.printed += 1
-                count.equal += got[name] == want[name]
-                count.different += got[name] is not None and got[name] != want[name]
+                count.different += got[name] is not None and got[name] != true[name]
+                if want[name] is not None:
+                    count.printed += 1
+                    count.equal += got[name] == want[name]
     return count
 
 
@@ -83,23 +86,28 @@ def fixture_printed(path: Path) -> Tables:
     return out
 
 
-def sources() -> Iterator[tuple[str, ImportResult, Tables]]:
+def sources() -> Iterator[tuple[str, ImportResult, Tables, Tables]]:
+    """(name, what the importer read, the figures the text prints, the report's figures)."""
     for package in sorted(p.name for p in DATASETS.iterdir() if (p / "reports.csv").exists()):
-        tables = figures(package)
-        for shape in SHAPES:
-            text, printed = reflow(tables, shape)
-            result = import_file(text.encode("utf-8"), filename=f"{package}.txt")
-            yield f"{package} re-flowed: {shape.name}", result, printed
+        for blanks in (False, True):
+            tables = with_blanks(figures(package)) if blanks else figures(package)
+            for shape in SHAPES:
+                text, printed = reflow(tables, shape)
+                result = import_file(text.encode("utf-8"), filename=f"{package}.txt")
+                how = "with empty cells, " if blanks else ""
+                yield f"{package} re-flowed: {how}{shape.name}", result, printed, tables
     for path in sorted(SHAPE_FIXTURES.iterdir()):
-        yield f"shapes/{path.name}", import_file(path), fixture_printed(path)
+        whole = figures(path.name.split(".")[1])
+        yield f"shapes/{path.name}", import_file(path), fixture_printed(path), whole
     for name, package in REAL.items():
-        yield name, import_file(DATA / "importers" / name), figures(package)
+        tables = figures(package)
+        yield name, import_file(DATA / "importers" / name), tables, tables
 
 
 def measure() -> tuple[Count, list[tuple[str, Count]]]:
     total, lines = Count(), []
-    for name, result, printed in sources():
-        count = compare(result.tables, printed)
+    for name, result, printed, truth in sources():
+        count = compare(result.tables, printed, truth)
         total.add(count)
         lines.append((name, count))
     return total, lines

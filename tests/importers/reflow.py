@@ -138,8 +138,15 @@ MIXED_STYLES: list[Callable[[Line], str]] = [
     _residue,
     lambda c: "\t" + "\t".join(c) + "\t\t",
     lambda c: "｜" + "｜".join(c) + "｜",
-    lambda c: "|" + c[0] + "||" + "|".join(c[1:]) + "|",
 ]
+
+
+def _label_residue(cells: Line) -> str:
+    """A doubled separator after each label (a label merged over two columns); a row of
+    figures without a label has none."""
+    if cells[0].isdigit() or not cells[0]:
+        return _pipes(cells)
+    return "|" + cells[0] + "||" + "|".join(cells[1:]) + "|"
 
 
 def _mixed(cells: Line) -> str:
@@ -172,11 +179,12 @@ SHAPES = [
     Shape(
         "split-headers", _pipes, split_headers=True, example="结果 | 结果 | 其他 | 尚未 | 总计 |"
     ),
+    Shape("label-residue", _label_residue, example="|规章||0|0|0|"),
     Shape(
         "mixed-separators",
         _mixed,
         residue=True,
-        example="|规章||0|0|0|",
+        example="\t行政处罚\t2776\t\t",
     ),
     Shape("cells-pipes", lambda c: c[0] + " |", cell_per_line=True, example="行政规范性文件 |"),
     Shape(
@@ -376,3 +384,23 @@ def _t2_rows_blank_when_partly_blank(row: dict[str, Any]) -> None:
             names = [n for n in row if n.startswith(prefix)]
             if any(row[n] is None for n in names):
                 row.update(dict.fromkeys(names))
+
+
+BLANKED = [  # cells left empty in with_blanks(): one in a row of each table, at either end
+    ("proactive", None, "normative_repealed"),
+    ("proactive", None, "licensing_decisions"),
+    ("applications", "declined_repeated", "research"),
+    ("applications", "granted", "natural_person"),
+    ("applications", "carried_forward", "total"),
+    ("reviews", None, "review_other"),
+]
+
+
+def with_blanks(tables: Tables) -> Tables:
+    """The package with some cells left empty, as pages print them."""
+    out = copy.deepcopy(tables)
+    for table, item, name in BLANKED:
+        for row in out[table]:
+            if item is None or row["item"] == item:
+                row[name] = None
+    return out

@@ -4,6 +4,7 @@ row as an `a | b | c |` run or tab-separated cells, as a browser copies a table)
 
 from __future__ import annotations
 
+from gongkai.importers.columns import trim_residue
 from gongkai.importers.grid import from_texts, grid_rows
 from gongkai.importers.labels import is_cell_like, is_value_token
 from gongkai.importers.rows import Row, Section
@@ -38,7 +39,43 @@ def delimited_section(lines: list[str], table: str) -> Section:
     kept = [line for line in lines if is_delimited(line) or "\t" in line.strip(" \r\n")]
     grid = from_texts([_cells(line) for line in kept])
     rows, headers = grid_rows(grid)
+    if table in WIDTH:
+        _trim_by_layout(rows, WIDTH[table])
     return Section(table=table, rows=rows, text="\n".join(lines), headers=headers)
+
+
+def _trim_by_layout(rows: list[Row], width: int) -> None:
+    """Rows wider than the table with empty cells at both ends: which end is residue is told
+    by the rows that print every figure — at the start of a row when they have an empty cell
+    before their figures (a label merged over two columns leaves one), at its end when they
+    have one after (trailing separators). When the table has both, a row whose figures would
+    land in different columns either way cannot be placed: its figures are kept without their
+    empty cells, so it is left blank with a note that says so."""
+    wide = [r.values for r in rows if len(r.values) > width]
+    complete = [v for v in wide if sum(1 for x in v if x.strip()) == width]
+    at_start = any(not v[0].strip() for v in complete)
+    at_end = any(not v[-1].strip() for v in complete)
+    for row in rows:
+        values = row.values
+        if len(values) <= width or values[0].strip() or values[-1].strip():
+            continue  # not wide, or residue at one end only: trim_residue takes it
+        end_first, _ = trim_residue(values, None, width)
+        start_first = _trim_start(values, width)
+        if end_first == start_first or not at_start:
+            continue  # the end first, as assign does
+        if at_end:
+            row.values = [v for v in values if v.strip()]
+            row.blanks_visible = False
+            row.cells = []
+            continue
+        row.values, row.cells = start_first, []
+
+
+def _trim_start(values: list[str], width: int) -> list[str]:
+    start = 0
+    while len(values) - start > width and not values[start].strip():
+        start += 1
+    return trim_residue(values[start:], None, width)[0]
 
 
 EMPTY_CELL = "\x00"  # a cell printed empty (a line holding only its separator)
