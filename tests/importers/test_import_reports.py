@@ -188,7 +188,11 @@ def test_huaian_2024_plain_pdftotext_places_moved_labels_by_position():
     assert result.kind == "text-flat"
     assert _t2(result) == HUAIAN_2024_T2
     assert _t3(result) == HUAIAN_2024_T3
-    placed = sorted(i.item or "" for i in result.issues if i.code == "matched-by-position")
+    placed = sorted(
+        i.item or ""
+        for i in result.issues
+        if i.code == "matched-by-position" and i.resource == "applications"
+    )
     assert placed == sorted(
         [
             "granted",
@@ -200,15 +204,29 @@ def test_huaian_2024_plain_pdftotext_places_moved_labels_by_position():
         ]
     )
     # 表四's figures are scattered among its header cells and out of printed order (72 64 178
-    # 37, then 12 1 1 6, 351, 13 4 8 1 26, 20): the totals tell the groups apart but not which
-    # lawsuit group is which, so they are not guessed, and reported
+    # 37, then 12 1 1 6, 351, 13 4 8 1 26, 20): the one order that moves a single run of them
+    # (12 1 1 6 to just before 20) makes every group's total add up, and it is read so
+    assert result.missing_tables == []
+    assert _t4(result) == HUAIAN_2024_T4
+    notes = [i for i in result.issues if i.resource == "reviews"]
+    assert [i.code for i in notes] == ["matched-by-position"]
+    assert "with 1 run(s) of figures moved" in (notes[0].note_en or "")
+
+
+def test_huaian_2024_plain_pdftotext_table4_whose_totals_cannot_add_up_is_unreadable():
+    text = (REPORTS / "huaian_city_2024.raw.txt").read_text(encoding="utf-8")
+    head, tail = text.split("四、政府信息公开行政复议", 1)
+    assert "\n351\n" in tail
+    result = import_file(
+        (head + "四、政府信息公开行政复议" + tail.replace("\n351\n", "\n350\n", 1)).encode(),
+        filename="raw.txt",
+    )
     assert result.missing_tables == ["reviews"]
     assert _t4(result) == [None] * 15
     unreadable = [i for i in result.issues if i.code == "table-unreadable"]
     assert [i.note_en for i in unreadable] == [
-        "table 4 should print 15 figures in one row; found 15 in 5 places, and read in printed "
-        "order the group totals do not add up: the figures are out of order, so their columns "
-        "cannot be told"
+        "table 4 should print 15 figures in one row; found 15 in 5 places, and in no order of "
+        "them do the group totals add up"
     ]
 
 
@@ -405,3 +423,29 @@ def test_layout_row_with_more_figures_than_columns_is_left_blank_with_a_note():
     )
     assert _t3(result)["declined_repeated"] == [None] * 7
     assert [i.code for i in result.issues if i.item == "declined_repeated"] == ["row-unreadable"]
+
+
+@pytest.mark.parametrize("word", ["见附件", "暂未统计", "不详"])
+def test_layout_row_whose_first_cell_is_a_word_keeps_it_as_a_cell_with_a_note(word: str):
+    text = (REPORTS / "huaian_city_2024.layout.txt").read_text(encoding="utf-8")
+    at = REPEATED.index("25") + 2  # where 自然人's figure ends: the word stands there
+    printed = REPEATED[: at - len(word)] + word + REPEATED[at:]
+    result = import_file(text.replace(REPEATED, printed).encode("utf-8"), filename="x.txt")
+    assert _t3(result)["declined_repeated"] == [None, 0, 0, 0, 0, 0, 25]
+    notes = [i for i in result.issues if i.item == "declined_repeated"]
+    assert [(i.code, i.field) for i in notes] == [("unreadable-cell", "natural_person")]
+    assert word in (notes[0].note or "")
+
+
+def test_layout_table2_row_whose_first_cell_is_a_word_keeps_it_as_a_cell_with_a_note():
+    text = (REPORTS / "huaian_city_2024.layout.txt").read_text(encoding="utf-8")
+    printed = NORMATIVE.replace("8 ", "见附件", 1)
+    result = import_file(text.replace(NORMATIVE, printed).encode("utf-8"), filename="x.txt")
+    row = _t2(result)
+    assert [row["normative_issued"], row["normative_repealed"], row["normative_in_force"]] == [
+        None,
+        26,
+        66,
+    ]
+    notes = [i for i in result.issues if i.field == "normative_issued"]
+    assert [i.code for i in notes] == ["unreadable-cell"]

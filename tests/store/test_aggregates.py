@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, select, update
 
 from conftest_db import report_tables
 from gongkai.store.aggregates import aggregate, coverage_by_group, coverage_detail
 from gongkai.store.filings import NewFiling, file_report
 from gongkai.store.queries import RowFilter
-from gongkai.store.registry import load_agencies
+from gongkai.store.registry import create_token, load_agencies
 from gongkai.store.tables import filings
 
 
@@ -89,7 +89,8 @@ def test_lateness_is_judged_on_the_first_filing_not_a_later_correction(engine: E
         tables = report_tables("320813-late-agency", year, region_code="320813", seed=seed)
         load_agencies(engine, [tables["reports"][0]])
         sha = f"late-{seed}".ljust(64, "0")
-        file_report(engine, NewFiling("320813-late-agency", year, "2021", sha, {}, tables))
+        filing = NewFiling("320813-late-agency", year, "2021", sha, {}, tables)
+        file_report(engine, filing, token_id=create_token(engine, "admin")[0])
     with engine.begin() as conn:  # the correction came after the deadline
         conn.execute(
             update(filings)
@@ -98,3 +99,54 @@ def test_lateness_is_judged_on_the_first_filing_not_a_later_correction(engine: E
         )
     (report,) = coverage_detail(engine, year, RowFilter(year=year))["reports"]
     assert (report["version"], report["late"]) == (2, False)
+
+
+def _filed(
+    engine: Engine, agency_id: str, published_on: str | None, **how: object
+) -> dict[str, object]:
+    """A 2023 report filed well after its deadline (today), as `how` says."""
+    tables = report_tables(agency_id, 2023, region_code="320813")
+    if published_on is not None:
+        tables["reports"][0]["published_on"] = date.fromisoformat(published_on)
+    load_agencies(engine, [tables["reports"][0]])
+    token_id = create_token(engine, "admin")[0] if how.pop("api", False) else None
+    sha = f"{agency_id}-origin".ljust(64, "0")
+    filing = NewFiling(agency_id, 2023, "2021", sha, {}, tables, imported=bool(how.get("imported")))
+    file_report(engine, filing, token_id=token_id)
+    (report,) = [
+        r
+        for r in coverage_detail(engine, 2023, RowFilter(year=2023))["reports"]
+        if r["agency_id"] == agency_id
+    ]
+    return report
+
+
+def test_lateness_of_a_loaded_or_imported_report_without_its_date_is_unknown(
+    engine: Engine,
+) -> None:
+    # the time of a bulk load or of an import says nothing of when the report came out
+    assert _filed(engine, "320813-loaded-agency", None)["late"] is None
+    assert _filed(engine, "320813-imported-agency", None, api=True, imported=True)["late"] is None
+    # filed through the API by its agency: the time of filing is when it came (today: late)
+    assert _filed(engine, "320813-filed-agency", None, api=True)["late"] is True
+    # the printed date decides, however the report came
+    assert _filed(engine, "320813-dated-late-agency", "2024-02-01")["late"] is True
+    assert _filed(engine, "320813-dated-ontime-agency", "2024-01-20")["late"] is False
+    detail = coverage_detail(engine, 2023, RowFilter(year=2023))
+    assert (detail["late"], detail["unknown"]) == (2, 2)
+    assert {r["agency_id"]: r["status"] for r in detail["reports"]} == {
+        "320813-loaded-agency": "unknown",
+        "320813-imported-agency": "unknown",
+        "320813-filed-agency": "late",
+        "320813-dated-late-agency": "late",
+        "320813-dated-ontime-agency": "filed",
+    }
+    with engine.connect() as conn:
+        origins = dict(conn.execute(select(filings.c.agency_id, filings.c.origin)).all())
+    assert origins == {
+        "320813-loaded-agency": "load",
+        "320813-imported-agency": "import",
+        "320813-filed-agency": "api",
+        "320813-dated-late-agency": "load",
+        "320813-dated-ontime-agency": "load",
+    }

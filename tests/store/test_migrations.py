@@ -31,3 +31,46 @@ def test_figures_tables_have_the_schema_columns(engine: Engine) -> None:
         "coercion_decisions",
         "fees_amount",
     ]
+
+
+def test_migration_0005_gives_existing_filings_their_origin(engine: Engine) -> None:
+    """Filings stored before 0005: those with a token came through the API, the others from a
+    bulk load. Downgrading and upgrading again leaves the declared tables."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from gongkai.store.db import downgrade, upgrade
+    from gongkai.store.registry import create_token
+
+    token_id, _ = create_token(engine, "admin")
+    downgrade(engine, "0004")
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO agencies (agency_id, agency_name, region_code, level, scope) "
+                    "VALUES ('320813-m-agency', '甲', '320813', 'county', 'agency')"
+                )
+            )
+            for version, token in ((1, None), (2, token_id)):
+                conn.execute(
+                    text(
+                        "INSERT INTO filings (agency_id, year, version, sha256, received_at, "
+                        "format, valid, warnings, token_id) VALUES ('320813-m-agency', 2023, "
+                        ":version, :sha, :at, '2021', :valid, '[]', :token)"
+                    ),
+                    {
+                        "version": version,
+                        "sha": str(version) * 64,
+                        "at": datetime(2024, 1, 1, tzinfo=UTC),
+                        "valid": True,
+                        "token": token,
+                    },
+                )
+    finally:
+        upgrade(engine)
+    with engine.connect() as conn:
+        origins = conn.execute(text("SELECT version, origin FROM filings ORDER BY version")).all()
+        assert [tuple(r) for r in origins] == [(1, "load"), (2, "api")]
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []

@@ -138,11 +138,9 @@ COVERAGE_COLUMNS = [
 
 
 def coverage_items(detail: dict[str, Any]) -> list[dict[str, Any]]:
-    """One item per agency of the slice: filed or late (with its filing), refused or missing."""
-    rows = [
-        {**{k: v for k, v in r.items() if k != "late"}, "status": "late" if r["late"] else "filed"}
-        for r in detail["reports"]
-    ]
+    """One item per agency of the slice: filed, late or unknown (with its filing: lateness
+    cannot be told for a loaded report without its publication date), refused or missing."""
+    rows = [{k: v for k, v in r.items() if k != "late"} for r in detail["reports"]]
     rows += [
         {
             "agency_id": m["agency_id"],
@@ -163,6 +161,9 @@ def coverage() -> Response:
     get:
       operationId: getCoverage
       summary: Who filed, who filed late, who is missing
+      description: Lateness is judged by the report's published_on where it is known, else by
+        the day of the first filing when it came through the API; a report loaded or imported
+        without its publication date is `unknown`, not late.
       tags: [figures]
       parameters:
       - in: query
@@ -213,7 +214,7 @@ def _coverage(csv: bool) -> Response:
             labels=args.get("labels"),
             tables=[load_standard().agencies],
         )
-    counts = {k: detail[k] for k in ("year", "expected", "filed", "valid", "late")}
+    counts = {k: detail[k] for k in ("year", "expected", "filed", "valid", "late", "unknown")}
     return list_response(
         CoverageOut,
         items,

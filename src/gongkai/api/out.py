@@ -201,7 +201,12 @@ class CoverageAgencyOut(Schema):
     agency_name = fields.String()
     region_code = fields.String()
     region_name = fields.String(allow_none=True)
-    status = fields.String(metadata={"description": "filed, late, refused or missing"})
+    status = fields.String(
+        metadata={
+            "description": "filed (on time), late, unknown (lateness cannot be told: loaded or "
+            "imported without a publication date), refused or missing"
+        }
+    )
     version = fields.Integer(allow_none=True)
     format = fields.String(allow_none=True)
     received_at = fields.DateTime(allow_none=True)
@@ -217,6 +222,12 @@ class CoverageOut(Schema):
     filed = fields.Integer()
     valid = fields.Integer()
     late = fields.Integer()
+    # `unknown` names a Schema option in marshmallow: the field keeps the name in the body only
+    unknown_lateness = fields.Integer(
+        attribute="unknown",
+        data_key="unknown",
+        metadata={"description": "filed, but whether on time cannot be told (no published_on)"},
+    )
     items = fields.List(
         fields.Nested(CoverageAgencyOut),
         metadata={"description": "every agency of the registry in the slice, with its status"},

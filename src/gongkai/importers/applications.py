@@ -93,6 +93,10 @@ def read_applications(
     rows = [r for r in section.rows if r.values]
     candidates = [_align(rows, layout) for layout in ("2021", "2019")]
     chosen = max(candidates, key=lambda a: a.score)
+    if fmt is not None and chosen.layout != fmt and not _prints_other(chosen):
+        # the layouts differ only in （六）其他处理: a table that does not print that part (a
+        # page cut short before it) says nothing about its layout
+        chosen = next(a for a in candidates if a.layout == fmt)
     fmt = fmt or chosen.layout
     table = load_standard().format(fmt).table("applications")
     fields = [f for f in table.fields if f.is_value]
@@ -143,6 +147,12 @@ def read_applications(
             )
         out.append({"item": item.code, **values})
     return out, chosen.layout, issues
+
+
+def _prints_other(alignment: Alignment) -> bool:
+    """Whether a row was matched to （六）其他处理 of the alignment's layout."""
+    codes = {alignment.codes[c] for c in alignment.matches.values()}
+    return bool(codes & {"other", *OTHER_ROWS})
 
 
 def _convert_other(

@@ -31,6 +31,20 @@ def by_headers(headers: list[str], fields: list[Field]) -> list[str] | None:
     return names
 
 
+def trim_residue(
+    values: list[str], cells: list[tuple[str, str]] | None, width: int
+) -> tuple[list[str], list[tuple[str, str]] | None]:
+    """A row with more cells than the layout has columns: the empty cells at its ends are what
+    merged cells and doubled separators leave (`规章 | 0 | 0 | 0 | |`), not columns. They are
+    dropped, the trailing ones first, while the row is too wide; a printed figure never is."""
+    start, end = 0, len(values)
+    while end - start > width and not values[end - 1].strip():
+        end -= 1
+    while end - start > width and not values[start].strip():
+        start += 1
+    return values[start:end], (cells[start:end] if cells else cells)
+
+
 def _prefix(zh: str, en: str) -> tuple[str, str]:
     return (f"{zh}：" if zh else "", f"{en}: " if en else "")
 
@@ -53,6 +67,8 @@ def assign(
     issues: list[Issue] = []
     row: dict[str, Any] = dict.fromkeys((f.name for f in fields), None)
     zh, en = _prefix(where, where_en)
+    if blanks_visible and len(values) > len(fields):
+        values, cells = trim_residue(values, cells, len(fields))
     if len(values) != len(fields):
         if not blanks_visible and len(values) < len(fields):
             issues.append(

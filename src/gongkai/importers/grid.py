@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gongkai.importers.labels import clean, is_cell_like, is_value_token, key
+from gongkai.importers.labels import NUMBERING, clean, is_cell_like, is_value_token, key
 from gongkai.importers.rows import Row, Section
 
 
@@ -118,10 +118,14 @@ def _label_end(cells: list[Cell], r: int, columns: set[int]) -> int:
         return end
     while end > 0 and end - 1 in columns:
         cell = cells[end - 1]
-        if not _own(cell, r) or cell.origin[1] != end - 1:
-            break
+        if not _own(cell, r) or cell.origin[1] != end - 1 or _numbered(cell.text):
+            break  # a numbered label (“（一）予以公开” after its group's label) stays a label
         end -= 1
     return end
+
+
+def _numbered(text: str) -> bool:
+    return bool(NUMBERING.match(clean(text)))
 
 
 def grid_rows(

@@ -36,6 +36,15 @@ def key(text: str) -> str:
     return _NOT_WORD.sub("", NUMBERING.sub("", clean(text)))
 
 
+_NOTE = re.compile(r"\([^()]*\)$|\[[^\[\]]*\]$")
+
+
+def without_note(text: str) -> str:
+    """A label without the note printed after it: “规范性文件(指各行政机关印发的有正式文号的文件)”
+    -> “规范性文件”. Only a bracketed part at the end goes, so numbering (（一）) stays."""
+    return _NOTE.sub("", clean(text))
+
+
 def leaf(label: str) -> str:
     """The part of an official label after its last numbering marker, as a key.
 

@@ -20,6 +20,15 @@ _PUBLISHED = re.compile(
     r"(?:发布时间|发布日期|成文日期)\s*[:：]?\s*(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})"
 )
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# a signature date in Chinese numerals: 二〇二三年一月十日
+_CN_DIGITS = {c: str(n) for n, c in enumerate("〇一二三四五六七八九")} | {
+    "零": "0",
+    "○": "0",
+    "Ｏ": "0",
+}
+_CN_DATE = re.compile(
+    r"([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日"
+)
 _LEVELS = (
     ("township", ("街道办事处", "街道", "镇", "乡")),
     ("county", ("区", "县", "旗")),
@@ -64,9 +73,21 @@ def _published(lines: list[str]) -> dt.date | None:
             return _date(*match.groups())
     # the date under the signature: the last date line near the end
     for line in reversed(lines[-12:]):
-        if (match := _DATE.fullmatch(re.sub(r"\s+", "", line))) is not None:
+        compact = re.sub(r"\s+", "", line)
+        if (match := _DATE.fullmatch(compact)) is not None:
             return _date(*match.groups())
+        if (match := _CN_DATE.fullmatch(compact)) is not None:
+            year = "".join(_CN_DIGITS[c] for c in match[1])
+            return _date(year, str(_cn_number(match[2])), str(_cn_number(match[3])))
     return None
+
+
+def _cn_number(text: str) -> int:
+    """一 … 三十一 as a number (months and days)."""
+    if "十" not in text:
+        return int(_CN_DIGITS[text])
+    tens, _, units = text.partition("十")
+    return (int(_CN_DIGITS[tens]) if tens else 1) * 10 + (int(_CN_DIGITS[units]) if units else 0)
 
 
 def _date(year: str, month: str, day: str) -> dt.date | None:

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from gongkai.importers.columns import assign
-from gongkai.importers.labels import clean, key, similarity
+from gongkai.importers.labels import clean, key, similarity, without_note
 from gongkai.importers.result import note
 from gongkai.importers.rows import Section
 from gongkai.standard import Field, load_standard
@@ -49,6 +49,7 @@ def read_proactive(section: Section, fmt: str) -> tuple[dict[str, Any], list[Iss
         if not row.values:
             continue
         texts = [row.label, *row.chunks] if row.label else row.texts()
+        texts += [without_note(t) for t in texts]
         scored = [
             (max((similarity(k, key(t)) for t in texts if t), default=0.0), g)
             for g, k in enumerate(keys)

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from itertools import permutations
 from typing import Any
 
-from gongkai.importers.columns import assign
+from gongkai.importers.columns import assign, trim_residue
 from gongkai.importers.labels import parse_value
 from gongkai.importers.result import note
 from gongkai.importers.rows import Section
@@ -21,6 +22,12 @@ def read_reviews(section: Section, fmt: str) -> tuple[dict[str, Any] | None, lis
     rows = [r for r in section.rows if r.values]
     if not rows:
         return None, []
+    if all(r.blanks_visible for r in rows) and not any(v.strip() for r in rows for v in r.values):
+        return dict.fromkeys(f.name for f in fields), []  # printed, every cell empty: blank
+    for row in rows:
+        if row.blanks_visible and len(row.values) > len(fields):
+            row.values, trimmed = trim_residue(row.values, row.cells, len(fields))
+            row.cells = trimmed or []
     full = [r for r in rows if len(r.values) == len(fields)]
     if len(full) == 1:
         row = full[0]
@@ -45,7 +52,8 @@ def read_reviews(section: Section, fmt: str) -> tuple[dict[str, Any] | None, lis
         )
     scattered = [v for r in rows for v in r.values]
     if not any(r.blanks_visible for r in rows) and len(scattered) == len(fields):
-        return _in_printed_order(scattered, fields, len(rows), (rows[0].where, rows[0].where_en))
+        runs = [r.values for r in rows]
+        return _by_totals(runs, fields, (rows[0].where, rows[0].where_en))
     return None, [_unreadable(len(fields), len(scattered), len(rows))]
 
 
@@ -59,39 +67,87 @@ def _unreadable(width: int, found: int, places: int, why: tuple[str, str] | None
     )
 
 
-def _in_printed_order(
-    values: list[str], fields: list[Field], places: int, at: tuple[str, str]
+MAX_RUNS = 7  # orders of up to 7! = 5040 runs are tried
+
+
+def _adds_up(numbers: list[int]) -> bool:
+    groups = [numbers[k : k + GROUP] for k in range(0, len(numbers), GROUP)]
+    return all(sum(g[:-1]) == g[-1] for g in groups)
+
+
+def _moved(order: tuple[int, ...]) -> int:
+    """How many runs an order moves from the printed one: those outside its longest run of
+    runs still in printed order (the longest increasing subsequence)."""
+    longest = [1] * len(order)
+    for i in range(len(order)):
+        for j in range(i):
+            if order[j] < order[i]:
+                longest[i] = max(longest[i], longest[j] + 1)
+    return len(order) - max(longest, default=0)
+
+
+def _by_totals(
+    runs: list[list[str]], fields: list[Field], at: tuple[str, str]
 ) -> tuple[dict[str, Any] | None, list[Issue]]:
     """Text with one cell per line whose fifteen figures are scattered among the header cells
-    (as plain pdftotext prints 表四): read in printed order — 行政复议, 未经复议直接起诉,
-    复议后起诉, each 结果维持 … 总计 — only when every group's 总计 is the sum of its four
-    results (the t4-total identities); otherwise the figures may be out of order: unreadable."""
-    numbers = [parse_value(v).number for v in values]
-    known = [n for n in numbers if n is not None]
-    groups = [known[k : k + GROUP] for k in range(0, len(known), GROUP)]
-    if len(known) != len(numbers) or any(sum(g[:-1]) != g[-1] for g in groups):
-        return None, [
-            _unreadable(
-                len(fields),
-                len(values),
-                places,
-                (
-                    "按印制顺序读取时各组的总计与结果之和不符，数字的顺序已被打乱，无法确定各数字所在的列",
-                    "and read in printed order the group totals do not add up: the figures are "
-                    "out of order, so their columns cannot be told",
-                ),
+    (as plain pdftotext prints 表四), in runs of figures printed together. The columns are
+    行政复议, 未经复议直接起诉, 复议后起诉, each 结果维持 … 总计, and every group's 总计 is the
+    sum of its four results (the t4-total identities). The runs are read in printed order when the
+    totals add up; else in the order that moves the fewest runs and makes every total add up,
+    when that order is the only one (plain pdftotext emits a block of a table out of place,
+    as 淮安 2024's 复议后起诉 figures before the 行政复议 总计). Otherwise the columns cannot be
+    told."""
+    parsed = [[parse_value(v).number for v in run] for run in runs]
+    width, places = len(fields), len(runs)
+    numbers = [[n for n in run if isinstance(n, int)] for run in parsed]
+    if [len(run) for run in numbers] != [len(run) for run in parsed]:
+        return None, [_unreadable(width, width, places)]
+    orders = permutations(range(places)) if places <= MAX_RUNS else iter([tuple(range(places))])
+    fitting: dict[tuple[int, ...], int] = {}  # figures in an order that adds up -> runs moved
+    for order in orders:
+        figures = tuple(n for k in order for n in numbers[k])
+        if _adds_up(list(figures)):
+            moved = _moved(order)
+            fitting[figures] = min(moved, fitting.get(figures, moved))
+    fewest = min(fitting.values(), default=None)
+    best = [figures for figures, moved in fitting.items() if moved == fewest]
+    if len(best) != 1:
+        why = (
+            (
+                "按印制顺序读取时各组的总计与结果之和不符，且没有哪种顺序能使总计相符",
+                "and in no order of them do the group totals add up",
             )
-        ]
-    where, where_en = at
-    row, issues = assign(values, fields, resource="reviews", where=where, where_en=where_en)
-    issues.append(
-        note(
-            "matched-by-position",
-            f"表四的 {len(values)} 个数字分散在表头各格之间（{where}起），按印制顺序读取；"
-            "三组的总计均等于其结果之和",
-            f"table 4's {len(values)} figures are scattered among its header cells (from "
-            f"{where_en}); read in printed order, and each group's total is the sum of its results",
-            resource="reviews",
+            if not best
+            else (
+                f"有 {len(best)} 种同样接近印制顺序的排列都能使总计相符，无法确定各数字所在的列",
+                f"and {len(best)} orders as near the printed one make the totals add up, so "
+                "their columns cannot be told",
+            )
         )
+        return None, [_unreadable(width, width, places, why)]
+    where, where_en = at
+    row, issues = assign(
+        [str(n) for n in best[0]], fields, resource="reviews", where=where, where_en=where_en
     )
+    if fewest == 0:
+        zh = (
+            f"表四的 {width} 个数字分散在表头各格之间（{where}起），按印制顺序读取；"
+            "三组的总计均等于其结果之和"
+        )
+        en = (
+            f"table 4's {width} figures are scattered among its header cells (from {where_en}); "
+            "read in printed order, and each group's total is the sum of its results"
+        )
+    else:
+        zh = (
+            f"表四的 {width} 个数字分散在表头各格之间（{where}起），按印制顺序读取时总计不符；"
+            f"移动 {fewest} 组数字后三组的总计均等于其结果之和，且只有这一种排列如此，按此读取"
+        )
+        en = (
+            f"table 4's {width} figures are scattered among its header cells (from {where_en}) "
+            f"and their totals do not add up in printed order; with {fewest} run(s) of figures "
+            "moved, each group's total is the sum of its results, and no other order as near "
+            "does that: read so"
+        )
+    issues.append(note("matched-by-position", zh, en, resource="reviews"))
     return row, issues

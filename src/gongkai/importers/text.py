@@ -14,6 +14,8 @@ from gongkai.importers.text_flat import flat_sections, is_delimited
 from gongkai.importers.text_layout import looks_like_layout, read_sections
 
 MIN_DELIMITED_ROWS = 3
+# cell separators other than `|` that pages and word processors print: full-width and box bars
+BARS = str.maketrans({"｜": "|", "│": "|", "┃": "|", "¦": "|"})
 
 
 def import_text(
@@ -27,6 +29,7 @@ def import_text(
     """One report from its text. Two reports printed side by side give the later year's,
     with the other in `companions`."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
+    lines = [line.translate(BARS) for line in lines]
     overrides = overrides or {}
     years = column_years(lines)
     if years is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, and_, case, exists, func, literal, select
@@ -231,17 +231,30 @@ def deadline(year: int, scope: str) -> date:
     return due
 
 
+STATUS = {True: "late", False: "filed", None: "unknown"}
+
+
+def lateness(
+    published_on: date | None, first_received_at: datetime, first_origin: str, due: date
+) -> bool | None:
+    """Late (True), on time (False) or unknown (None). The date the report prints decides;
+    without it, the time of its first filing — but only a filing through the API was made when
+    the report came out: a bulk load or an import of history says nothing of that."""
+    if published_on is not None:
+        return published_on > due
+    if first_origin == "api":
+        return first_received_at.date() > due
+    return None
+
+
 def coverage_detail(engine: Engine, year: int, where: RowFilter) -> dict[str, Any]:
-    """Who filed (and whether late), who was refused, who is missing, for one year."""
+    """Who filed (and whether late: True, False, or None when it cannot be told), who was
+    refused, who is missing, for one year."""
     reports = figures_table("reports", "2021")
     registry = _registry_filters(where)
-    # a correction filed after the deadline does not make an on-time report late
-    first = (
-        select(filings.c.agency_id, func.min(filings.c.received_at).label("first_received_at"))
-        .where(filings.c.year == year)
-        .group_by(filings.c.agency_id)
-        .subquery()
-    )
+    # a correction filed after the deadline does not make an on-time report late: the first
+    # filing (version 1) says when the report came, and how
+    first = filings.alias("first_filing")
     filed_query = (
         select(
             agencies.c.agency_id,
@@ -252,11 +265,19 @@ def coverage_detail(engine: Engine, year: int, where: RowFilter) -> dict[str, An
             filings.c.version,
             filings.c.received_at,
             filings.c.format,
-            first.c.first_received_at,
+            first.c.received_at.label("first_received_at"),
+            first.c.origin.label("first_origin"),
         )
         .join(heads, and_(heads.c.agency_id == agencies.c.agency_id, heads.c.year == year))
         .join(filings, filings.c.id == heads.c.filing_id)
-        .join(first, first.c.agency_id == agencies.c.agency_id)
+        .join(
+            first,
+            and_(
+                first.c.agency_id == agencies.c.agency_id,
+                first.c.year == year,
+                first.c.version == 1,
+            ),
+        )
         .join(reports, reports.c.filing_id == filings.c.id)
         .where(*registry)
         .order_by(agencies.c.agency_id)
@@ -272,8 +293,8 @@ def coverage_detail(engine: Engine, year: int, where: RowFilter) -> dict[str, An
     with engine.connect() as conn:
         for row in conn.execute(filed_query):
             received = utc(row.received_at)
-            judged_on = row.published_on or utc(row.first_received_at).date()
             due = dues.get(row.scope) or dues.setdefault(row.scope, deadline(year, row.scope))
+            late = lateness(row.published_on, utc(row.first_received_at), row.first_origin, due)
             filed.append(
                 {
                     "agency_id": row.agency_id,
@@ -284,7 +305,9 @@ def coverage_detail(engine: Engine, year: int, where: RowFilter) -> dict[str, An
                     "received_at": received,
                     "published_on": row.published_on,
                     "deadline": due,
-                    "late": judged_on > due,
+                    "late": late,
+                    # coverage.csv's words: filed (on time), late, unknown (cannot be told)
+                    "status": STATUS[late],
                 }
             )
     return {
@@ -292,7 +315,8 @@ def coverage_detail(engine: Engine, year: int, where: RowFilter) -> dict[str, An
         "expected": cov.expected,
         "filed": cov.filed,
         "valid": cov.valid,
-        "late": sum(1 for f in filed if f["late"]),
+        "late": sum(1 for f in filed if f["late"] is True),
+        "unknown": sum(1 for f in filed if f["late"] is None),
         "reports": filed,
         "missing": cov.missing,
     }

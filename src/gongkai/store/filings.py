@@ -40,6 +40,18 @@ class NewFiling:
     files: Mapping[str, bytes]
     tables: Mapping[str, list[dict[str, Any]]]
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    imported: bool = False  # an importer made the package from a published report
+
+
+ORIGINS = ("api", "load", "import")
+IMPORT_NOTES = "x-import-notes"  # the descriptor property the importers write
+
+
+def origin_of(filing: NewFiling, token_id: int | None) -> str:
+    """import: an importer's package, however it came; api: sent with a token; else load."""
+    if filing.imported:
+        return "import"
+    return "api" if token_id is not None else "load"
 
 
 @dataclass(frozen=True)
@@ -127,6 +139,7 @@ def _file_once(conn: Connection, filing: NewFiling, token_id: int | None) -> Rec
             valid=True,
             warnings=filing.warnings,
             token_id=token_id,
+            origin=origin_of(filing, token_id),
         )
     ).inserted_primary_key[0]  # type: ignore[index]
     if filing.files:
@@ -202,6 +215,7 @@ def new_filing(result: ValidationResult) -> NewFiling:
         files=_filed_files(result),
         tables=result.tables,
         warnings=[issue_record(i.at(where)) for i in result.warnings],
+        imported=IMPORT_NOTES in (result.package.descriptor or {}),
     )
 
 

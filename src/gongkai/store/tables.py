@@ -75,6 +75,10 @@ filings = Table(
     Column("valid", Boolean, nullable=False),
     Column("warnings", JSON, nullable=False),
     Column("token_id", Integer, ForeignKey("tokens.id")),
+    # api: filed by its agency (or region) with a token; load: bulk-loaded; import: a package
+    # an importer made from a published report. Only an API filing's time says when it was
+    # published.
+    Column("origin", String(16), nullable=False),
     UniqueConstraint("agency_id", "year", "version"),
     # not unique: a correction may go back to an earlier version's content (a new version)
     Index(None, "agency_id", "year", "sha256"),

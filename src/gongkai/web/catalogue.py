@@ -51,6 +51,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.count_expected": ("应报送", "Expected"),
     "home.count_filed": ("已报送", "Filed"),
     "home.count_late": ("其中逾期", "Late"),
+    "home.count_unknown": ("是否逾期不详", "Lateness unknown"),
     "home.count_missing": ("未报送", "Missing"),
     "home.count_refused": ("被退回", "Refused"),
     "home.coverage_note": (
@@ -307,6 +308,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cov.filed": ("已报送", "Filed"),
     "cov.valid": ("其中有效", "of which valid"),
     "cov.late": ("逾期公开", "Late"),
+    "cov.unknown": ("是否逾期不详", "Lateness unknown"),
+    "cov.unknown_note": (
+        "报告未注明发布日期，且是批量导入的，无法判断是否逾期（不视为逾期）",
+        "loaded or imported without its publication date: whether it was late cannot be told "
+        "(not counted as late)",
+    ),
     "cov.missing": ("未报送", "Missing"),
     "cov.refused": ("被拒收（未通过校验）", "Refused (did not validate)"),
     "cov.filed_list": ("已报送的机关", "Agencies that filed"),

@@ -38,6 +38,7 @@ def _coverage(year: int) -> dict[str, Any]:
         "expected": detail["expected"],
         "valid": detail["valid"],
         "late": detail["late"],
+        "unknown": detail["unknown"],
         "refused": refused,
         "missing": len(detail["missing"]) - refused,
     }
