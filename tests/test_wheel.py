@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import urllib.request
 import venv
 import zipfile
 from pathlib import Path
@@ -158,9 +159,21 @@ def test_serve_answers_from_the_installed_package(installed: dict[str, Path]) ->
     try:
         body = wait_until_ready(f"http://127.0.0.1:{port}/healthz", process)
         assert json.loads(body) == {"status": "ok", "database": "ok", "formats": ["2019", "2021"]}
+        # the pages, their templates and vendored assets, and the docs page come with the wheel
+        home = _read(f"http://127.0.0.1:{port}/")
+        assert '<html lang="zh-CN">' in home and "在线校验" in home
+        assert "t3-balance" in _read(f"http://127.0.0.1:{port}/standard")
+        assert "echarts" in _read(f"http://127.0.0.1:{port}/static/vendor/echarts/echarts.min.js")
+        assert "swagger" in _read(f"http://127.0.0.1:{port}/api/v1/docs").lower()
     finally:
         if process.poll() is None:
             os.killpg(process.pid, 15)
         output = process.communicate(timeout=INSTALL_TIMEOUT)[0].decode()
         print(output)  # shown when the test fails
     assert f"gongkai API on http://127.0.0.1:{port}/api/v1/" in output
+    assert f"gongkai pages on http://127.0.0.1:{port}/" in output
+
+
+def _read(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=120) as response:
+        return response.read().decode("utf-8")

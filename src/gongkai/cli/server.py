@@ -241,7 +241,7 @@ def _issue_line(issue: dict[str, Any]) -> str:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", type=int, help="gunicorn workers [default: GONGKAI_WORKERS or 2]")
 def serve(host: str, port: int, workers: int | None) -> None:
-    """Serve the API with gunicorn on the database GONGKAI_DATABASE_URL names."""
+    """Serve the pages and the API with gunicorn on the database GONGKAI_DATABASE_URL names."""
     settings = _settings()
     click.echo(f"database: {_shown_url(settings.database_url)}", err=True)
     if not _port_is_free(host, port):
@@ -252,7 +252,8 @@ def serve(host: str, port: int, workers: int | None) -> None:
         )
         sys.exit(2)
     base = f"http://{host}:{port}/api/v1"
-    click.echo(f"gongkai API on {base}/; try:")
+    click.echo(f"gongkai pages on http://{host}:{port}/ (在线校验, 报送, 机关, 汇总)")
+    click.echo(f"gongkai API on {base}/ (docs: {base}/docs); try:")
     for path in EXAMPLE_PATHS:
         click.echo(f"  curl '{base}/{path}'")
     gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from flask import Blueprint, render_template
@@ -20,7 +21,9 @@ def standard_html() -> Markup:
     """The standard as HTML, written from the schemas the package carries (the same text as
     docs/standard.md); raw HTML in the text is escaped, not passed through."""
     parser = MarkdownIt("commonmark", {"html": False}).enable("table")
-    return Markup(parser.render(render_standard()))
+    # the file's note to editors (an HTML comment) is not for readers
+    text = re.sub(r"^<!--.*?-->\n", "", render_standard(), flags=re.S)
+    return Markup(parser.render(text))
 
 
 @bp.get("/standard")
