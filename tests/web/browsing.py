@@ -9,14 +9,18 @@ START_DEADLINE = 120  # seconds a page may take on a busy machine
 
 def click_and_load(browser: Any, element: Any) -> None:
     """Click `element` and wait (generously) until the browser has left the page for the
-    next one, so what follows reads the new page."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
+    next one, so what follows reads the new page.
+
+    The old page is marked on its window object: a new document has a fresh one. Any error the
+    driver gives while the page changes is retried (asking a node of a page being replaced can
+    fail in several ways), until the deadline."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.wait import WebDriverWait
 
-    page = browser.find_element(By.TAG_NAME, "html")
+    browser.execute_script("window.__gongkaiOldPage = true;")
     element.click()
-    WebDriverWait(browser, START_DEADLINE).until(expected_conditions.staleness_of(page))
-    WebDriverWait(browser, START_DEADLINE).until(
-        lambda b: b.execute_script("return document.readyState") == "complete"
+    WebDriverWait(browser, START_DEADLINE, ignored_exceptions=(WebDriverException,)).until(
+        lambda b: b.execute_script(
+            "return window.__gongkaiOldPage === undefined && document.readyState === 'complete'"
+        )
     )

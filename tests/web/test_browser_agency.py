@@ -9,15 +9,18 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.web.agency_data import HUAIAN, file_dataset, load_registry
-
-START_DEADLINE = 120  # seconds a page may take to arrive
+from tests.web.browsing import START_DEADLINE
 
 
 def arrive(browser: Any, condition: Any) -> None:
-    """Wait for the next page (a generous deadline: the test must not depend on timing)."""
+    """Wait for the next page (a generous deadline: the test must not depend on timing);
+    errors the driver gives while a page is replaced are retried."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(browser, START_DEADLINE).until(condition)
+    WebDriverWait(browser, START_DEADLINE, ignored_exceptions=(WebDriverException,)).until(
+        condition
+    )
 
 
 @pytest.fixture

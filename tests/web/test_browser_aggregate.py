@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from tests.web.browsing import START_DEADLINE
 from tests.web.sample_data import load_samples
 
 JIANGSU_2024 = "/aggregate?table=applications&year=2024&region=320000&scope=government"
@@ -28,6 +29,7 @@ return n;
 def test_the_aggregate_page_draws_its_charts(
     live_engine: Engine, live_server: str, browser: Any, screenshot: Any
 ) -> None:
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -35,7 +37,7 @@ def test_the_aggregate_page_draws_its_charts(
     browser.get(live_server + JIANGSU_2024)
     assert browser.find_element(By.TAG_NAME, "h1").text == "汇总"
     # the charts are drawn once the script has run: wait generously, never on a timer
-    WebDriverWait(browser, 60).until(
+    WebDriverWait(browser, START_DEADLINE, ignored_exceptions=(WebDriverException,)).until(
         lambda b: b.execute_script("return !!(window.gongkaiCharts && window.gongkaiCharts[0])")
     )
     assert browser.execute_script(
