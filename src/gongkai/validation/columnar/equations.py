@@ -1,0 +1,108 @@
+"""The `equation` rules as one set-wise query: every term of every expanded equation joined to
+the cells of every report, then grouped per (report, equation).
+
+The terms come from rules.equations(), the same expansion of rules.json the row engine
+interprets, and the reading is the same: an equation with a missing or unreadable cell is not
+checked (that cell has its own issue), one with a blank cell is `incomplete` naming the blank
+cells, otherwise left and right must add up.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from gongkai.standard import FORMATS
+from gongkai.validation.columnar.cells import insert_columns
+from gongkai.validation.rules import equations
+
+
+def create_terms(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables `equations` (one row per expanded equation) and `terms` (one per term)."""
+    con.execute(
+        "CREATE TABLE equations (fmt VARCHAR, eq INTEGER, rule VARCHAR, severity VARCHAR, "
+        "needs_previous BOOLEAN, tbl VARCHAR, item VARCHAR, fld VARCHAR)"
+    )
+    con.execute(
+        "CREATE TABLE terms (fmt VARCHAR, eq INTEGER, ord INTEGER, is_left BOOLEAN, "
+        "tbl VARCHAR, item VARCHAR, item_key VARCHAR, fld VARCHAR, sign INTEGER, "
+        "previous BOOLEAN, label VARCHAR, needs_previous BOOLEAN)"
+    )
+    eq_rows: list[tuple] = []
+    term_rows: list[tuple] = []
+    for fmt in FORMATS:
+        for number, eq in enumerate(equations(fmt)):
+            needs = bool(eq.rule.get("needs_previous"))
+            first = eq.left[0]
+            eq_rows.append(
+                (fmt, number, eq.rule["id"], eq.rule["severity"], needs, first.table, first.item, first.field)
+            )
+            for ord_, term in enumerate(eq.left + eq.right):
+                term_rows.append(
+                    (
+                        fmt, number, ord_, ord_ < len(eq.left), term.table, term.item,
+                        term.item or "", term.field, term.sign, term.previous, term.label, needs,
+                    )
+                )  # fmt: skip
+    for table, rows in (("equations", eq_rows), ("terms", term_rows)):
+        names = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
+        insert_columns(con, table, {n: [r[k] for r in rows] for k, n in enumerate(names)})
+
+
+def term_cells(previous_only: bool) -> str:
+    """SQL: the distinct (tbl, item_key, fld) the equations read (those of continuity only)."""
+    where = "WHERE needs_previous" if previous_only else ""
+    return f"SELECT DISTINCT tbl, item_key, fld FROM terms {where}"
+
+
+def insert_equation_issues(
+    con: duckdb.DuckDBPyConnection, reports: str, cells: str, needs_previous: bool
+) -> None:
+    """Check the equations (those with `needs_previous`, or the others) of each report.
+
+    `reports`: SQL giving (pkg, fmt, agency_id, year, prev_pkg) — prev_pkg the package holding
+    last year's report (continuity only). `cells`: SQL giving (pkg, agency_id, year, tbl,
+    item_key, fld, status, num, line) for one row per report and table (and item), where the
+    row is there exactly once.
+    """
+    con.execute(
+        f"""
+        INSERT INTO issues (pkg, code, severity, resource, row, item, field, expected_num,
+                            found_num, cells, rule)
+        WITH joined AS (
+            SELECT r.pkg, r.agency_id, r.year, t.fmt, t.eq, t.ord, t.is_left, t.label, t.sign,
+                   t.tbl, t.item, t.fld, t.previous, c.status, c.num, c.line
+            FROM ({reports}) r
+            JOIN terms t ON t.fmt = r.fmt AND t.needs_previous = {needs_previous}
+            LEFT JOIN ({cells}) c
+              ON c.pkg = CASE WHEN t.previous THEN r.prev_pkg ELSE r.pkg END
+             AND c.agency_id = r.agency_id
+             AND c.year = r.year - CASE WHEN t.previous THEN 1 ELSE 0 END
+             AND c.tbl = t.tbl AND c.item_key = t.item_key AND c.fld = t.fld
+        ),
+        judged AS (
+            SELECT pkg, fmt, eq,
+                   bool_and(coalesce(status IN ('ok', 'blank'), false)) AS readable,
+                   arg_min({{'tbl': tbl, 'item': item, 'fld': fld,
+                            'line': CASE WHEN previous THEN NULL ELSE line END}}, ord)
+                       FILTER (status = 'blank') AS blank,
+                   list(label ORDER BY ord) FILTER (status = 'blank') AS blank_labels,
+                   sum(num * sign) FILTER (is_left) AS found,
+                   sum(num * sign) FILTER (NOT is_left) AS expected,
+                   arg_min(line, ord) AS anchor
+            FROM joined GROUP BY pkg, agency_id, year, fmt, eq
+        )
+        SELECT j.pkg,
+               CASE WHEN j.blank_labels IS NULL THEN e.rule ELSE 'incomplete' END,
+               CASE WHEN j.blank_labels IS NULL THEN e.severity ELSE 'warning' END,
+               coalesce(j.blank.tbl, e.tbl),
+               CASE WHEN j.blank_labels IS NULL THEN j.anchor ELSE j.blank.line END,
+               CASE WHEN j.blank_labels IS NULL THEN e.item ELSE j.blank.item END,
+               coalesce(j.blank.fld, e.fld),
+               CASE WHEN j.blank_labels IS NULL THEN j.expected END,
+               CASE WHEN j.blank_labels IS NULL THEN j.found END,
+               coalesce(j.blank_labels, []),
+               CASE WHEN j.blank_labels IS NULL THEN NULL ELSE e.rule END
+        FROM judged j JOIN equations e USING (fmt, eq)
+        WHERE j.readable AND (j.blank_labels IS NOT NULL OR j.found <> j.expected)
+        """
+    )

@@ -1,0 +1,284 @@
+"""The columnar executor: many packages (or one large collection) validated set-wise.
+
+Packages are read one at a time and go into the engine in batches, so Python never holds
+more than a batch of files; the engine keeps what continuity needs (the cells of the
+continuity rules, per report) and the issues found, and the results stream out package by
+package at the end, in the order the packages came. A package the engine does not take in
+(see intake) is validated by the row engine instead; its reports still take part in
+continuity, which is checked once for all.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from gongkai.package import ReportPackage
+from gongkai.standard import load_standard
+from gongkai.validation.columnar.cells import Verdicts, insert_columns
+from gongkai.validation.columnar.equations import (
+    create_terms,
+    insert_equation_issues,
+    term_cells,
+)
+from gongkai.validation.columnar.intake import Batch, is_plain
+from gongkai.validation.columnar.report_rules import check_reports, number
+from gongkai.validation.columnar.tables import (
+    create_issue_table,
+    group_reports,
+    insert_cell_issues,
+    insert_key_issues,
+    type_cells,
+)
+from gongkai.validation.engine import ValidationResult, detect_format, validate_alone
+from gongkai.validation.issues import Issue
+from gongkai.validation.reports import ABSENT, ReportData
+from gongkai.validation.shape import check_descriptor
+
+BATCH_PACKAGES = 2000
+_ISSUE_NAMES = (
+    "pkg", "code", "severity", "resource", "row", "item", "field", "expected_txt",
+    "expected_num", "found_txt", "found_num", "cells", "rule", "note", "note_en",
+)  # fmt: skip
+_RESOURCES = {"reports": 0, "proactive": 1, "applications": 2, "reviews": 3}
+
+
+class Executor:
+    def __init__(self, folder: Path, batch_size: int) -> None:
+        self.con = duckdb.connect(str(folder / "validation.duckdb"))
+        self.con.execute(f"SET temp_directory = '{folder / 'spill'}'")
+        self.con.execute("SET preserve_insertion_order = false")
+        self.batch = Batch(folder)
+        self.batch_size = batch_size
+        self.verdicts = Verdicts(self.con)
+        create_terms(self.con)
+        create_issue_table(self.con)
+        self.con.execute(
+            "CREATE TABLE allreps (pkg INTEGER, fmt VARCHAR, agency_id VARCHAR, "
+            "year INTEGER, checked BOOLEAN)"
+        )
+        self.con.execute(
+            "CREATE TABLE contcells (pkg INTEGER, agency_id VARCHAR, year INTEGER, "
+            "tbl VARCHAR, item_key VARCHAR, fld VARCHAR, status VARCHAR, "
+            "num DECIMAL(38, 6), line INTEGER)"
+        )
+        self.continuity_cells = self.con.execute(term_cells(previous_only=True)).fetchall()
+        self.packages: dict[int, tuple[str, str, bool]] = {}  # number -> source, format, checked
+        self.pending: dict[int, ReportPackage] = {}  # this batch's packages
+        self.python_issues: dict[int, list[Issue]] = {}  # row engine's, descriptor warnings
+
+    def add(self, package: ReportPackage, checked: bool) -> None:
+        number = len(self.packages)
+        fmt = detect_format(package)
+        self.packages[number] = (package.source, fmt, checked)
+        tables = is_plain(package, fmt)
+        if tables is None:
+            self._row_engine(number, package)
+            return
+        warnings = list(check_descriptor(load_standard().format(fmt), package))
+        if warnings:
+            self.python_issues[number] = warnings
+        self.batch.add(number, fmt, tables)
+        self.pending[number] = package
+        if self.batch.count >= self.batch_size:
+            self.flush()
+
+    def _row_engine(self, number: int, package: ReportPackage) -> None:
+        """The row engine's verdict on one package; its reports' continuity cells join the
+        others (continuity is checked once, for all packages, by the engine)."""
+        result = validate_alone(package)
+        source, _, checked = self.packages[number]
+        self.packages[number] = (source, result.format, checked)
+        self.python_issues[number] = result.issues
+        reps, cells = [], []
+        for (agency_id, year), report in result.reports.items():
+            reps.append((number, result.format, agency_id, year, checked))
+            for table, item_key, name in self.continuity_cells:
+                cell = report.cell(table, item_key or None, name)
+                if cell.status == ABSENT:
+                    continue
+                value = cell.value if isinstance(cell.value, int | Decimal) else None
+                line = cell.row.number if cell.row else None
+                cells.append((number, agency_id, year, table, item_key, name, cell.status, value, line))
+        _insert_rows(self.con, "allreps", reps)
+        _insert_rows(self.con, "contcells", cells)
+
+    def flush(self) -> None:
+        if not self.batch.count:
+            return
+        checked = {n: self.packages[n][2] for n in self.pending}
+        self.batch.load(self.con)
+        self.verdicts.add_new()
+        for number in type_cells(self.con):
+            self._row_engine(number, self.pending.pop(number))
+        self.con.execute(
+            "CREATE OR REPLACE TABLE batch_packages (pkg INTEGER, fmt VARCHAR, checked BOOLEAN)"
+        )
+        _insert_rows(
+            self.con,
+            "batch_packages",
+            [(n, self.packages[n][1], checked[n]) for n in self.pending],
+        )
+        insert_cell_issues(self.con)
+        insert_key_issues(self.con)
+        group_reports(self.con)
+        insert_equation_issues(
+            self.con,
+            "SELECT pkg, fmt, agency_id, year, NULL AS prev_pkg FROM reps",
+            "SELECT pkg, agency_id, year, tbl, item_key, fld, status, num, line FROM repcells",
+            needs_previous=False,
+        )
+        found: dict[int, list[Issue]] = {}
+        for number, issue in check_reports(self.con):
+            found.setdefault(number, []).append(issue)
+        _insert_rows(self.con, "issues", [r for n, i in found.items() for r in _issue_rows(n, i)])
+        self.con.execute(
+            "INSERT INTO allreps SELECT r.pkg, r.fmt, r.agency_id, r.year, b.checked "
+            "FROM reps r JOIN batch_packages b USING (pkg)"
+        )
+        self.con.execute(
+            f"""
+            INSERT INTO contcells
+            SELECT c.pkg, c.agency_id, c.year, c.tbl, c.item_key, c.fld, c.status, c.num, c.line
+            FROM repcells c JOIN ({term_cells(previous_only=True)}) USING (tbl, item_key, fld)
+            """
+        )
+        self.con.execute(
+            "DELETE FROM issues WHERE pkg IN (SELECT pkg FROM batch_packages WHERE NOT checked)"
+        )
+        self.pending.clear()
+
+    def check_continuity(self) -> None:
+        """Each checked report against last year's report of the same agency: the one in the
+        last package holding it (packages given as previous come first)."""
+        insert_equation_issues(
+            self.con,
+            """
+            SELECT r.pkg, r.fmt, r.agency_id, r.year, p.pkg AS prev_pkg
+            FROM allreps r
+            JOIN (SELECT agency_id, year, max(pkg) AS pkg FROM allreps GROUP BY ALL) p
+              ON p.agency_id = r.agency_id AND p.year = r.year - 1
+            WHERE r.checked
+            """,
+            "SELECT * FROM contcells",
+            needs_previous=True,
+        )
+
+    def results(self) -> Iterator[ValidationResult]:
+        issues = _grouped(self.con.cursor().execute("SELECT * FROM issues ORDER BY pkg"))
+        reports = _grouped(
+            self.con.cursor().execute(
+                "SELECT pkg, agency_id, year FROM allreps WHERE checked ORDER BY pkg"
+            )
+        )
+        next_issues, next_reports = next(issues, None), next(reports, None)
+        for number, (source, fmt, checked) in self.packages.items():
+            found = self.python_issues.pop(number, [])
+            keys: list[tuple[str, int]] = []
+            while next_issues and next_issues[0] == number:
+                found += [_issue(row) for row in next_issues[1]]
+                next_issues = next(issues, None)
+            while next_reports and next_reports[0] == number:
+                keys += [(agency, year) for _, agency, year in next_reports[1]]
+                next_reports = next(reports, None)
+            if not checked:
+                continue
+            found.sort(key=_order)
+            yield ValidationResult(
+                package=ReportPackage(source=source),
+                format=fmt,
+                issues=[i.at(source) for i in found],
+                reports={key: ReportData(agency_id=key[0], year=key[1]) for key in keys},
+            )
+
+
+def _order(issue: Issue) -> tuple[int, int, str]:
+    return (_RESOURCES.get(issue.resource or "", -1), issue.row or 0, issue.code)
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    if not rows:
+        return
+    names = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
+    insert_columns(con, table, {n: [r[k] for r in rows] for k, n in enumerate(names)})
+
+
+def _split(value: Any) -> tuple[str | None, str | None]:
+    """A value as the issue table holds it: text, or a number (as text, exactly)."""
+    if value is None:
+        return None, None
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return None, str(value)
+    return (value.isoformat() if hasattr(value, "isoformat") else str(value)), None
+
+
+def _issue_rows(number: int, issues: list[Issue]) -> Iterator[tuple]:
+    for i in issues:
+        yield (
+            number, i.code, i.severity, i.resource, i.row, i.item, i.field, *_split(i.expected),
+            *_split(i.found), list(i.cells), i.rule, i.note, i.note_en,
+        )  # fmt: skip
+
+
+def _issue(row: tuple) -> Issue:
+    values = dict(zip(_ISSUE_NAMES, row, strict=True))
+    return Issue(
+        code=values["code"],
+        severity=values["severity"],
+        resource=values["resource"],
+        row=values["row"],
+        item=values["item"],
+        field=values["field"],
+        expected=_value(values["expected_txt"], values["expected_num"]),
+        found=_value(values["found_txt"], values["found_num"]),
+        cells=tuple(values["cells"] or ()),
+        rule=values["rule"],
+        note=values["note"],
+        note_en=values["note_en"],
+    )
+
+
+def _value(text: str | None, num: Decimal | None) -> Any:
+    return text if text is not None else number(num)
+
+
+def _grouped(cursor: duckdb.DuckDBPyConnection) -> Iterator[tuple[int, list[tuple]]]:
+    """Rows ordered by their first column, fetched in chunks and grouped by it."""
+    current: int | None = None
+    group: list[tuple] = []
+    while chunk := cursor.fetchmany(10_000):
+        for row in chunk:
+            if row[0] != current:
+                if group:
+                    yield current, group  # type: ignore[misc]
+                current, group = row[0], []
+            group.append(row)
+    if group:
+        yield current, group  # type: ignore[misc]
+
+
+def validate_columnar(
+    packages: Iterable[ReportPackage],
+    previous: Iterable[ReportPackage] = (),
+    batch_size: int = BATCH_PACKAGES,
+) -> Iterator[ValidationResult]:
+    """The issues validate_many() finds, package by package, found set-wise. `previous`
+    packages only supply last year's reports. The results carry the package's source and
+    report keys, not its tables."""
+    with tempfile.TemporaryDirectory(prefix="gongkai-columnar-") as folder:
+        executor = Executor(Path(folder), batch_size)
+        try:
+            for package in previous:
+                executor.add(package, checked=False)
+            for package in packages:
+                executor.add(package, checked=True)
+            executor.flush()
+            executor.check_continuity()
+            yield from executor.results()
+        finally:
+            executor.con.close()

@@ -1,0 +1,158 @@
+"""One batch in the engine: typed cells, rows and their keys, primary and foreign keys, the
+reports and the rows that belong to each (reports.group_reports, set-wise).
+
+Frictionless semantics kept: a key cell is its typed value (a type error makes it None, a
+broken constraint keeps it); a primary key repeats when an earlier row has the same values;
+a foreign key is looked up among the reports rows whose key is not all None.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from gongkai.standard import TABLE_NAMES, load_standard
+
+ISSUE_COLUMNS = (
+    "pkg INTEGER, code VARCHAR, severity VARCHAR, resource VARCHAR, row INTEGER, item VARCHAR, "
+    "field VARCHAR, expected_txt VARCHAR, expected_num DECIMAL(38, 6), found_txt VARCHAR, "
+    "found_num DECIMAL(38, 6), cells VARCHAR[], rule VARCHAR, note VARCHAR, note_en VARCHAR"
+)
+
+
+def create_issue_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"CREATE TABLE issues ({ISSUE_COLUMNS})")
+
+
+def type_cells(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Tables `cells` and `rowkeys` of this batch. Returns the packages holding a value the
+    engine cannot sum exactly (they are taken out of the batch, for the row engine)."""
+    inexact = [
+        pkg
+        for (pkg,) in con.execute(
+            "SELECT DISTINCT pkg FROM cellraw JOIN verdicts USING (fmt, tbl, fld, raw) "
+            "WHERE NOT exact"
+        ).fetchall()
+    ]
+    if inexact:
+        con.execute("DELETE FROM cellraw WHERE list_contains(?, pkg)", [inexact])
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE cells AS
+        SELECT c.pkg, c.fmt, c.tbl, c.line, c.fld, v.bad, v.num, v.txt,
+               CASE WHEN v.bad THEN 'bad'
+                    WHEN v.num IS NULL AND v.txt IS NULL THEN 'blank' ELSE 'ok' END AS status
+        FROM cellraw c JOIN verdicts v USING (fmt, tbl, fld, raw)
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE rowkeys AS
+        SELECT pkg, fmt, tbl, line,
+               max(txt) FILTER (fld = 'agency_id') AS agency_id,
+               max(num) FILTER (fld = 'year') AS year,
+               max(txt) FILTER (fld = 'item') AS item,
+               bool_or(bad) FILTER (fld IN ('agency_id', 'year')) AS key_bad
+        FROM cells GROUP BY pkg, fmt, tbl, line
+        """
+    )
+    return inexact
+
+
+def insert_cell_issues(con: duckdb.DuckDBPyConnection) -> None:
+    """Type and constraint errors: each cell holding a value whose verdict has issues."""
+    con.execute(
+        """
+        INSERT INTO issues (pkg, code, severity, resource, row, item, field, expected_txt,
+                            found_txt, note, note_en)
+        SELECT c.pkg, i.code, 'error', c.tbl, c.line,
+               CASE WHEN c.tbl = 'applications' THEN k.item END, c.fld, i.expected, i.found,
+               i.note, i.note_en
+        FROM cellraw c
+        JOIN cell_issues i USING (fmt, tbl, fld, raw)
+        JOIN rowkeys k USING (pkg, tbl, line)
+        """
+    )
+
+
+def _key_fields(table: str) -> list[str]:
+    descriptor = load_standard().format("2021").table(table).descriptor
+    return list(descriptor.get("primaryKey", []))
+
+
+def insert_key_issues(con: duckdb.DuckDBPyConnection) -> None:
+    """primary-key (a repeated key; not in applications, where table-shape says it, nor
+    where agency_id or year is None: such a row names no report) and foreign-key."""
+    for table in TABLE_NAMES:
+        keys = _key_fields(table)
+        if table == "applications" or not keys:
+            continue
+        con.execute(
+            f"""
+            INSERT INTO issues (pkg, code, severity, resource, row, note)
+            SELECT pkg, 'primary-key', 'error', tbl, line,
+                   'the same as in the row at position ' || before
+            FROM (
+                SELECT pkg, tbl, line,
+                       lag(line) OVER (PARTITION BY pkg, {", ".join(keys)} ORDER BY line) AS before
+                FROM rowkeys
+                WHERE tbl = '{table}' AND agency_id IS NOT NULL AND year IS NOT NULL
+            )
+            WHERE before IS NOT NULL
+            """
+        )
+    con.execute(
+        """
+        INSERT INTO issues (pkg, code, severity, resource, row, item, note)
+        WITH lookup AS (
+            SELECT DISTINCT pkg, coalesce(agency_id, chr(0)) AS a, coalesce(year, -1) AS y
+            FROM rowkeys WHERE tbl = 'reports' AND NOT (agency_id IS NULL AND year IS NULL)
+        )
+        SELECT r.pkg, 'foreign-key', 'error', r.tbl, r.line,
+               CASE WHEN r.tbl = 'applications' THEN r.item END,
+               'for "agency_id, year": values "' || coalesce(r.agency_id, 'None') || ', '
+               || coalesce(CAST(CAST(r.year AS HUGEINT) AS VARCHAR), 'None')
+               || '" not found in the lookup table "reports" as "agency_id, year"'
+        FROM rowkeys r
+        ANTI JOIN lookup l
+          ON l.pkg = r.pkg AND l.a = coalesce(r.agency_id, chr(0)) AND l.y = coalesce(r.year, -1)
+        WHERE r.tbl <> 'reports' AND NOT (r.agency_id IS NULL AND r.year IS NULL)
+        """
+    )
+
+
+def group_reports(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables `reps` (pkg, fmt, agency_id, year, line: the first reports row of each readable
+    key), `groups` (the rows of each report per table and item: lines in order) and
+    `repcells` (the cells of each report's rows that are there exactly once)."""
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE reps AS
+        SELECT pkg, fmt, agency_id, CAST(year AS INTEGER) AS year, min(line) AS line
+        FROM rowkeys WHERE tbl = 'reports' AND NOT key_bad
+          AND agency_id IS NOT NULL AND year IS NOT NULL
+        GROUP BY pkg, fmt, agency_id, year
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE groups AS
+        SELECT r.pkg, r.tbl, r.agency_id, CAST(r.year AS INTEGER) AS year,
+               CASE WHEN r.tbl = 'applications' THEN coalesce(r.item, '') ELSE '' END AS item_key,
+               list(r.line ORDER BY r.line) AS lines
+        FROM rowkeys r
+        JOIN reps p ON p.pkg = r.pkg AND p.agency_id = r.agency_id AND p.year = r.year
+        WHERE r.tbl <> 'reports' AND NOT r.key_bad
+        GROUP BY ALL
+        UNION ALL
+        SELECT pkg, 'reports', agency_id, year, '', [line] FROM reps
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE repcells AS
+        SELECT g.pkg, g.agency_id, g.year, g.tbl, g.item_key, c.fld, c.status, c.num, c.txt,
+               c.line
+        FROM groups g JOIN cells c ON c.pkg = g.pkg AND c.tbl = g.tbl AND c.line = g.lines[1]
+        WHERE len(g.lines) = 1
+        """
+    )
