@@ -23,10 +23,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from bench.generate import HEADERS, ITEMS, SCHEMAS, agency_id, agency_pool, figures
+
 from gongkai.standard import TABLE_NAMES
 
 Tables = dict[str, list[list[Any]]]
-VALUE_COLUMNS = {t: [i for i, n in enumerate(HEADERS[t]) if i >= 2 and n != "item"] for t in HEADERS}
+VALUE_COLUMNS = {
+    t: [i for i, n in enumerate(HEADERS[t]) if i >= 2 and n != "item"] for t in HEADERS
+}
 VALUE_COLUMNS["reports"] = []
 
 
@@ -196,7 +199,9 @@ def _files(tables: Tables, raw_defect: str | None, rng: random.Random) -> dict[s
     texts = {t: _csv(t, tables[t]) for t in TABLE_NAMES}
     table = rng.choice(TABLE_NAMES)
     if raw_defect == "quotes":
-        texts["reports"] = _csv("reports", [[*r[:2], f"{r[2]},分局", *r[3:]] for r in tables["reports"]])
+        texts["reports"] = _csv(
+            "reports", [[*r[:2], f"{r[2]},分局", *r[3:]] for r in tables["reports"]]
+        )
     elif raw_defect == "header":
         texts[table] = texts[table].replace("year", "Year", 1)
     elif raw_defect == "ragged":
@@ -286,4 +291,3 @@ def defective_packages(seed: int, count: int) -> Iterator[tuple[str, dict[str, b
             continue
         yield f"pkg-{produced:05d}", _files(tables, raw, rng)
         produced += 1
-

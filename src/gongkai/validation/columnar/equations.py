@@ -25,7 +25,7 @@ def create_terms(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         "CREATE TABLE terms (fmt VARCHAR, eq INTEGER, ord INTEGER, is_left BOOLEAN, "
         "tbl VARCHAR, item VARCHAR, item_key VARCHAR, fld VARCHAR, sign INTEGER, "
-        "previous BOOLEAN, label VARCHAR, needs_previous BOOLEAN)"
+        "previous BOOLEAN, label VARCHAR, needs_previous BOOLEAN, cid INTEGER)"
     )
     eq_rows: list[tuple] = []
     term_rows: list[tuple] = []
@@ -34,24 +34,41 @@ def create_terms(con: duckdb.DuckDBPyConnection) -> None:
             needs = bool(eq.rule.get("needs_previous"))
             first = eq.left[0]
             eq_rows.append(
-                (fmt, number, eq.rule["id"], eq.rule["severity"], needs, first.table, first.item, first.field)
+                (
+                    fmt,
+                    number,
+                    eq.rule["id"],
+                    eq.rule["severity"],
+                    needs,
+                    first.table,
+                    first.item,
+                    first.field,
+                )
             )
             for ord_, term in enumerate(eq.left + eq.right):
                 term_rows.append(
                     (
                         fmt, number, ord_, ord_ < len(eq.left), term.table, term.item,
                         term.item or "", term.field, term.sign, term.previous, term.label, needs,
+                        None,
                     )
                 )  # fmt: skip
     for table, rows in (("equations", eq_rows), ("terms", term_rows)):
         names = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
         insert_columns(con, table, {n: [r[k] for r in rows] for k, n in enumerate(names)})
+    con.execute(
+        "CREATE TABLE cellids AS SELECT row_number() OVER (ORDER BY tbl, item_key, fld) AS cid, * "
+        "FROM (SELECT DISTINCT tbl, item_key, fld FROM terms)"
+    )
+    con.execute(
+        "UPDATE terms SET cid = i.cid FROM cellids i WHERE (terms.tbl, terms.item_key, "
+        "terms.fld) = (i.tbl, i.item_key, i.fld)"
+    )
 
 
-def term_cells(previous_only: bool) -> str:
-    """SQL: the distinct (tbl, item_key, fld) the equations read (those of continuity only)."""
-    where = "WHERE needs_previous" if previous_only else ""
-    return f"SELECT DISTINCT tbl, item_key, fld FROM terms {where}"
+def continuity_cells() -> str:
+    """SQL: the cells (cid, tbl, item_key, fld) the continuity equations read."""
+    return "SELECT DISTINCT cid, tbl, item_key, fld FROM terms WHERE needs_previous ORDER BY cid"
 
 
 def insert_equation_issues(
@@ -59,25 +76,21 @@ def insert_equation_issues(
 ) -> None:
     """Check the equations (those with `needs_previous`, or the others) of each report.
 
-    `reports`: SQL giving (pkg, fmt, agency_id, year, prev_pkg) — prev_pkg the package holding
-    last year's report (continuity only). `cells`: SQL giving (pkg, agency_id, year, tbl,
-    item_key, fld, status, num, line) for one row per report and table (and item), where the
-    row is there exactly once.
+    `reports`: SQL giving (rid, pkg, fmt, prev_rid) — prev_rid last year's report of the same
+    agency (continuity only). `cells`: a table of (rid, cid, status, num, line): the cells of
+    each report's rows that are there exactly once.
     """
     con.execute(
         f"""
         INSERT INTO issues (pkg, code, severity, resource, row, item, field, expected_num,
                             found_num, cells, rule)
         WITH joined AS (
-            SELECT r.pkg, r.agency_id, r.year, t.fmt, t.eq, t.ord, t.is_left, t.label, t.sign,
+            SELECT r.rid, r.pkg, t.fmt, t.eq, t.ord, t.is_left, t.label, t.sign,
                    t.tbl, t.item, t.fld, t.previous, c.status, c.num, c.line
             FROM ({reports}) r
             JOIN terms t ON t.fmt = r.fmt AND t.needs_previous = {needs_previous}
-            LEFT JOIN ({cells}) c
-              ON c.pkg = CASE WHEN t.previous THEN r.prev_pkg ELSE r.pkg END
-             AND c.agency_id = r.agency_id
-             AND c.year = r.year - CASE WHEN t.previous THEN 1 ELSE 0 END
-             AND c.tbl = t.tbl AND c.item_key = t.item_key AND c.fld = t.fld
+            LEFT JOIN {cells} c
+              ON c.rid = CASE WHEN t.previous THEN r.prev_rid ELSE r.rid END AND c.cid = t.cid
         ),
         judged AS (
             SELECT pkg, fmt, eq,
@@ -89,7 +102,7 @@ def insert_equation_issues(
                    sum(num * sign) FILTER (is_left) AS found,
                    sum(num * sign) FILTER (NOT is_left) AS expected,
                    arg_min(line, ord) AS anchor
-            FROM joined GROUP BY pkg, agency_id, year, fmt, eq
+            FROM joined GROUP BY rid, pkg, fmt, eq
         )
         SELECT j.pkg,
                CASE WHEN j.blank_labels IS NULL THEN e.rule ELSE 'incomplete' END,

@@ -20,14 +20,14 @@ import duckdb
 
 from gongkai.package import ReportPackage
 from gongkai.standard import load_standard
-from gongkai.validation.columnar.cells import Verdicts, insert_columns
+from gongkai.validation.columnar.cells import NUMBER, Verdicts, insert_columns
 from gongkai.validation.columnar.equations import (
+    continuity_cells,
     create_terms,
     insert_equation_issues,
-    term_cells,
 )
 from gongkai.validation.columnar.intake import Batch, is_plain
-from gongkai.validation.columnar.report_rules import check_reports, number
+from gongkai.validation.columnar.report_rules import as_figure, check_reports
 from gongkai.validation.columnar.tables import (
     create_issue_table,
     group_reports,
@@ -50,24 +50,25 @@ _RESOURCES = {"reports": 0, "proactive": 1, "applications": 2, "reviews": 3}
 
 class Executor:
     def __init__(self, folder: Path, batch_size: int) -> None:
-        self.con = duckdb.connect(str(folder / "validation.duckdb"))
+        self.con = duckdb.connect()  # in memory; spills to temp_directory past its memory limit
         self.con.execute(f"SET temp_directory = '{folder / 'spill'}'")
         self.con.execute("SET preserve_insertion_order = false")
+        self.con.execute("SET enable_progress_bar = false")
         self.batch = Batch(folder)
         self.batch_size = batch_size
         self.verdicts = Verdicts(self.con)
         create_terms(self.con)
         create_issue_table(self.con)
         self.con.execute(
-            "CREATE TABLE allreps (pkg INTEGER, fmt VARCHAR, agency_id VARCHAR, "
+            "CREATE TABLE allreps (rid INTEGER, pkg INTEGER, fmt VARCHAR, agency_id VARCHAR, "
             "year INTEGER, checked BOOLEAN)"
         )
         self.con.execute(
-            "CREATE TABLE contcells (pkg INTEGER, agency_id VARCHAR, year INTEGER, "
-            "tbl VARCHAR, item_key VARCHAR, fld VARCHAR, status VARCHAR, "
-            "num DECIMAL(38, 6), line INTEGER)"
+            "CREATE TABLE contcells (rid INTEGER, cid INTEGER, status VARCHAR, "
+            f"num {NUMBER}, line INTEGER)"
         )
-        self.continuity_cells = self.con.execute(term_cells(previous_only=True)).fetchall()
+        self.continuity_cells = self.con.execute(continuity_cells()).fetchall()
+        self.next_rid = 0
         self.packages: dict[int, tuple[str, str, bool]] = {}  # number -> source, format, checked
         self.pending: dict[int, ReportPackage] = {}  # this batch's packages
         self.python_issues: dict[int, list[Issue]] = {}  # row engine's, descriptor warnings
@@ -97,14 +98,15 @@ class Executor:
         self.python_issues[number] = result.issues
         reps, cells = [], []
         for (agency_id, year), report in result.reports.items():
-            reps.append((number, result.format, agency_id, year, checked))
-            for table, item_key, name in self.continuity_cells:
+            rid, self.next_rid = self.next_rid, self.next_rid + 1
+            reps.append((rid, number, result.format, agency_id, year, checked))
+            for cid, table, item_key, name in self.continuity_cells:
                 cell = report.cell(table, item_key or None, name)
                 if cell.status == ABSENT:
                     continue
                 value = cell.value if isinstance(cell.value, int | Decimal) else None
                 line = cell.row.number if cell.row else None
-                cells.append((number, agency_id, year, table, item_key, name, cell.status, value, line))
+                cells.append((rid, cid, cell.status, value, line))
         _insert_rows(self.con, "allreps", reps)
         _insert_rows(self.con, "contcells", cells)
 
@@ -126,11 +128,11 @@ class Executor:
         )
         insert_cell_issues(self.con)
         insert_key_issues(self.con)
-        group_reports(self.con)
+        self.next_rid = group_reports(self.con, self.next_rid)
         insert_equation_issues(
             self.con,
-            "SELECT pkg, fmt, agency_id, year, NULL AS prev_pkg FROM reps",
-            "SELECT pkg, agency_id, year, tbl, item_key, fld, status, num, line FROM repcells",
+            "SELECT rid, pkg, fmt, NULL AS prev_rid FROM reps",
+            "termcells",
             needs_previous=False,
         )
         found: dict[int, list[Issue]] = {}
@@ -138,14 +140,14 @@ class Executor:
             found.setdefault(number, []).append(issue)
         _insert_rows(self.con, "issues", [r for n, i in found.items() for r in _issue_rows(n, i)])
         self.con.execute(
-            "INSERT INTO allreps SELECT r.pkg, r.fmt, r.agency_id, r.year, b.checked "
+            "INSERT INTO allreps SELECT r.rid, r.pkg, r.fmt, r.agency_id, r.year, b.checked "
             "FROM reps r JOIN batch_packages b USING (pkg)"
         )
         self.con.execute(
-            f"""
+            """
             INSERT INTO contcells
-            SELECT c.pkg, c.agency_id, c.year, c.tbl, c.item_key, c.fld, c.status, c.num, c.line
-            FROM repcells c JOIN ({term_cells(previous_only=True)}) USING (tbl, item_key, fld)
+            SELECT c.rid, c.cid, c.status, c.num, c.line FROM termcells c
+            WHERE c.cid IN (SELECT cid FROM terms WHERE needs_previous)
             """
         )
         self.con.execute(
@@ -159,13 +161,13 @@ class Executor:
         insert_equation_issues(
             self.con,
             """
-            SELECT r.pkg, r.fmt, r.agency_id, r.year, p.pkg AS prev_pkg
+            SELECT r.rid, r.pkg, r.fmt, p.rid AS prev_rid
             FROM allreps r
-            JOIN (SELECT agency_id, year, max(pkg) AS pkg FROM allreps GROUP BY ALL) p
+            JOIN (SELECT agency_id, year, arg_max(rid, pkg) AS rid FROM allreps GROUP BY ALL) p
               ON p.agency_id = r.agency_id AND p.year = r.year - 1
             WHERE r.checked
             """,
-            "SELECT * FROM contcells",
+            "contcells",
             needs_previous=True,
         )
 
@@ -244,7 +246,7 @@ def _issue(row: tuple) -> Issue:
 
 
 def _value(text: str | None, num: Decimal | None) -> Any:
-    return text if text is not None else number(num)
+    return text if text is not None else as_figure(num)
 
 
 def _grouped(cursor: duckdb.DuckDBPyConnection) -> Iterator[tuple[int, list[tuple]]]:

@@ -28,9 +28,8 @@ def _cell_sql(table_field: str, alias: str) -> str:
     """A LEFT JOIN to the report's cell `table.field` (a one-row table) as `alias`."""
     table, name = _one(table_field)
     return (
-        f"LEFT JOIN repcells {alias} ON {alias}.pkg = r.pkg AND {alias}.agency_id = r.agency_id "
-        f"AND {alias}.year = r.year AND {alias}.tbl = '{table}' AND {alias}.item_key = '' "
-        f"AND {alias}.fld = '{name}'"
+        f"LEFT JOIN repcells {alias} ON {alias}.rid = r.rid AND {alias}.tbl = '{table}' "
+        f"AND {alias}.item_key = '' AND {alias}.fld = '{name}'"
     )
 
 
@@ -52,8 +51,7 @@ def check_shape(con: duckdb.DuckDBPyConnection, rule: dict[str, Any], fmt: Forma
         """
         SELECT r.pkg, t.tbl, r.agency_id, r.year, coalesce(g.lines, [])
         FROM reps r CROSS JOIN (VALUES ('proactive'), ('reviews')) t(tbl)
-        LEFT JOIN groups g ON g.pkg = r.pkg AND g.agency_id = r.agency_id AND g.year = r.year
-                           AND g.tbl = t.tbl
+        LEFT JOIN groups g ON g.rid = r.rid AND g.tbl = t.tbl
         WHERE r.fmt = ? AND len(coalesce(g.lines, [])) <> 1
         """,
         [code],
@@ -65,9 +63,9 @@ def check_shape(con: duckdb.DuckDBPyConnection, rule: dict[str, Any], fmt: Forma
         SELECT r.pkg, list(e.item ORDER BY e.position)
         FROM reps r CROSS JOIN (SELECT unnest(?) AS item, generate_subscripts(?, 1) AS position) e
         WHERE r.fmt = ? AND NOT EXISTS (
-            SELECT 1 FROM groups g WHERE g.pkg = r.pkg AND g.agency_id = r.agency_id
-            AND g.year = r.year AND g.tbl = 'applications' AND g.item_key = e.item)
-        GROUP BY r.pkg, r.agency_id, r.year
+            SELECT 1 FROM groups g WHERE g.rid = r.rid
+            AND g.tbl = 'applications' AND g.item_key = e.item)
+        GROUP BY r.rid, r.pkg
         """,
         [expected, expected, code],
     ).fetchall():
@@ -126,7 +124,7 @@ def check_zero_when(con: duckdb.DuckDBPyConnection, rule: dict[str, Any], fmt: F
         for pkg, num, txt, line in rows:
             yield pkg, Issue(
                 code=rule["id"], severity=rule["severity"], resource=table, row=line,
-                field=name, expected=0, found=number(num) if num is not None else txt,
+                field=name, expected=0, found=as_figure(num) if num is not None else txt,
             )  # fmt: skip
 
 
@@ -164,7 +162,7 @@ def check_format_year(con: duckdb.DuckDBPyConnection, rule: dict[str, Any], fmt:
             )  # fmt: skip
 
 
-def number(value: Any) -> Any:
+def as_figure(value: Any) -> Any:
     """A figure from the engine as the row engine holds it: integral values as int."""
     if value is None:
         return None

@@ -122,23 +122,29 @@ def insert_key_issues(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def group_reports(con: duckdb.DuckDBPyConnection) -> None:
-    """Tables `reps` (pkg, fmt, agency_id, year, line: the first reports row of each readable
-    key), `groups` (the rows of each report per table and item: lines in order) and
-    `repcells` (the cells of each report's rows that are there exactly once)."""
+def group_reports(con: duckdb.DuckDBPyConnection, first_rid: int) -> int:
+    """Tables `reps` (rid, pkg, fmt, agency_id, year, line: the first reports row of each
+    readable key; rid numbers the reports from `first_rid`), `groups` (the rows of each report
+    per table and item: lines in order), `repcells` (the cells of each report's rows that are
+    there exactly once) and `termcells` (those the equations read, by cell id). Returns the
+    next free rid."""
     con.execute(
         """
         CREATE OR REPLACE TABLE reps AS
-        SELECT pkg, fmt, agency_id, CAST(year AS INTEGER) AS year, min(line) AS line
-        FROM rowkeys WHERE tbl = 'reports' AND NOT key_bad
-          AND agency_id IS NOT NULL AND year IS NOT NULL
-        GROUP BY pkg, fmt, agency_id, year
-        """
+        SELECT ? + row_number() OVER (ORDER BY pkg, line) - 1 AS rid, *
+        FROM (
+            SELECT pkg, fmt, agency_id, CAST(year AS INTEGER) AS year, min(line) AS line
+            FROM rowkeys WHERE tbl = 'reports' AND NOT key_bad
+              AND agency_id IS NOT NULL AND year IS NOT NULL
+            GROUP BY pkg, fmt, agency_id, year
+        )
+        """,
+        [first_rid],
     )
     con.execute(
         """
         CREATE OR REPLACE TABLE groups AS
-        SELECT r.pkg, r.tbl, r.agency_id, CAST(r.year AS INTEGER) AS year,
+        SELECT p.rid, r.pkg, r.tbl,
                CASE WHEN r.tbl = 'applications' THEN coalesce(r.item, '') ELSE '' END AS item_key,
                list(r.line ORDER BY r.line) AS lines
         FROM rowkeys r
@@ -146,15 +152,23 @@ def group_reports(con: duckdb.DuckDBPyConnection) -> None:
         WHERE r.tbl <> 'reports' AND NOT r.key_bad
         GROUP BY ALL
         UNION ALL
-        SELECT pkg, 'reports', agency_id, year, '', [line] FROM reps
+        SELECT rid, pkg, 'reports', '', [line] FROM reps
         """
     )
     con.execute(
         """
         CREATE OR REPLACE TABLE repcells AS
-        SELECT g.pkg, g.agency_id, g.year, g.tbl, g.item_key, c.fld, c.status, c.num, c.txt,
-               c.line
+        SELECT g.rid, g.tbl, g.item_key, c.fld, c.status, c.num, c.txt, c.line
         FROM groups g JOIN cells c ON c.pkg = g.pkg AND c.tbl = g.tbl AND c.line = g.lines[1]
         WHERE len(g.lines) = 1
         """
     )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE termcells AS
+        SELECT c.rid, i.cid, c.status, c.num, c.line
+        FROM repcells c JOIN cellids i USING (tbl, item_key, fld)
+        """
+    )
+    (count,) = con.execute("SELECT count(*) FROM reps").fetchone() or (0,)
+    return first_rid + int(count)
