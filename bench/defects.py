@@ -143,6 +143,18 @@ def _late(tables: Tables, rng: random.Random) -> None:
         report[5] = "government"
 
 
+def _carryover(tables: Tables, rng: random.Random) -> None:
+    """Last year's carried_forward not carried over (with new_received adjusted, so only
+    continuity breaks)."""
+    years = {r[1] for r in tables["reports"]}
+    rows = {(r[1], r[2]): r for r in tables["applications"] if len(years) > 1}
+    over, new = rows.get((max(years), "carried_over")), rows.get((max(years), "new_received"))
+    column = rng.randrange(3, 10)
+    if over and new and isinstance(over[column], int) and isinstance(new[column], int):
+        over[column] += 1
+        new[column] -= 1
+
+
 def _format_year(tables: Tables, rng: random.Random) -> None:
     rng.choice(tables["reports"])[6] = rng.choice(["2019", "2020", ""])
 
@@ -181,6 +193,7 @@ DEFECTS: dict[str, Callable[[Tables, random.Random], None]] = {
     "township": _township,
     "late": _late,
     "format-year": _format_year,
+    "carryover": _carryover,
 }
 # Input the column engine does not take in: the row engine validates these packages.
 RAW_DEFECTS = ("quotes", "header", "ragged", "crlf", "bom", "gb18030", "no-table", "descriptor",

@@ -49,7 +49,8 @@ _RESOURCES = {"reports": 0, "proactive": 1, "applications": 2, "reviews": 3}
 
 
 class Executor:
-    def __init__(self, folder: Path, batch_size: int) -> None:
+    def __init__(self, folder: Path, batch_size: int, counts: dict[str, int]) -> None:
+        self.counts = counts  # packages by executor: "columns", "rows"
         self.con = duckdb.connect()  # in memory; spills to temp_directory past its memory limit
         self.con.execute(f"SET temp_directory = '{folder / 'spill'}'")
         self.con.execute("SET preserve_insertion_order = false")
@@ -93,6 +94,7 @@ class Executor:
         """The row engine's verdict on one package; its reports' continuity cells join the
         others (continuity is checked once, for all packages, by the engine)."""
         result = validate_alone(package)
+        self.counts["rows"] = self.counts.get("rows", 0) + 1
         source, _, checked = self.packages[number]
         self.packages[number] = (source, result.format, checked)
         self.python_issues[number] = result.issues
@@ -126,6 +128,7 @@ class Executor:
             "batch_packages",
             [(n, self.packages[n][1], checked[n]) for n in self.pending],
         )
+        self.counts["columns"] = self.counts.get("columns", 0) + len(self.pending)
         insert_cell_issues(self.con)
         insert_key_issues(self.con)
         self.next_rid = group_reports(self.con, self.next_rid)
@@ -268,12 +271,14 @@ def validate_columnar(
     packages: Iterable[ReportPackage],
     previous: Iterable[ReportPackage] = (),
     batch_size: int = BATCH_PACKAGES,
+    counts: dict[str, int] | None = None,
 ) -> Iterator[ValidationResult]:
     """The issues validate_many() finds, package by package, found set-wise. `previous`
     packages only supply last year's reports. The results carry the package's source and
-    report keys, not its tables."""
+    report keys, not its tables. `counts`, if given, learns how many packages each executor
+    took ("columns", "rows")."""
     with tempfile.TemporaryDirectory(prefix="gongkai-columnar-") as folder:
-        executor = Executor(Path(folder), batch_size)
+        executor = Executor(Path(folder), batch_size, {} if counts is None else counts)
         try:
             for package in previous:
                 executor.add(package, checked=False)
