@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 
 from bench.defects import defective_packages
+
 from gongkai.package import ReportPackage, package_from_files
 from gongkai.standard import load_standard
 from gongkai.validation import ValidationResult, validate_many
