@@ -146,9 +146,10 @@ def _late(tables: Tables, rng: random.Random) -> None:
 def _carryover(tables: Tables, rng: random.Random) -> None:
     """Last year's carried_forward not carried over (with new_received adjusted, so only
     continuity breaks)."""
-    years = {r[1] for r in tables["reports"]}
-    rows = {(r[1], r[2]): r for r in tables["applications"] if len(years) > 1}
-    over, new = rows.get((max(years), "carried_over")), rows.get((max(years), "new_received"))
+    years = {r[1] for r in tables["reports"] if isinstance(r[1], int)}
+    rows = {(r[1], r[2]): r for r in tables["applications"]}
+    last = max(years) if len(years) > 1 else None
+    over, new = rows.get((last, "carried_over")), rows.get((last, "new_received"))
     column = rng.randrange(3, 10)
     if over and new and isinstance(over[column], int) and isinstance(new[column], int):
         over[column] += 1

@@ -1,7 +1,7 @@
 """The columnar executor finds exactly what the row engine finds: the same issues (code,
-severity, resource, row, item, field, expected, found, cells, rule and message) for packages
-with random defects of every class, one report or many, continuity within a package, across
-packages, across batches and against --previous packages."""
+severity, resource, row, item, field, expected, found, cells, rule and message), in the same
+order, for packages with random defects of every class, one report or many, continuity within
+a package, across packages, across batches and against --previous packages."""
 
 from __future__ import annotations
 
@@ -20,17 +20,17 @@ def _packages(seed: int, count: int) -> list[ReportPackage]:
     return [package_from_files(files, source) for source, files in defective_packages(seed, count)]
 
 
-def _issue_set(result: ValidationResult) -> Counter[str]:
-    return Counter(repr(sorted(issue.to_dict().items())) for issue in result.issues)
+def _issues(result: ValidationResult) -> list[str]:
+    return [repr(sorted(issue.to_dict().items())) for issue in result.issues]
 
 
 def _disagreements(rows: list[ValidationResult], columns: list[ValidationResult]) -> list[str]:
     assert [r.package.source for r in rows] == [c.package.source for c in columns]
     found = []
     for row, column in zip(rows, columns, strict=True):
-        if _issue_set(row) != _issue_set(column):
-            only_rows = _issue_set(row) - _issue_set(column)
-            only_columns = _issue_set(column) - _issue_set(row)
+        if _issues(row) != _issues(column):
+            only_rows = Counter(_issues(row)) - Counter(_issues(column))
+            only_columns = Counter(_issues(column)) - Counter(_issues(row))
             found.append(f"{row.package.source}: rows {only_rows} columns {only_columns}")
         assert row.valid == column.valid
         assert row.format == column.format

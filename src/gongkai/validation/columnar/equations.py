@@ -13,6 +13,7 @@ import duckdb
 
 from gongkai.standard import FORMATS
 from gongkai.validation.columnar.cells import insert_columns
+from gongkai.validation.columnar.tables import CONTINUITY, RULES
 from gongkai.validation.rules import equations
 
 
@@ -83,7 +84,7 @@ def insert_equation_issues(
     con.execute(
         f"""
         INSERT INTO issues (pkg, code, severity, resource, row, item, field, expected_num,
-                            found_num, cells, rule)
+                            found_num, cells, rule, stage, k1, k2, k3)
         WITH joined AS (
             SELECT r.rid, r.pkg, t.fmt, t.eq, t.ord, t.is_left, t.label, t.sign,
                    t.tbl, t.item, t.fld, t.previous, c.status, c.num, c.line
@@ -93,7 +94,7 @@ def insert_equation_issues(
               ON c.rid = CASE WHEN t.previous THEN r.prev_rid ELSE r.rid END AND c.cid = t.cid
         ),
         judged AS (
-            SELECT pkg, fmt, eq,
+            SELECT rid, pkg, fmt, eq,
                    bool_and(coalesce(status IN ('ok', 'blank'), false)) AS readable,
                    arg_min({{'tbl': tbl, 'item': item, 'fld': fld,
                             'line': CASE WHEN previous THEN NULL ELSE line END}}, ord)
@@ -114,7 +115,8 @@ def insert_equation_issues(
                CASE WHEN j.blank_labels IS NULL THEN j.expected END,
                CASE WHEN j.blank_labels IS NULL THEN j.found END,
                coalesce(j.blank_labels, []),
-               CASE WHEN j.blank_labels IS NULL THEN NULL ELSE e.rule END
+               CASE WHEN j.blank_labels IS NULL THEN NULL ELSE e.rule END,
+               {CONTINUITY if needs_previous else RULES}, j.rid, 0, j.eq
         FROM judged j JOIN equations e USING (fmt, eq)
         WHERE j.readable AND (j.blank_labels IS NOT NULL OR j.found <> j.expected)
         """

@@ -29,6 +29,7 @@ from gongkai.validation.columnar.equations import (
 from gongkai.validation.columnar.intake import Batch, is_plain
 from gongkai.validation.columnar.report_rules import as_figure, check_reports
 from gongkai.validation.columnar.tables import (
+    DESCRIPTOR,
     create_issue_table,
     group_reports,
     insert_cell_issues,
@@ -45,7 +46,6 @@ _ISSUE_NAMES = (
     "pkg", "code", "severity", "resource", "row", "item", "field", "expected_txt",
     "expected_num", "found_txt", "found_num", "cells", "rule", "note", "note_en",
 )  # fmt: skip
-_RESOURCES = {"reports": 0, "proactive": 1, "applications": 2, "reviews": 3}
 
 
 class Executor:
@@ -72,7 +72,7 @@ class Executor:
         self.next_rid = 0
         self.packages: dict[int, tuple[str, str, bool]] = {}  # number -> source, format, checked
         self.pending: dict[int, ReportPackage] = {}  # this batch's packages
-        self.python_issues: dict[int, list[Issue]] = {}  # row engine's, descriptor warnings
+        self.python_issues: dict[int, list[Issue]] = {}  # the row engine's
 
     def add(self, package: ReportPackage, checked: bool) -> None:
         number = len(self.packages)
@@ -83,8 +83,11 @@ class Executor:
             self._row_engine(number, package)
             return
         warnings = list(check_descriptor(load_standard().format(fmt), package))
-        if warnings:
-            self.python_issues[number] = warnings
+        _insert_rows(
+            self.con,
+            "issues",
+            [(*row, DESCRIPTOR, k, 0, 0) for k, row in enumerate(_issue_rows(number, warnings))],
+        )
         self.batch.add(number, fmt, tables)
         self.pending[number] = package
         if self.batch.count >= self.batch_size:
@@ -138,10 +141,11 @@ class Executor:
             "termcells",
             needs_previous=False,
         )
-        found: dict[int, list[Issue]] = {}
-        for number, issue in check_reports(self.con):
-            found.setdefault(number, []).append(issue)
-        _insert_rows(self.con, "issues", [r for n, i in found.items() for r in _issue_rows(n, i)])
+        _insert_rows(
+            self.con,
+            "issues",
+            [(*next(_issue_rows(n, [i])), *order) for n, order, i in check_reports(self.con)],
+        )
         self.con.execute(
             "INSERT INTO allreps SELECT r.rid, r.pkg, r.fmt, r.agency_id, r.year, b.checked "
             "FROM reps r JOIN batch_packages b USING (pkg)"
@@ -175,7 +179,11 @@ class Executor:
         )
 
     def results(self) -> Iterator[ValidationResult]:
-        issues = _grouped(self.con.cursor().execute("SELECT * FROM issues ORDER BY pkg"))
+        issues = _grouped(
+            self.con.cursor().execute(
+                f"SELECT {', '.join(_ISSUE_NAMES)} FROM issues ORDER BY pkg, stage, k1, k2, k3"
+            )
+        )
         reports = _grouped(
             self.con.cursor().execute(
                 "SELECT pkg, agency_id, year FROM allreps WHERE checked ORDER BY pkg"
@@ -193,17 +201,12 @@ class Executor:
                 next_reports = next(reports, None)
             if not checked:
                 continue
-            found.sort(key=_order)
             yield ValidationResult(
                 package=ReportPackage(source=source),
                 format=fmt,
                 issues=[i.at(source) for i in found],
                 reports={key: ReportData(agency_id=key[0], year=key[1]) for key in keys},
             )
-
-
-def _order(issue: Issue) -> tuple[int, int, str]:
-    return (_RESOURCES.get(issue.resource or "", -1), issue.row or 0, issue.code)
 
 
 def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:

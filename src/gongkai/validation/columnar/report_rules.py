@@ -5,7 +5,7 @@ characters, once per distinct value."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import duckdb
@@ -13,10 +13,13 @@ import duckdb
 from gongkai.identifiers import uscc_correction
 from gongkai.standard import FORMATS, Format, load_standard, publication_deadline
 from gongkai.validation import shape
+from gongkai.validation.columnar.tables import RULES, SHAPE
 from gongkai.validation.issues import Issue
 from gongkai.validation.rules import format_of_year
 
-Found = Iterator[tuple[int, Issue]]  # (package number, issue)
+Found = Iterator[tuple[int, int, Issue]]  # (package number, report id or 0, issue)
+Shaped = Iterator[tuple[int, tuple[int, int, int], Issue]]  # (package, order, issue)
+Ordered = Iterator[tuple[int, tuple[int, int, int, int], Issue]]  # (package, order, issue)
 
 
 def _one(table_field: str) -> tuple[str, str]:
@@ -33,34 +36,40 @@ def _cell_sql(table_field: str, alias: str) -> str:
     )
 
 
-def check_shape(con: duckdb.DuckDBPyConnection, rule: dict[str, Any], fmt: Format) -> Found:
+def check_shape(con: duckdb.DuckDBPyConnection, rule: dict[str, Any], fmt: Format) -> Shaped:
+    """Each finding with its place in the row engine's order: the package's, then per report
+    (proactive, reviews, missing items, then item by item in the order they first appear)."""
     code = fmt.code
     for (pkg,) in con.execute(
         "SELECT pkg FROM batch_packages WHERE fmt = ? "
         "AND pkg NOT IN (SELECT pkg FROM rowkeys WHERE tbl = 'reports')",
         [code],
     ).fetchall():
-        yield pkg, shape.no_report_row(rule)
+        yield pkg, (-2, 0, 0), shape.no_report_row(rule)
     for pkg, declared, line in con.execute(
         "SELECT pkg, txt, line FROM cells WHERE fmt = ? AND tbl = 'reports' AND fld = 'format' "
         "AND txt <> '' AND txt <> ?",
         [code, code],
     ).fetchall():
-        yield pkg, shape.other_format(rule, fmt, declared, line)
-    for pkg, table, agency, year, lines in con.execute(
+        yield pkg, (-1, line, 0), shape.other_format(rule, fmt, declared, line)
+    for pkg, rid, table, agency, year, lines in con.execute(
         """
-        SELECT r.pkg, t.tbl, r.agency_id, r.year, coalesce(g.lines, [])
+        SELECT r.pkg, r.rid, t.tbl, r.agency_id, r.year, coalesce(g.lines, [])
         FROM reps r CROSS JOIN (VALUES ('proactive'), ('reviews')) t(tbl)
         LEFT JOIN groups g ON g.rid = r.rid AND g.tbl = t.tbl
         WHERE r.fmt = ? AND len(coalesce(g.lines, [])) <> 1
         """,
         [code],
     ).fetchall():
-        yield pkg, shape.not_one_row(rule, table, agency, year, lines)
+        yield (
+            pkg,
+            (rid, 0 if table == "proactive" else 1, 0),
+            shape.not_one_row(rule, table, agency, year, lines),
+        )
     expected = fmt.table("applications").item_codes
-    for pkg, missing in con.execute(
+    for pkg, rid, missing in con.execute(
         """
-        SELECT r.pkg, list(e.item ORDER BY e.position)
+        SELECT r.pkg, r.rid, list(e.item ORDER BY e.position)
         FROM reps r CROSS JOIN (SELECT unnest(?) AS item, generate_subscripts(?, 1) AS position) e
         WHERE r.fmt = ? AND NOT EXISTS (
             SELECT 1 FROM groups g WHERE g.rid = r.rid
@@ -69,32 +78,32 @@ def check_shape(con: duckdb.DuckDBPyConnection, rule: dict[str, Any], fmt: Forma
         """,
         [expected, expected, code],
     ).fetchall():
-        yield pkg, shape.missing_items(rule, fmt, missing)
-    for pkg, item, lines in con.execute(
+        yield pkg, (rid, 2, 0), shape.missing_items(rule, fmt, missing)
+    for pkg, rid, item, lines in con.execute(
         """
-        SELECT g.pkg, g.item_key, g.lines FROM groups g JOIN batch_packages USING (pkg)
+        SELECT g.pkg, g.rid, g.item_key, g.lines FROM groups g JOIN batch_packages USING (pkg)
         WHERE fmt = ? AND g.tbl = 'applications'
           AND (len(g.lines) > 1 OR NOT list_contains(?, g.item_key))
         """,
         [code, expected],
     ).fetchall():
         if item not in expected:
-            yield pkg, shape.unknown_item(rule, fmt, item, lines[0])
+            yield pkg, (rid, 3, lines[0] * 2), shape.unknown_item(rule, fmt, item, lines[0])
         for line in lines[1:]:
-            yield pkg, shape.repeated_item(rule, item, lines[0], line)
+            yield pkg, (rid, 3, lines[0] * 2 + 1), shape.repeated_item(rule, item, lines[0], line)
 
 
 def check_uscc(con: duckdb.DuckDBPyConnection, rule: dict[str, Any], fmt: Format) -> Found:
     for spec in rule["fields"]:
         table, name = _one(spec)
         rows = con.execute(
-            f"SELECT r.pkg, c.txt, c.line FROM reps r {_cell_sql(spec, 'c')} "
+            f"SELECT r.pkg, r.rid, c.txt, c.line FROM reps r {_cell_sql(spec, 'c')} "
             "WHERE r.fmt = ? AND c.status = 'ok' AND c.txt IS NOT NULL",
             [fmt.code],
         ).fetchall()
-        for pkg, value, line in rows:
+        for pkg, rid, value, line in rows:
             if corrected := uscc_correction(value):
-                yield pkg, Issue(
+                yield pkg, rid, Issue(
                     code=rule["id"], severity=rule["severity"], resource=table, row=line,
                     field=name, expected=corrected, found=value,
                 )  # fmt: skip
@@ -116,13 +125,13 @@ def check_zero_when(con: duckdb.DuckDBPyConnection, rule: dict[str, Any], fmt: F
     for spec in rule["cells"]:
         table, name = _one(spec)
         rows = con.execute(
-            f"SELECT r.pkg, c.num, c.txt, c.line FROM reps r {' '.join(joins)} "
+            f"SELECT r.pkg, r.rid, c.num, c.txt, c.line FROM reps r {' '.join(joins)} "
             f"{_cell_sql(spec, 'c')} WHERE r.fmt = ? AND {' AND '.join(conditions or ['true'])} "
             "AND c.status = 'ok' AND (c.num <> 0 OR c.txt <> '')",
             [fmt.code, *params],
         ).fetchall()
-        for pkg, num, txt, line in rows:
-            yield pkg, Issue(
+        for pkg, rid, num, txt, line in rows:
+            yield pkg, rid, Issue(
                 code=rule["id"], severity=rule["severity"], resource=table, row=line,
                 field=name, expected=0, found=as_figure(num) if num is not None else txt,
             )  # fmt: skip
@@ -131,17 +140,18 @@ def check_zero_when(con: duckdb.DuckDBPyConnection, rule: dict[str, Any], fmt: F
 def check_deadline(con: duckdb.DuckDBPyConnection, rule: dict[str, Any], fmt: Format) -> Found:
     table, name = _one(rule["date"])
     rows = con.execute(
-        f"SELECT r.pkg, r.year, s.txt, c.txt, c.line FROM reps r {_cell_sql(rule['date'], 'c')} "
+        f"SELECT r.pkg, r.rid, r.year, s.txt, c.txt, c.line FROM reps r "
+        f"{_cell_sql(rule['date'], 'c')} "
         f"{_cell_sql('reports.scope', 's')} WHERE r.fmt = ? AND c.status = 'ok'",
         [fmt.code],
     ).fetchall()
     deadlines: dict[tuple[int, str | None], Any] = {}
-    for pkg, year, scope, published, line in rows:
+    for pkg, rid, year, scope, published, line in rows:
         if (year, scope) not in deadlines:
             deadlines[(year, scope)] = publication_deadline(year, scope, fmt.code)
         deadline = deadlines[(year, scope)]
         if deadline is not None and published > deadline.isoformat():
-            yield pkg, Issue(
+            yield pkg, rid, Issue(
                 code=rule["id"], severity=rule["severity"], resource=table, row=line,
                 field=name, expected=deadline.isoformat(), found=published,
             )  # fmt: skip
@@ -149,14 +159,15 @@ def check_deadline(con: duckdb.DuckDBPyConnection, rule: dict[str, Any], fmt: Fo
 
 def check_format_year(con: duckdb.DuckDBPyConnection, rule: dict[str, Any], fmt: Format) -> Found:
     rows = con.execute(
-        f"SELECT r.pkg, r.year, c.txt, r.line FROM reps r {_cell_sql('reports.format', 'c')} "
+        f"SELECT r.pkg, r.rid, r.year, c.txt, r.line FROM reps r "
+        f"{_cell_sql('reports.format', 'c')} "
         "WHERE r.fmt = ? AND c.txt <> ''",
         [fmt.code],
     ).fetchall()
-    for pkg, year, declared, line in rows:
+    for pkg, rid, year, declared, line in rows:
         code = format_of_year(rule, year)
         if code is not None and declared != code:
-            yield pkg, Issue(
+            yield pkg, rid, Issue(
                 code=rule["id"], severity=rule["severity"], resource="reports", row=line,
                 field="format", expected=code, found=declared,
             )  # fmt: skip
@@ -169,8 +180,7 @@ def as_figure(value: Any) -> Any:
     return int(value) if value == value.to_integral_value() else value.normalize()
 
 
-_CHECKS = {
-    "shape": check_shape,
+_CHECKS: dict[str, Callable[[duckdb.DuckDBPyConnection, dict[str, Any], Format], Found]] = {
     "uscc-checksum": check_uscc,
     "zero-when": check_zero_when,
     "deadline": check_deadline,
@@ -178,14 +188,22 @@ _CHECKS = {
 }
 
 
-def check_reports(con: duckdb.DuckDBPyConnection) -> Found:
-    """Every rule kind but `equation`, for each format's reports in the batch."""
+def check_reports(con: duckdb.DuckDBPyConnection) -> Ordered:
+    """Every rule kind but `equation`, for each format's reports in the batch, each issue with
+    its place in the row engine's order."""
+    seq = 0
     for code in FORMATS:
         fmt = load_standard().format(code)
-        for rule in fmt.rules:
+        for index, rule in enumerate(fmt.rules):
             if rule["kind"] == "equation":
+                continue
+            if rule["kind"] == "shape":
+                for pkg, (k1, k2, k3), issue in check_shape(con, rule, fmt):
+                    yield pkg, (SHAPE, k1, k2, k3), issue
                 continue
             check = _CHECKS.get(rule["kind"])
             if check is None:
                 raise ValueError(f"rule kind {rule['kind']!r} has no columnar form")
-            yield from check(con, rule, fmt)
+            for pkg, rid, issue in check(con, rule, fmt):
+                seq += 1
+                yield pkg, (RULES, rid, index + 1, seq), issue

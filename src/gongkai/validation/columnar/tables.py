@@ -10,17 +10,26 @@ from __future__ import annotations
 
 import duckdb
 
-from gongkai.standard import TABLE_NAMES, load_standard
+from gongkai.standard import FORMATS, TABLE_NAMES, load_standard
 
 ISSUE_COLUMNS = (
     "pkg INTEGER, code VARCHAR, severity VARCHAR, resource VARCHAR, row INTEGER, item VARCHAR, "
     "field VARCHAR, expected_txt VARCHAR, expected_num DECIMAL(38, 6), found_txt VARCHAR, "
-    "found_num DECIMAL(38, 6), cells VARCHAR[], rule VARCHAR, note VARCHAR, note_en VARCHAR"
+    "found_num DECIMAL(38, 6), cells VARCHAR[], rule VARCHAR, note VARCHAR, note_en VARCHAR, "
+    "stage INTEGER, k1 INTEGER, k2 INTEGER, k3 INTEGER"
 )
+# Issues come out in the row engine's order, by (stage, k1, k2, k3) within a package:
+READ, CAPTURED, SHAPE, DESCRIPTOR, RULES, CONTINUITY = range(6)
+_TABLE_ORDER = "list_position(['reports', 'proactive', 'applications', 'reviews'], {})"
 
 
 def create_issue_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE TABLE issues ({ISSUE_COLUMNS})")
+    con.execute("CREATE TABLE fieldpos (fmt VARCHAR, tbl VARCHAR, fld VARCHAR, pos INTEGER)")
+    for fmt in FORMATS:
+        for table in TABLE_NAMES:
+            for pos, name in enumerate(load_standard().format(fmt).table(table).field_names):
+                con.execute("INSERT INTO fieldpos VALUES (?, ?, ?, ?)", [fmt, table, name, pos])
 
 
 def type_cells(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -62,15 +71,19 @@ def insert_cell_issues(con: duckdb.DuckDBPyConnection) -> None:
     """Type and constraint errors: each cell holding a value whose verdict has issues (an item
     outside the format's list is said by table-shape instead, as in the row engine)."""
     con.execute(
-        """
+        f"""
         INSERT INTO issues (pkg, code, severity, resource, row, item, field, expected_txt,
-                            found_txt, note, note_en)
+                            found_txt, note, note_en, stage, k1, k2, k3)
         SELECT c.pkg, i.code, 'error', c.tbl, c.line,
                CASE WHEN c.tbl = 'applications' THEN k.item END, c.fld, i.expected, i.found,
-               i.note, i.note_en
+               i.note, i.note_en,
+               CASE WHEN i.note IS NOT NULL OR starts_with(i.expected, 'decimals ')
+                    THEN {CAPTURED} ELSE {READ} END,
+               {_TABLE_ORDER.format("c.tbl")}, c.line, f.pos
         FROM cellraw c
         JOIN cell_issues i USING (fmt, tbl, fld, raw)
         JOIN rowkeys k USING (pkg, tbl, line)
+        JOIN fieldpos f USING (fmt, tbl, fld)
         WHERE NOT (c.tbl = 'applications' AND c.fld = 'item' AND i.code = 'constraint-error')
         """
     )
@@ -90,9 +103,10 @@ def insert_key_issues(con: duckdb.DuckDBPyConnection) -> None:
             continue
         con.execute(
             f"""
-            INSERT INTO issues (pkg, code, severity, resource, row, note)
+            INSERT INTO issues (pkg, code, severity, resource, row, note, stage, k1, k2, k3)
             SELECT pkg, 'primary-key', 'error', tbl, line,
-                   'the same as in the row at position ' || before
+                   'the same as in the row at position ' || before,
+                   {READ}, {_TABLE_ORDER.format("tbl")}, line, 1000
             FROM (
                 SELECT pkg, tbl, line,
                        lag(line) OVER (PARTITION BY pkg, {", ".join(keys)} ORDER BY line) AS before
@@ -103,8 +117,8 @@ def insert_key_issues(con: duckdb.DuckDBPyConnection) -> None:
             """
         )
     con.execute(
-        """
-        INSERT INTO issues (pkg, code, severity, resource, row, item, note)
+        f"""
+        INSERT INTO issues (pkg, code, severity, resource, row, item, note, stage, k1, k2, k3)
         WITH lookup AS (
             SELECT DISTINCT pkg, coalesce(agency_id, chr(0)) AS a, coalesce(year, -1) AS y
             FROM rowkeys WHERE tbl = 'reports' AND NOT (agency_id IS NULL AND year IS NULL)
@@ -113,7 +127,8 @@ def insert_key_issues(con: duckdb.DuckDBPyConnection) -> None:
                CASE WHEN r.tbl = 'applications' THEN r.item END,
                'for "agency_id, year": values "' || coalesce(r.agency_id, 'None') || ', '
                || coalesce(CAST(CAST(r.year AS HUGEINT) AS VARCHAR), 'None')
-               || '" not found in the lookup table "reports" as "agency_id, year"'
+               || '" not found in the lookup table "reports" as "agency_id, year"',
+               {READ}, {_TABLE_ORDER.format("r.tbl")}, r.line, 1001
         FROM rowkeys r
         ANTI JOIN lookup l
           ON l.pkg = r.pkg AND l.a = coalesce(r.agency_id, chr(0)) AND l.y = coalesce(r.year, -1)
