@@ -301,7 +301,7 @@ def defective_packages(seed: int, count: int) -> Iterator[tuple[str, dict[str, b
                 part = {t: [r for r in rows if r[1] == year or r[1] not in years]
                         for t, rows in tables.items()}  # fmt: skip
                 yield f"pkg-{produced:05d}-{year}", _files(part, raw, rng)
-                produced += 1
+            produced += 2
             continue
         yield f"pkg-{produced:05d}", _files(tables, raw, rng)
         produced += 1
