@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from bench.defects import defective_packages
 from click.testing import CliRunner
 
-from bench.defects import defective_packages
 from gongkai.cli import main
 
 
