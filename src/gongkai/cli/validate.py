@@ -13,7 +13,6 @@ import click
 from gongkai.cli.options import json_option, lang_option
 from gongkai.package import PackageError, ReportPackage, read_package
 from gongkai.validation import Issue, ValidationResult, validate_many
-from gongkai.validation.columnar import validate_columnar
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 SHOWN_ALIKE = 10  # issues of one kind in one column shown before the rest are counted
@@ -202,6 +201,10 @@ def validate_command(
     previous_packages, previous_failures = _read_all(list(previous_paths))
     previous_results = validate_many(previous_packages)
     if _use_columns(engine, targets):
+        # imported here: the column engine costs a quarter second to import, and one package
+        # is validated without it
+        from gongkai.validation.columnar import validate_columnar
+
         streamed = validate_columnar(_read_each(targets, failures), previous=previous_packages)
         results = _results(streamed, lang, verbose, print_each=not as_json)
     else:
