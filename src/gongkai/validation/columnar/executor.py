@@ -42,6 +42,7 @@ from gongkai.validation.reports import ABSENT, ReportData
 from gongkai.validation.shape import check_descriptor
 
 BATCH_PACKAGES = 2000
+MEMORY_LIMIT = "1GB"  # the engine's; past it, it spills to the temporary folder
 _ISSUE_NAMES = (
     "pkg", "code", "severity", "resource", "row", "item", "field", "expected_txt",
     "expected_num", "found_txt", "found_num", "cells", "rule", "note", "note_en",
@@ -55,6 +56,7 @@ class Executor:
         self.con.execute(f"SET temp_directory = '{folder / 'spill'}'")
         self.con.execute("SET preserve_insertion_order = false")
         self.con.execute("SET enable_progress_bar = false")
+        self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         self.batch = Batch(folder)
         self.batch_size = batch_size
         self.verdicts = Verdicts(self.con)
@@ -161,6 +163,8 @@ class Executor:
             "DELETE FROM issues WHERE pkg IN (SELECT pkg FROM batch_packages WHERE NOT checked)"
         )
         self.pending.clear()
+        for table in ("cellraw", "cells", "rowkeys", "groups", "repcells", "termcells", "reps"):
+            self.con.execute(f"DROP TABLE IF EXISTS {table}")  # the batch's: free the memory
 
     def check_continuity(self) -> None:
         """Each checked report against last year's report of the same agency: the one in the
