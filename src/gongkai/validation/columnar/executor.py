@@ -42,7 +42,7 @@ from gongkai.validation.reports import ABSENT, ReportData
 from gongkai.validation.shape import check_descriptor
 
 BATCH_PACKAGES = 2000
-MEMORY_LIMIT = "1GB"  # the engine's; past it, it spills to the temporary folder
+MEMORY_LIMIT = "512MB"  # the engine's; past it, it spills to the temporary folder
 _ISSUE_NAMES = (
     "pkg", "code", "severity", "resource", "row", "item", "field", "expected_txt",
     "expected_num", "found_txt", "found_num", "cells", "rule", "note", "note_en",
@@ -135,6 +135,7 @@ class Executor:
         )
         self.counts["columns"] = self.counts.get("columns", 0) + len(self.pending)
         insert_cell_issues(self.con)
+        self.con.execute("DROP TABLE cellraw")  # the raw cells are no longer needed
         insert_key_issues(self.con)
         self.next_rid = group_reports(self.con, self.next_rid)
         insert_equation_issues(
