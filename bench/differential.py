@@ -1,7 +1,7 @@
 """The differential run at scale: thousands of packages with random defects (bench/defects.py),
 validated by both executors, which must find the same issues in the same order.
 
-    python -m bench.differential [--count 5000] [--seed 1] [--batch 500]   (from the repository root)
+    python -m bench.differential [--count 5000] [--seed 1] [--batch 500]    # from the root
 
 Prints how many packages each executor took (the columnar one hands to the row engine what
 it does not take in), the issues found per code, and every disagreement (exit 1 if any).
