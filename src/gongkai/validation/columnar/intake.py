@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import duckdb
 
@@ -54,7 +55,7 @@ class Batch:
     """Plain packages written out per (format, table) for one bulk read by the engine."""
 
     folder: Path
-    files: dict[tuple[str, str], object] = field(default_factory=dict)  # open text files
+    files: dict[tuple[str, str], TextIO] = field(default_factory=dict)  # open for writing
     count: int = 0
 
     def add(self, number: int, fmt: str, tables: dict[str, list[str]]) -> None:
@@ -64,9 +65,7 @@ class Batch:
                 path = self.folder / f"{fmt}-{table}.csv"
                 out = self.files[(fmt, table)] = path.open("w", encoding="utf-8")
             prefix = f"{number},"
-            out.write(  # type: ignore[attr-defined]
-                "".join(f"{prefix}{n},{line}\n" for n, line in enumerate(lines, start=2))
-            )
+            out.write("".join(f"{prefix}{n},{line}\n" for n, line in enumerate(lines, start=2)))
         self.count += 1
 
     def load(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -77,7 +76,7 @@ class Batch:
             "line INTEGER, fld VARCHAR, raw VARCHAR)"
         )
         for (fmt, table), out in self.files.items():
-            out.close()  # type: ignore[attr-defined]
+            out.close()
             names = load_standard().format(fmt).table(table).field_names
             columns = {"pkg": "INTEGER", "line": "INTEGER"} | {n: "VARCHAR" for n in names}
             path = self.folder / f"{fmt}-{table}.csv"
