@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 
 from gongkai.standard import FORMATS, TABLE_NAMES, load_standard
+from gongkai.validation.columnar.cells import insert_columns
 
 ISSUE_COLUMNS = (
     "pkg INTEGER, code VARCHAR, severity VARCHAR, resource VARCHAR, row INTEGER, item VARCHAR, "
@@ -26,10 +27,14 @@ _TABLE_ORDER = "list_position(['reports', 'proactive', 'applications', 'reviews'
 def create_issue_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE TABLE issues ({ISSUE_COLUMNS})")
     con.execute("CREATE TABLE fieldpos (fmt VARCHAR, tbl VARCHAR, fld VARCHAR, pos INTEGER)")
-    for fmt in FORMATS:
-        for table in TABLE_NAMES:
-            for pos, name in enumerate(load_standard().format(fmt).table(table).field_names):
-                con.execute("INSERT INTO fieldpos VALUES (?, ?, ?, ?)", [fmt, table, name, pos])
+    rows = [
+        (fmt, table, name, pos)
+        for fmt in FORMATS
+        for table in TABLE_NAMES
+        for pos, name in enumerate(load_standard().format(fmt).table(table).field_names)
+    ]
+    names = ("fmt", "tbl", "fld", "pos")
+    insert_columns(con, "fieldpos", {n: [r[k] for r in rows] for k, n in enumerate(names)})
 
 
 def type_cells(con: duckdb.DuckDBPyConnection) -> list[int]:
