@@ -15,12 +15,15 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def _command_paths(group: click.Group, prefix: str = "gongkai") -> list[str]:
     paths = []
-    for name, command in group.commands.items():
-        path = f"{prefix} {name}"
-        if isinstance(command, click.Group):
-            paths.extend(_command_paths(command, path))
-        else:
-            paths.append(path)
+    with click.Context(group) as ctx:  # a lazy group names its commands without importing them
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            assert command is not None, name
+            path = f"{prefix} {name}"
+            if isinstance(command, click.Group):
+                paths.extend(_command_paths(command, path))
+            else:
+                paths.append(path)
     return paths
 
 

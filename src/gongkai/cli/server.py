@@ -76,7 +76,7 @@ def _shown_url(url: str) -> str:
 
 @click.group("db")
 def db() -> None:
-    """The database (GONGKAI_DATABASE_URL; SQLite in var/ by default)."""
+    """The database (GONGKAI_DATABASE_URL; SQLite in the data directory by default)."""
 
 
 @db.command("upgrade")

@@ -78,7 +78,7 @@ def _superseded(issue: Issue, tabular: Tabular, misread: set[str]) -> bool:
     return False
 
 
-def _validate_alone(package: ReportPackage) -> ValidationResult:
+def validate_alone(package: ReportPackage) -> ValidationResult:
     """Everything but continuity, which needs the other years."""
     fmt = load_standard().format(detect_format(package))
     tabular = run_frictionless(package, fmt.code)
@@ -126,7 +126,7 @@ def validate_many(
 ) -> list[ValidationResult]:
     """Validate packages together: consecutive years of an agency, in one package or in two,
     are checked for continuity (once)."""
-    results = [_validate_alone(p) for p in packages]
+    results = [validate_alone(p) for p in packages]
     check_continuity_across(results, previous)
     for result in results:
         result.issues = [i.at(result.package.source) for i in result.issues]

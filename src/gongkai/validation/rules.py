@@ -200,21 +200,27 @@ def _deadline(rule: dict[str, Any], report: ReportData, fmt: Format) -> Iterator
         )
 
 
+def format_of_year(rule: dict[str, Any], year: int) -> str | None:
+    """The format a `format-year` rule declares for reports on `year`."""
+    for code, (first, last) in rule["years"].items():
+        if year >= first and (last is None or year <= last):
+            return str(code)
+    return None
+
+
 def _format_year(rule: dict[str, Any], report: ReportData, fmt: Format) -> Iterator[Issue]:
     declared = report.value("format")
-    for code, (first, last) in rule["years"].items():
-        if report.year >= first and (last is None or report.year <= last):
-            if declared and declared != code:
-                yield Issue(
-                    code=rule["id"],
-                    severity=rule["severity"],
-                    resource="reports",
-                    row=report.report.number if report.report else None,
-                    field="format",
-                    expected=code,
-                    found=declared,
-                )
-            return
+    code = format_of_year(rule, report.year)
+    if code is not None and declared and declared != code:
+        yield Issue(
+            code=rule["id"],
+            severity=rule["severity"],
+            resource="reports",
+            row=report.report.number if report.report else None,
+            field="format",
+            expected=code,
+            found=declared,
+        )
 
 
 _CHECKS = {

@@ -14,6 +14,78 @@ from gongkai.validation.reports import ReportData
 from gongkai.validation.tabular import Row
 
 
+def _issue(rule: dict[str, Any], note: str, note_en: str, **where: Any) -> Issue:
+    return Issue(code=rule["id"], severity=rule["severity"], note=note, note_en=note_en, **where)
+
+
+# One function per finding, so that both executors say it in the same words.
+
+
+def no_report_row(rule: dict[str, Any]) -> Issue:
+    return _issue(
+        rule, "reports.csv 没有数据行：应有一行报告信息", "reports.csv has no data row",
+        resource="reports",
+    )  # fmt: skip
+
+
+def other_format(rule: dict[str, Any], fmt: Format, declared: str, row: int) -> Issue:
+    return _issue(
+        rule,
+        f"一个报告包只能使用一种格式：本包按 {fmt.code} 格式读取，此行为 {declared}",
+        f"a package holds one format: read as {fmt.code}, this row says {declared}",
+        resource="reports",
+        row=row,
+        field="format",
+    )
+
+
+def not_one_row(
+    rule: dict[str, Any], table: str, agency_id: str, year: int, rows: list[int]
+) -> Issue:
+    """`rows`: the lines of the report's rows in a one-row table (none, or more than one)."""
+    return _issue(
+        rule,
+        f"{table}.csv 中 {agency_id} {year} 应恰有一行，实有 {len(rows)} 行",
+        f"{table}.csv should hold one row for {agency_id} {year}, found {len(rows)}",
+        resource=table,
+        row=rows[1] if len(rows) > 1 else None,
+    )
+
+
+def missing_items(rule: dict[str, Any], fmt: Format, missing: list[str]) -> Issue:
+    expected_items = fmt.table("applications").item_codes
+    return _issue(
+        rule,
+        f"缺少事项：{'、'.join(missing)}（{fmt.code} 格式的表三应有 {len(expected_items)} 行）",
+        f"missing items: {', '.join(missing)} (the {fmt.code} format has {len(expected_items)})",
+        resource="applications",
+        item=missing[0],
+    )
+
+
+def unknown_item(rule: dict[str, Any], fmt: Format, code: str, row: int) -> Issue:
+    return _issue(
+        rule,
+        f"未知事项 “{code}”：{fmt.code} 格式的表三没有这一行",
+        f"unknown item “{code}”: the {fmt.code} format has no such row",
+        resource="applications",
+        row=row,
+        field="item",
+    )
+
+
+def repeated_item(rule: dict[str, Any], code: str, first: int, row: int) -> Issue:
+    return _issue(
+        rule,
+        f"事项 {code} 重复（第 {first} 行已有）",
+        f"item {code} repeats (already on row {first})",
+        resource="applications",
+        row=row,
+        item=code,
+        field="item",
+    )
+
+
 def check_shape(
     rule: dict[str, Any],
     fmt: Format,
@@ -24,43 +96,29 @@ def check_shape(
 ) -> Iterator[Issue]:
     """`misread` tables have a wrong header: their rows are not counted (the header errors
     come first; counting rows read under the wrong columns would only mislead)."""
-
-    def issue(note: str, note_en: str, **where: Any) -> Issue:
-        return Issue(
-            code=rule["id"], severity=rule["severity"], note=note, note_en=note_en, **where
-        )
-
     for table in TABLE_NAMES:
         if table in package.absent:
             path = package.absent[table]
-            yield issue(
+            yield _issue(
+                rule,
                 f"datapackage.json 指明 {table} 表在 {path}，但包中没有这个文件",
                 f"datapackage.json names {path} for table {table}, but the package has no such "
                 "file",
                 resource=table,
             )
         elif table not in package.files and table not in package.undecodable:
-            yield issue(
+            yield _issue(
+                rule,
                 f"缺少表 {table}.csv（{fmt.table(table).title}）",
                 f"table {table}.csv is missing",
                 resource=table,
             )
     if "reports" in package.files and "reports" not in misread and not rows.get("reports"):
-        yield issue(
-            "reports.csv 没有数据行：应有一行报告信息",
-            "reports.csv has no data row",
-            resource="reports",
-        )
+        yield no_report_row(rule)
     for row in rows.get("reports", []):
         declared = row.values.get("format")
         if declared and declared != fmt.code:
-            yield issue(
-                f"一个报告包只能使用一种格式：本包按 {fmt.code} 格式读取，此行为 {declared}",
-                f"a package holds one format: read as {fmt.code}, this row says {declared}",
-                resource="reports",
-                row=row.number,
-                field="format",
-            )
+            yield other_format(rule, fmt, declared, row.number)
     expected_items = fmt.table("applications").item_codes
     for report in reports.values():
         for table in ("proactive", "reviews"):
@@ -68,44 +126,18 @@ def check_shape(
                 continue
             found = report.tables.get(table, [])
             if len(found) != 1:
-                yield issue(
-                    f"{table}.csv 中 {report.agency_id} {report.year} 应恰有一行，"
-                    f"实有 {len(found)} 行",
-                    f"{table}.csv should hold one row for {report.agency_id} {report.year}, "
-                    f"found {len(found)}",
-                    resource=table,
-                    row=found[1].number if len(found) > 1 else None,
-                )
+                lines = [r.number for r in found]
+                yield not_one_row(rule, table, report.agency_id, report.year, lines)
         if "applications" not in package.files or "applications" in misread:
             continue
         missing = [code for code in expected_items if code not in report.items]
         if missing:
-            yield issue(
-                f"缺少事项：{'、'.join(missing)}"
-                f"（{fmt.code} 格式的表三应有 {len(expected_items)} 行）",
-                f"missing items: {', '.join(missing)} (the {fmt.code} format has "
-                f"{len(expected_items)})",
-                resource="applications",
-                item=missing[0],
-            )
+            yield missing_items(rule, fmt, missing)
         for code, item_rows in report.items.items():
             if code not in expected_items:
-                yield issue(
-                    f"未知事项 “{code}”：{fmt.code} 格式的表三没有这一行",
-                    f"unknown item “{code}”: the {fmt.code} format has no such row",
-                    resource="applications",
-                    row=item_rows[0].number,
-                    field="item",
-                )
+                yield unknown_item(rule, fmt, code, item_rows[0].number)
             for duplicate in item_rows[1:]:
-                yield issue(
-                    f"事项 {code} 重复（第 {item_rows[0].number} 行已有）",
-                    f"item {code} repeats (already on row {item_rows[0].number})",
-                    resource="applications",
-                    row=duplicate.number,
-                    item=code,
-                    field="item",
-                )
+                yield repeated_item(rule, code, item_rows[0].number, duplicate.number)
 
 
 def check_descriptor(fmt: Format, package: ReportPackage) -> Iterator[Issue]:
