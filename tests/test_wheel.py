@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tomllib
 import urllib.request
 import venv
 import zipfile
@@ -177,3 +178,16 @@ def test_serve_answers_from_the_installed_package(installed: dict[str, Path]) ->
 def _read(url: str) -> str:
     with urllib.request.urlopen(url, timeout=120) as response:
         return response.read().decode("utf-8")
+
+
+def test_every_package_of_the_source_is_listed_for_the_wheel() -> None:
+    """pyproject.toml lists the packages (schemas/ is mapped in as gongkai.schemas): a new
+    subpackage left out of the list would be missing from the wheel."""
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    source = ROOT / "src"
+    found = {
+        ".".join(init.parent.relative_to(source).parts) for init in source.rglob("__init__.py")
+    }
+    assert found <= listed, sorted(found - listed)
