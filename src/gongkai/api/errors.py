@@ -47,8 +47,20 @@ def problem(
     headers: dict[str, str] | None = None,
     **extensions: Any,
 ) -> Response:
-    """The one error body: type, title, status, detail, code, plus extension members."""
-    body: dict[str, Any] = {
+    """The one error response: problem_body() as application/problem+json."""
+    body = problem_body(status, code, detail, **extensions)
+    response = Response(
+        json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json"
+    )
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def problem_body(status: int, code: str, detail: str, **extensions: Any) -> dict[str, Any]:
+    """The one error body: type, title, status, detail, code, plus extension members (also
+    what the server writes for requests it refuses before the app sees them)."""
+    return {
         "type": PROBLEM_TYPE + code,
         "title": HTTPStatus(status).phrase,
         "status": status,
@@ -56,12 +68,6 @@ def problem(
         "code": code,
         **extensions,
     }
-    response = Response(
-        json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json"
-    )
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
 
 
 def argument_error(exc: ValidationError) -> ApiError:
