@@ -6,11 +6,12 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, json, request
+from flask import Flask, Response, g, json, request
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, TooManyRequests
 
 from gongkai.package import PackageError
+from gongkai.store.db import StatementTimeout
 from gongkai.uploads import UploadError
 
 PROBLEM_TYPE = "urn:gongkai:problem:"  # + code; the codes are listed in docs/api.md
@@ -121,6 +122,40 @@ def register(app: Flask) -> None:
             f"the request body is larger than {limit} bytes",
             limit=limit,
             message_zh=f"请求体超过 {limit} 字节的上限",
+        )
+
+    @app.errorhandler(TooManyRequests)
+    def _too_many(exc: TooManyRequests) -> Response:
+        seconds = int(g.get("retry_after", 60))  # left by the rate limiter (api/limits.py)
+        return problem(
+            429,
+            "too-many-requests",
+            f"too many requests of this kind ({exc.description}); try again in {seconds} s",
+            {"Retry-After": str(seconds)},
+            retry_after=seconds,
+            message_zh=f"此类请求过于频繁（上限 {exc.description}），请 {seconds} 秒后再试",
+        )
+
+    @app.errorhandler(StatementTimeout)
+    def _statement_timeout(exc: StatementTimeout) -> Response:
+        return problem(
+            503,
+            "statement-timeout",
+            f"the database did not answer within {exc.seconds:g} s; narrow the request "
+            "(a region, a year) or try again later",
+            {"Retry-After": "30"},
+            message_zh=f"数据库未能在 {exc.seconds:g} 秒内完成查询；"
+            "请缩小范围（地区、年度）或稍后再试",
+        )
+
+    @app.errorhandler(TimeoutError)
+    def _client_stalled(exc: TimeoutError) -> Response:
+        # the socket timed out: the client stopped sending its body (GONGKAI_BODY_TIMEOUT)
+        return problem(
+            408,
+            "request-timeout",
+            "the request body stopped arriving; nothing was stored",
+            message_zh="请求体未能按时发送完毕，未保存任何内容",
         )
 
     @app.errorhandler(HTTPException)
