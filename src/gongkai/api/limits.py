@@ -10,7 +10,6 @@ are left in flask.g.retry_after for whichever error handler answers.
 from __future__ import annotations
 
 import hashlib
-import math
 import time
 
 from flask import Flask, g, request, session
@@ -57,4 +56,4 @@ def install(app: Flask, settings: Settings, *, filing: list[str], validation: li
 
 
 def _note_retry_after(limit: RequestLimit) -> None:
-    g.retry_after = max(1, math.ceil(limit.reset_at - time.time()))
+    g.retry_after = max(1, int(limit.reset_at - time.time()))
