@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from dataclasses import replace
 
 import pytest
@@ -127,3 +128,31 @@ def test_behind_a_proxy_the_urls_are_the_public_ones(engine: Engine) -> None:
     direct: FlaskClient = _app(engine).test_client()  # no proxy: the headers are not believed
     body = direct.get("/api/v1/agencies?limit=1", headers=forwarded).json
     assert body["next"].startswith("http://localhost/api/v1/agencies?")
+
+
+def test_an_export_is_streamed_as_it_is_written(engine: Engine) -> None:
+    from gongkai.package import read_package
+    from gongkai.store.filings import file_report, new_filing
+    from gongkai.validation import validate
+
+    with (ROOT / "examples" / "agencies.csv").open(encoding="utf-8") as f:
+        load_agencies(engine, csv.DictReader(f))
+    for folder in sorted(DATASETS.iterdir()):
+        file_report(engine, new_filing(validate(read_package(folder))))
+    r = _app(engine).test_client().get("/api/v1/export?year=2024", buffered=False)
+    assert r.status_code == 200 and r.is_streamed and "Content-Length" not in r.headers
+    chunks = iter(r.response)
+    first = next(chunks)  # the descriptor leaves before any table is read
+    assert first.startswith(b"PK\x03\x04") and b"datapackage.json" in first
+    archive = zipfile.ZipFile(io.BytesIO(first + b"".join(chunks)))
+    r.close()
+    assert archive.testzip() is None
+    assert archive.namelist() == [
+        "datapackage.json",
+        "reports.csv",
+        "proactive.csv",
+        "applications.csv",
+        "reviews.csv",
+    ]
+    reports = archive.read("reports.csv").decode().splitlines()
+    assert len(reports) == 1 + 3  # the header and the three 2024 reports of datasets/
