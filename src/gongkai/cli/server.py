@@ -277,7 +277,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
 
 
 def serving_options(settings: Settings) -> list[str]:
-    """gunicorn's options for serving slow and idle clients without stalling (docs/hardening.md):
+    """gunicorn's options for serving slow and idle clients without stalling (docs/deployment.md):
     threads in each worker, request heads gathered without holding a thread, bounded heads."""
     return [
         "--worker-class",
