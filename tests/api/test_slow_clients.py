@@ -42,6 +42,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         "GONGKAI_WORKERS": "1",
         "GONGKAI_THREADS": "2",
         "GONGKAI_HEADER_TIMEOUT": "2",
+        "GONGKAI_BODY_TIMEOUT": "2",
         "GONGKAI_WARMUP": "0",
     }
     proc = subprocess.Popen(
@@ -103,6 +104,19 @@ def test_a_request_head_that_never_ends_is_disconnected(server: int) -> None:
             except ConnectionResetError:
                 closed = True
         assert closed
+
+
+@pytest.mark.slow
+def test_a_body_that_stops_arriving_is_a_408_problem(server: int) -> None:
+    with _connect(server) as sock:
+        sock.sendall(
+            b"POST /api/v1/validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/zip\r\n"
+            b"Content-Length: 100000\r\nConnection: close\r\n\r\nPK"  # then nothing more
+        )
+        line, headers, body = _answer(sock)  # GONGKAI_BODY_TIMEOUT is 2 s here
+    assert line.split(" ", 2)[1] == "408"
+    assert headers["content-type"] == "application/problem+json"
+    assert json.loads(body)["code"] == "request-timeout"
 
 
 @pytest.mark.slow

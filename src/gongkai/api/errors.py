@@ -8,7 +8,12 @@ from typing import Any
 
 from flask import Flask, Response, g, json, request
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, TooManyRequests
+from werkzeug.exceptions import (
+    ClientDisconnected,
+    HTTPException,
+    RequestEntityTooLarge,
+    TooManyRequests,
+)
 
 from gongkai.package import PackageError
 from gongkai.store.db import StatementTimeout
@@ -148,16 +153,6 @@ def register(app: Flask) -> None:
             "请缩小范围（地区、年度）或稍后再试",
         )
 
-    @app.errorhandler(TimeoutError)
-    def _client_stalled(exc: TimeoutError) -> Response:
-        # the socket timed out: the client stopped sending its body (GONGKAI_BODY_TIMEOUT)
-        return problem(
-            408,
-            "request-timeout",
-            "the request body stopped arriving; nothing was stored",
-            message_zh="请求体未能按时发送完毕，未保存任何内容",
-        )
-
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
         status = exc.code or 500
@@ -166,6 +161,17 @@ def register(app: Flask) -> None:
             headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
         code = HTTPStatus(status).phrase.lower().replace(" ", "-")
         return problem(status, code, exc.description or HTTPStatus(status).description, headers)
+
+    @app.errorhandler(ClientDisconnected)
+    def _body_cut_short(exc: ClientDisconnected) -> Response:
+        if isinstance(exc.__context__, TimeoutError):  # the server's GONGKAI_BODY_TIMEOUT
+            return problem(
+                408,
+                "request-timeout",
+                "the request body stopped arriving; nothing was stored",
+                message_zh="请求体未能按时发送完毕，未保存任何内容",
+            )
+        return _http(exc)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

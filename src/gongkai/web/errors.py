@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, g, render_template
-from werkzeug.exceptions import HTTPException, TooManyRequests
+from werkzeug.exceptions import ClientDisconnected, HTTPException, TooManyRequests
 
 from gongkai.store.db import StatementTimeout
 from gongkai.web.language import text
@@ -27,10 +27,11 @@ def page_errors(bp: Blueprint) -> None:
         page = render_template("error.html", status=503, message=message)
         return page, 503, {"Retry-After": "30"}
 
-    @bp.errorhandler(TimeoutError)
-    def _client_stalled(exc: TimeoutError) -> tuple[str, int]:
-        message = text("error.request_timeout")
-        return render_template("error.html", status=408, message=message), 408
+    @bp.errorhandler(ClientDisconnected)
+    def _body_cut_short(exc: ClientDisconnected) -> tuple[str, int]:
+        status = 408 if isinstance(exc.__context__, TimeoutError) else 400
+        message = text("error.request_timeout") if status == 408 else None
+        return render_template("error.html", status=status, message=message), status
 
     @bp.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> tuple[str, int]:
