@@ -186,6 +186,17 @@ def _rate(env: Mapping[str, str], name: str) -> str:
     return raw
 
 
+def _storage(env: Mapping[str, str], name: str) -> str:
+    """A storage URI the `limits` library knows (memory://, redis://, …)."""
+    from limits.storage import SCHEMES
+
+    raw = env.get(name) or SETTINGS[name][0]
+    if urlparse(raw).scheme not in SCHEMES:
+        known = ", ".join(f"{scheme}://" for scheme in sorted(SCHEMES))
+        raise ValueError(f"{name} must be a storage URI ({known}), got {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -227,8 +238,7 @@ class Settings:
             statement_timeout=_int(env, "GONGKAI_STATEMENT_TIMEOUT"),
             ratelimit_filing=_rate(env, "GONGKAI_RATELIMIT_FILING"),
             ratelimit_validation=_rate(env, "GONGKAI_RATELIMIT_VALIDATION"),
-            ratelimit_storage_uri=env.get("GONGKAI_RATELIMIT_STORAGE_URI")
-            or SETTINGS["GONGKAI_RATELIMIT_STORAGE_URI"][0],
+            ratelimit_storage_uri=_storage(env, "GONGKAI_RATELIMIT_STORAGE_URI"),
             proxy_hops=_int(env, "GONGKAI_PROXY_HOPS"),
             warmup=env.get("GONGKAI_WARMUP", "1") not in ("0", "false", "no", ""),
             secret_key=env.get("GONGKAI_SECRET_KEY") or None,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import socket
+import uuid
 import zipfile
 from dataclasses import replace
 
@@ -95,6 +98,49 @@ def test_filing_is_limited_per_token(engine: Engine) -> None:
 def test_a_bad_rate_limit_setting_is_refused_naming_it() -> None:
     with pytest.raises(ValueError, match="GONGKAI_RATELIMIT_FILING must be rate limits"):
         Settings.from_env({"GONGKAI_RATELIMIT_FILING": "lots"})
+    with pytest.raises(ValueError, match="GONGKAI_RATELIMIT_STORAGE_URI must be a storage URI"):
+        Settings.from_env({"GONGKAI_RATELIMIT_STORAGE_URI": "127.0.0.1:6379"})
+
+
+def _redis_or_skip() -> str:
+    url = os.environ.get("GONGKAI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=5):
+            pass
+    except OSError:
+        if os.environ.get("CI") == "true" and "GONGKAI_TEST_REDIS_URL" in os.environ:
+            pytest.fail(f"Redis not reachable at {url}")
+        pytest.skip(f"Redis not reachable at {url}")
+    return url
+
+
+def test_with_redis_every_worker_shares_the_count(engine: Engine) -> None:
+    """Two apps stand for two worker processes: with memory:// each counts on its own, with
+    Redis they count together."""
+    url = _redis_or_skip()
+    apps = [
+        _app(engine, ratelimit_validation="2 per minute", ratelimit_storage_uri=url)
+        for _ in range(2)
+    ]
+    address = {"REMOTE_ADDR": f"test-{uuid.uuid4().hex}"}  # a count of its own in Redis
+    package = zip_folder(DATASETS / "huaian-city-2024")
+    codes = [
+        app.test_client()
+        .post(
+            "/api/v1/validate", data=package, content_type="application/zip", environ_base=address
+        )
+        .status_code
+        for app in (apps[0], apps[1], apps[0])
+    ]
+    assert codes[:2] == [200, 200] and codes[2] == 429
+    separate = [_app(engine, ratelimit_validation="2 per minute") for _ in range(2)]
+    codes = [
+        app.test_client()
+        .post("/api/v1/validate", data=package, content_type="application/zip")
+        .status_code
+        for app in (separate[0], separate[1], separate[0])
+    ]
+    assert codes == [200, 200, 200]  # memory:// counts per worker
 
 
 def test_a_statement_past_the_time_limit_is_a_503_problem(engine: Engine) -> None:

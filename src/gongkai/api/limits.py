@@ -45,6 +45,7 @@ def install(app: Flask, settings: Settings, *, filing: list[str], validation: li
         strategy="moving-window",
         headers_enabled=False,  # Retry-After only on a 429 (_note_retry_after)
         on_breach=_note_retry_after,
+        in_memory_fallback_enabled=True,  # Redis gone: count in the worker rather than fail
     )
     shared = (
         (filing, limiter.shared_limit(settings.ratelimit_filing, "filing", key_func=filer)),
