@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import io
 import json
+import selectors
 import time
 from functools import partial
 from http import HTTPStatus
@@ -117,7 +118,7 @@ class BoundedThreadWorker(ThreadWorker):
         conn.sock.setblocking(False)
         conn.timeout = time.monotonic() + self.header_timeout  # murder_pending closes it then
         self.pending_conns.append(conn)
-        self.poller.register(conn.sock, 1, partial(self._gather_head, conn))  # 1: EVENT_READ
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._gather_head, conn))
 
     def _gather_head(self, conn: HeadConn, client: Any) -> None:
         """Main loop, never blocking: read what has come; a whole head goes to a thread."""
