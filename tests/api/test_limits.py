@@ -202,3 +202,41 @@ def test_an_export_is_streamed_as_it_is_written(engine: Engine) -> None:
     ]
     reports = archive.read("reports.csv").decode().splitlines()
     assert len(reports) == 1 + 3  # the header and the three 2024 reports of datasets/
+
+
+def test_the_filing_page_shares_the_tokens_count(engine: Engine) -> None:
+    """A token signed in on the 报送 page and the same token on the API count together; over
+    the limit the page answers 429 in Chinese with Retry-After."""
+    with (ROOT / "examples" / "agencies.csv").open(encoding="utf-8") as f:
+        load_agencies(engine, csv.DictReader(f))
+    token = create_token(engine, "agency", "320800-huaian-government")[1]
+    client = _app(engine, ratelimit_filing="2 per minute").test_client()
+
+    def csrf() -> str:
+        found = re.search(
+            r'name="csrf_token" type="hidden" value="([^"]+)"',
+            client.get("/file").get_data(as_text=True),
+        )
+        assert found
+        return found.group(1)
+
+    signed_in = client.post("/file/sign-in", data={"csrf_token": csrf(), "token": token})
+    assert signed_in.status_code == 303
+    package = zip_folder(DATASETS / "huaian-city-2024")
+
+    def file_on_the_page() -> Response:
+        form = {
+            "csrf_token": csrf(),
+            "agency_id": "320800-huaian-government",
+            "year": "2024",
+            "files": (io.BytesIO(package), "huaian.zip"),
+        }
+        return client.post("/file", data=form, content_type="multipart/form-data")
+
+    assert file_on_the_page().status_code == 201
+    api = client.post(FILE_URL, data=package, content_type="application/zip", headers=bearer(token))
+    assert api.status_code == 200  # the same content again: the second filing of this token
+    refused = file_on_the_page()
+    assert refused.status_code == 429 and refused.mimetype == "text/html"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert "提交过于频繁" in refused.get_data(as_text=True)

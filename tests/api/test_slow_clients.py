@@ -181,3 +181,38 @@ def test_serve_runs_the_bounded_worker() -> None:
     pairs = dict(zip(options[::2], options[1::2], strict=True))
     assert pairs["--worker-class"] == WORKER == "gongkai.worker.BoundedThreadWorker"
     assert (pairs["--threads"], pairs["--keep-alive"]) == ("3", "4")
+
+
+@pytest.mark.slow
+def test_kept_alive_pipelined_and_piecemeal_requests_are_answered(server: int) -> None:
+    """The worker gathers each request head itself: on a kept-alive connection, two requests
+    sent at once, and a head arriving in pieces are all answered."""
+    import http.client
+
+    kept = http.client.HTTPConnection("127.0.0.1", server, timeout=DEADLINE)
+    statuses = []
+    for _ in range(3):
+        kept.request("GET", "/healthz")
+        answer = kept.getresponse()
+        answer.read()
+        statuses.append((answer.status, answer.getheader("Connection")))
+    kept.close()
+    assert statuses == [(200, "keep-alive")] * 3
+    with _connect(server) as sock:
+        sock.sendall(
+            b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+            b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        line, _, body = _answer(sock)
+    assert line.startswith("HTTP/1.1 200") and body.count(b"HTTP/1.1 200") == 1
+    with _connect(server) as sock:
+        for piece in (
+            b"GET /hea",
+            b"lthz HTTP/1.1\r\nHo",
+            b"st: x\r\nConnection: close\r\n",
+            b"\r\n",
+        ):
+            sock.sendall(piece)
+            time.sleep(0.2)  # apart, so that the server reads them one by one
+        line, _, body = _answer(sock)
+    assert line.startswith("HTTP/1.1 200") and json.loads(body)["status"] == "ok"
