@@ -9,7 +9,8 @@ costs no thread: the main loop gathers the head without blocking and hands the c
 thread only once the head is complete. A head that has not arrived within
 GONGKAI_HEADER_TIMEOUT seconds closes the connection; a head longer than HEAD_LIMIT bytes is
 answered 431. In the thread, a client that stalls for GONGKAI_BODY_TIMEOUT seconds while
-sending its body or reading the answer is cut off.
+sending its body or reading the answer is cut off. (TLS belongs to the proxy in front,
+docs/deployment.md; when gunicorn serves TLS itself, heads are read as gthread reads them.)
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ class HeadConn(TConn):
         self.sock.settimeout(self.io_timeout)
         unreader = getattr(self.parser, "unreader", None)
         if self.head and unreader is not None:
-            # what the main loop read comes first, after anything the parser kept
+            # what the main loop read goes after anything the parser still holds
             held = unreader.buf.getvalue()
             unreader.buf = io.BytesIO()
             unreader.buf.write(held + bytes(self.head))
@@ -97,6 +98,9 @@ class BoundedThreadWorker(ThreadWorker):
         super().init_process()
 
     def accept(self, listener: Any) -> None:
+        if self.cfg.is_ssl:  # TLS here (not at the proxy): the head can only be read decrypted
+            super().accept(listener)
+            return
         try:
             client_sock, client_addr = listener.accept()
         except OSError as exc:
@@ -110,6 +114,9 @@ class BoundedThreadWorker(ThreadWorker):
 
     def on_client_socket_readable(self, conn: HeadConn, client: Any) -> None:
         """A kept-alive connection sends its next request: gather its head first too."""
+        if not isinstance(conn, HeadConn):
+            super().on_client_socket_readable(conn, client)
+            return
         self.poller.unregister(client)
         self.keepalived_conns.remove(conn)
         self._await_head(conn)
