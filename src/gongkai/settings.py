@@ -65,6 +65,37 @@ SETTINGS: dict[str, tuple[str, str]] = {
     ),
     "GONGKAI_CORS_ORIGINS": ("*", "origins allowed to read the API from a browser (comma list)"),
     "GONGKAI_WORKERS": ("2", "gunicorn worker processes started by `gongkai serve`"),
+    "GONGKAI_THREADS": ("8", "threads per worker: requests one worker answers at once"),
+    "GONGKAI_HEADER_TIMEOUT": (
+        "10",
+        "seconds a client has to send a request's line and headers before it is disconnected",
+    ),
+    "GONGKAI_BODY_TIMEOUT": (
+        "30",
+        "seconds a client may stall while sending a body or reading an answer",
+    ),
+    "GONGKAI_KEEPALIVE": ("5", "seconds an idle kept-alive connection stays open"),
+    "GONGKAI_STATEMENT_TIMEOUT": (
+        "20",
+        "seconds a database statement may run before it is cancelled (503); 0 turns it off",
+    ),
+    "GONGKAI_RATELIMIT_FILING": (
+        "30 per minute;600 per hour",
+        "filings accepted per token (per address without one), API and 报送 page together",
+    ),
+    "GONGKAI_RATELIMIT_VALIDATION": (
+        "20 per minute;200 per hour",
+        "validations accepted per address, API and 在线校验 page together",
+    ),
+    "GONGKAI_RATELIMIT_STORAGE_URI": (
+        "memory://",
+        "where the rate limits count (memory:// is per worker process; redis://host:6379 "
+        "shares them between workers and hosts)",
+    ),
+    "GONGKAI_PROXY_HOPS": (
+        "0",
+        "reverse proxies in front that set X-Forwarded-For/-Proto/-Host/-Prefix (1 behind nginx)",
+    ),
     "GONGKAI_WARMUP": ("1", "validate one tiny package when a worker starts (0 turns it off)"),
     "GONGKAI_SECRET_KEY": (
         "generated once, kept as secret_key beside the default database",
@@ -140,6 +171,32 @@ def _int(env: Mapping[str, str], name: str) -> int:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _rate(env: Mapping[str, str], name: str) -> str:
+    """A rate limit in the notation of the `limits` library ("20 per minute;200 per hour"),
+    refused when the service starts rather than at the first upload."""
+    from limits import parse_many  # what Flask-Limiter parses the same string with
+
+    raw = env.get(name) or SETTINGS[name][0]
+    try:
+        parse_many(raw)
+    except ValueError as exc:
+        raise ValueError(
+            f'{name} must be rate limits such as "20 per minute;200 per hour", got {raw!r}'
+        ) from exc
+    return raw
+
+
+def _storage(env: Mapping[str, str], name: str) -> str:
+    """A storage URI the `limits` library knows (memory://, redis://, …)."""
+    from limits.storage import SCHEMES
+
+    raw = env.get(name) or SETTINGS[name][0]
+    if urlparse(raw).scheme not in SCHEMES:
+        known = ", ".join(f"{scheme}://" for scheme in sorted(SCHEMES))
+        raise ValueError(f"{name} must be a storage URI ({known}), got {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -149,6 +206,15 @@ class Settings:
     cache_max_age: int = 86400
     cors_origins: tuple[str, ...] = ("*",)
     workers: int = 2
+    threads: int = 8
+    header_timeout: int = 10
+    body_timeout: int = 30
+    keepalive: int = 5
+    statement_timeout: int = 20  # seconds; 0: no limit
+    ratelimit_filing: str = "30 per minute;600 per hour"
+    ratelimit_validation: str = "20 per minute;200 per hour"
+    ratelimit_storage_uri: str = "memory://"
+    proxy_hops: int = 0
     warmup: bool = True
     secret_key: str | None = None  # None: the instance's generated key (gongkai.web.secret)
     license: str = "CC-BY-4.0"  # GONGKAI_LICENSE as given; license_entry() makes the entry
@@ -165,6 +231,15 @@ class Settings:
             cache_max_age=_int(env, "GONGKAI_CACHE_MAX_AGE"),
             cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
             workers=_int(env, "GONGKAI_WORKERS"),
+            threads=_int(env, "GONGKAI_THREADS"),
+            header_timeout=_int(env, "GONGKAI_HEADER_TIMEOUT"),
+            body_timeout=_int(env, "GONGKAI_BODY_TIMEOUT"),
+            keepalive=_int(env, "GONGKAI_KEEPALIVE"),
+            statement_timeout=_int(env, "GONGKAI_STATEMENT_TIMEOUT"),
+            ratelimit_filing=_rate(env, "GONGKAI_RATELIMIT_FILING"),
+            ratelimit_validation=_rate(env, "GONGKAI_RATELIMIT_VALIDATION"),
+            ratelimit_storage_uri=_storage(env, "GONGKAI_RATELIMIT_STORAGE_URI"),
+            proxy_hops=_int(env, "GONGKAI_PROXY_HOPS"),
             warmup=env.get("GONGKAI_WARMUP", "1") not in ("0", "false", "no", ""),
             secret_key=env.get("GONGKAI_SECRET_KEY") or None,
             license=_license(env),

@@ -7,6 +7,7 @@ import logging
 from flask import Flask
 from flask_cors import CORS
 from sqlalchemy import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gongkai import web
 from gongkai.api import (
@@ -16,6 +17,7 @@ from gongkai.api import (
     errors,
     export,
     filing,
+    limits,
     openapi,
     reports,
     tables,
@@ -41,13 +43,26 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["gongkai.settings"] = settings
-    app.extensions["gongkai.engine"] = engine or make_engine(settings.database_url)
+    app.extensions["gongkai.engine"] = engine or make_engine(
+        settings.database_url, statement_timeout=settings.statement_timeout
+    )
+    if settings.proxy_hops:  # X-Forwarded-* of that many proxies: client address, https URLs
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
+        )
     for module in (agencies, reports, filing, validate, tables, aggregate, export, openapi, docs):
         app.register_blueprint(module.bp, url_prefix=PREFIX)
     app.register_blueprint(docs.outside)
     app.register_blueprint(health_bp)  # /healthz, outside the API's prefix
     errors.register(app)
     web.register(app)
+    limits.install(
+        app,
+        settings,
+        filing=["filing.file", "file_page.file"],
+        validation=["validate.validate_upload", "validate_page.check"],
+    )
     anyone = settings.cors_origins == ("*",)
     CORS(
         app,

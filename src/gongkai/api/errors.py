@@ -6,11 +6,17 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, json, request
+from flask import Flask, Response, g, json, request
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import (
+    ClientDisconnected,
+    HTTPException,
+    RequestEntityTooLarge,
+    TooManyRequests,
+)
 
 from gongkai.package import PackageError
+from gongkai.store.db import StatementTimeout
 from gongkai.uploads import UploadError
 
 PROBLEM_TYPE = "urn:gongkai:problem:"  # + code; the codes are listed in docs/api.md
@@ -47,8 +53,20 @@ def problem(
     headers: dict[str, str] | None = None,
     **extensions: Any,
 ) -> Response:
-    """The one error body: type, title, status, detail, code, plus extension members."""
-    body: dict[str, Any] = {
+    """The one error response: problem_body() as application/problem+json."""
+    body = problem_body(status, code, detail, **extensions)
+    response = Response(
+        json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json"
+    )
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def problem_body(status: int, code: str, detail: str, **extensions: Any) -> dict[str, Any]:
+    """The one error body: type, title, status, detail, code, plus extension members (also
+    what the server writes for requests it refuses before the app sees them)."""
+    return {
         "type": PROBLEM_TYPE + code,
         "title": HTTPStatus(status).phrase,
         "status": status,
@@ -56,12 +74,6 @@ def problem(
         "code": code,
         **extensions,
     }
-    response = Response(
-        json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json"
-    )
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
 
 
 def argument_error(exc: ValidationError) -> ApiError:
@@ -117,6 +129,30 @@ def register(app: Flask) -> None:
             message_zh=f"请求体超过 {limit} 字节的上限",
         )
 
+    @app.errorhandler(TooManyRequests)
+    def _too_many(exc: TooManyRequests) -> Response:
+        seconds = int(g.get("retry_after", 60))  # left by the rate limiter (api/limits.py)
+        return problem(
+            429,
+            "too-many-requests",
+            f"too many requests of this kind ({exc.description}); try again in {seconds} s",
+            {"Retry-After": str(seconds)},
+            retry_after=seconds,
+            message_zh=f"此类请求过于频繁（上限 {exc.description}），请 {seconds} 秒后再试",
+        )
+
+    @app.errorhandler(StatementTimeout)
+    def _statement_timeout(exc: StatementTimeout) -> Response:
+        return problem(
+            503,
+            "statement-timeout",
+            f"the database did not answer within {exc.seconds:g} s; narrow the request "
+            "(a region, a year) or try again later",
+            {"Retry-After": "30"},
+            message_zh=f"数据库未能在 {exc.seconds:g} 秒内完成查询；"
+            "请缩小范围（地区、年度）或稍后再试",
+        )
+
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
         status = exc.code or 500
@@ -125,6 +161,17 @@ def register(app: Flask) -> None:
             headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
         code = HTTPStatus(status).phrase.lower().replace(" ", "-")
         return problem(status, code, exc.description or HTTPStatus(status).description, headers)
+
+    @app.errorhandler(ClientDisconnected)
+    def _body_cut_short(exc: ClientDisconnected) -> Response:
+        if isinstance(exc.__context__, TimeoutError):  # the server's GONGKAI_BODY_TIMEOUT
+            return problem(
+                408,
+                "request-timeout",
+                "the request body stopped arriving; nothing was stored",
+                message_zh="请求体未能按时发送完毕，未保存任何内容",
+            )
+        return _http(exc)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

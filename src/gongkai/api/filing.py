@@ -63,8 +63,10 @@ def file(agency_id: str, year: int) -> Response:
         403: Problem
         404: Problem
         413: Problem
+        408: Problem
         415: Problem
         422: Problem
+        429: TooManyRequests
     """
     grant = current_grant()
     with engine().connect() as conn:

@@ -29,8 +29,9 @@ from gongkai.standard import TABLE_NAMES
 bp = Blueprint("openapi", __name__)
 
 PREFIX = "/api/v1"
-# 405: a method the path does not have; 414: a URL over the limit; 500: a bug
-COMMON_PROBLEMS = ("405", "414", "500")
+# 405: a method the path does not have; 414: a URL over the limit; 500: a bug; 503: a database
+# statement past GONGKAI_STATEMENT_TIMEOUT
+COMMON_PROBLEMS = ("405", "414", "500", "503")
 NOT_OPERATIONS = {"docs.static"}
 PATH_EXAMPLES = {
     "agency_id": "320800-huaian-government",
@@ -96,6 +97,21 @@ def _new_spec() -> APISpec:
         "Problem",
         {
             "description": "an error (RFC 9457)",
+            "content": {"application/problem+json": {"schema": "ProblemOut"}},
+        },
+    )
+    spec.components.response(
+        "TooManyRequests",
+        {
+            "description": "over the rate limit (GONGKAI_RATELIMIT_FILING or _VALIDATION); "
+            "nothing was read",
+            "headers": {
+                "Retry-After": {
+                    "description": "seconds until a request is accepted again",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 1},
+                }
+            },
             "content": {"application/problem+json": {"schema": "ProblemOut"}},
         },
     )

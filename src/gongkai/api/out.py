@@ -42,6 +42,7 @@ class ProblemOut(Schema):
     errors = fields.Dict(metadata={"description": "400: every bad argument and why"})
     issues = fields.List(fields.Nested(IssueOut), metadata={"description": "422: every issue"})
     limit = fields.Integer(metadata={"description": "413: the limit in bytes"})
+    retry_after = fields.Integer(metadata={"description": "429: seconds to wait (Retry-After)"})
     content_type = fields.String(allow_none=True, metadata={"description": "415: as sent"})
     agency_id = fields.String(allow_none=True)
     year = fields.Integer(allow_none=True)

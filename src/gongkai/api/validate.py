@@ -51,8 +51,10 @@ def validate_upload() -> Response:
             application/json: {schema: ValidationOut}
         400: Problem
         413: Problem
+        408: Problem
         415: Problem
         422: Problem
+        429: TooManyRequests
     """
     upload = read_upload("upload", request.mimetype, request.get_data, request_files())
     result = check_upload(engine(), upload.package, upload.notes)

@@ -38,6 +38,7 @@ from gongkai.validation.engine import check_continuity_across
 from gongkai.validation.registry import validate_registry
 
 APP = "gongkai.api:create_app(warm=True)"
+WORKER = "gongkai.worker.BoundedThreadWorker"
 
 
 # What `gongkai serve` suggests trying; each answers with data once `make run` has loaded
@@ -263,6 +264,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
         f"{host}:{port}",
         "--workers",
         str(workers or settings.workers),
+        *serving_options(settings),
         "--no-control-socket",
         "--access-logfile",
         "-",
@@ -272,6 +274,31 @@ def serve(host: str, port: int, workers: int | None) -> None:
     ]
     sys.stdout.flush()
     os.execv(gunicorn, argv) if os.path.isabs(gunicorn) else os.execvp(gunicorn, argv)
+
+
+def serving_options(settings: Settings) -> list[str]:
+    """gunicorn's options for serving slow and idle clients without stalling (docs/deployment.md):
+    threads in each worker, request heads gathered without holding a thread, bounded heads."""
+    return [
+        "--worker-class",
+        WORKER,
+        "--threads",
+        str(settings.threads),
+        "--keep-alive",
+        str(settings.keepalive),
+        # the app answers URLs over 4000 characters itself (problem+json); gunicorn's own
+        # limits answer the rest, as problem+json too (gongkai.worker)
+        "--limit-request-line",
+        "4094",
+        "--limit-request-fields",
+        "50",
+        "--limit-request-field_size",
+        "8190",
+        # the worker's main loop keeps the heartbeat: a long request (a national /export) is
+        # not killed; a worker whose loop is stuck is, after this long
+        "--timeout",
+        "60",
+    ]
 
 
 def _port_is_free(host: str, port: int) -> bool:

@@ -1,7 +1,13 @@
-"""Engines and migrations: SQLite (foreign keys on, WAL) or PostgreSQL."""
+"""Engines and migrations: SQLite (foreign keys on, WAL) or PostgreSQL.
+
+An engine made with `statement_timeout` cancels any statement running longer (PostgreSQL's
+statement_timeout; on SQLite a progress handler interrupts it) and raises StatementTimeout.
+"""
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +17,22 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+PROGRESS_STEPS = 20_000  # SQLite virtual-machine steps between two looks at the clock
+DEADLINE = "gongkai_deadline"  # connection-record info: when the running statement must end
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url`; for SQLite the file's folder is created if missing."""
+class StatementTimeout(Exception):
+    """A statement ran past the engine's statement_timeout and was cancelled."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"a database statement ran longer than {seconds:g} s and was cancelled")
+        self.seconds = seconds
+
+
+def make_engine(url: str, *, statement_timeout: float | None = None, **kwargs: Any) -> Engine:
+    """An engine for `url`; for SQLite the file's folder is created if missing.
+
+    `statement_timeout` (seconds; None or 0: none) bounds every statement."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
@@ -26,21 +44,40 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 # JIT compiling an aggregate costs more (~1.7 s) than running it.
                 with dbapi_conn.cursor() as cursor:
                     cursor.execute("SET jit = off")
+                    if statement_timeout:
+                        milliseconds = int(statement_timeout * 1000)
+                        cursor.execute(f"SET statement_timeout = {milliseconds}")
                 dbapi_conn.commit()
 
+            if statement_timeout:
+                _raise_timeouts(engine, statement_timeout, _pg_cancelled)
         return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+    def _on_connect(dbapi_conn: Any, record: Any) -> None:
         dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        if statement_timeout:
+            deadline = record.info[DEADLINE] = [float("inf")]
+            # a non-zero answer interrupts the statement (sqlite3.OperationalError)
+            dbapi_conn.set_progress_handler(lambda: time.monotonic() > deadline[0], PROGRESS_STEPS)
+
+    if statement_timeout:
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _start_clock(conn: Any, *_: Any) -> None:
+            deadline = conn.info.get(DEADLINE)
+            if deadline is not None:
+                deadline[0] = time.monotonic() + statement_timeout
+
+        _raise_timeouts(engine, statement_timeout, _sqlite_interrupted)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -50,6 +87,21 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _pg_cancelled(error: BaseException) -> bool:
+    return getattr(error, "sqlstate", None) == "57014"  # query_canceled
+
+
+def _sqlite_interrupted(error: BaseException) -> bool:
+    return isinstance(error, sqlite3.OperationalError) and str(error) == "interrupted"
+
+
+def _raise_timeouts(engine: Engine, seconds: float, cancelled: Any) -> None:
+    @event.listens_for(engine, "handle_error")
+    def _timeout(context: Any) -> None:
+        if cancelled(context.original_exception):
+            raise StatementTimeout(seconds) from context.original_exception
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -335,6 +335,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "服务器处理出错，请稍后再试；问题已记录。",
         "The server failed to answer; please try again later. The error was logged.",
     ),
+    "error.too_many": (
+        "提交过于频繁，请 {seconds} 秒后再试（校验与报送的次数有上限）。",
+        "Too many submissions; please try again in {seconds} s (validation and filing are "
+        "limited).",
+    ),
+    "error.statement_timeout": (
+        "数据库未能按时完成查询，请缩小范围或稍后再试。",
+        "The database did not answer in time; narrow the request or try again later.",
+    ),
+    "error.request_timeout": (
+        "上传未能按时发送完毕，未保存任何内容，请重试。",
+        "The upload stopped arriving in time; nothing was stored. Please try again.",
+    ),
     "error.home": ("返回首页", "Back to the home page"),
     # the report tables
     "tables.blank": ("空白（未填报）", "blank (not reported)"),
