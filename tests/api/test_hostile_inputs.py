@@ -1,0 +1,150 @@
+"""Every hostile or careless input of issue 9 answers with a clear 4xx problem (with
+message_zh) and stores nothing, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, func, select
+
+from conftest_db import bearer
+from gongkai.store.registry import load_agencies
+from gongkai.store.tables import agencies, filings, rejections
+from tests import hostile
+
+FILE_URL = f"/api/v1/agencies/{hostile.AGENCY_ID}/reports/{hostile.YEAR}"
+VALIDATE_URL = "/api/v1/validate"
+
+
+def _register(engine: Engine) -> None:
+    load_agencies(
+        engine,
+        [
+            {
+                "agency_id": hostile.AGENCY_ID,
+                "agency_name": "淮安市人民政府",
+                "region_code": "320800",
+                "level": "city",
+                "scope": "government",
+            }
+        ],
+    )
+
+
+def _stored(engine: Engine) -> tuple[int, int, int]:
+    with engine.connect() as conn:
+        return tuple(  # type: ignore[return-value]
+            conn.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in (filings, rejections, agencies)
+        )
+
+
+def _assert_problem(response: object, status: int, code: str) -> None:
+    r = response
+    assert r.status_code == status, r.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert r.mimetype == "application/problem+json"  # type: ignore[attr-defined]
+    body = r.json  # type: ignore[attr-defined]
+    assert body["code"] == code and body["status"] == status
+    assert body["message_zh"] and body["detail"]
+
+
+@pytest.mark.parametrize("name", sorted(hostile.DAMAGED_ZIPS))
+def test_a_damaged_zip_is_a_400_when_validated_and_filed(
+    name: str, client: FlaskClient, engine: Engine, admin_token: str
+) -> None:
+    _register(engine)
+    before = _stored(engine)
+    data = hostile.DAMAGED_ZIPS[name]()
+    _assert_problem(
+        client.post(VALIDATE_URL, data=data, content_type="application/zip"), 400, "bad-zip"
+    )
+    r = client.post(
+        FILE_URL, data=data, content_type="application/zip", headers=bearer(admin_token)
+    )
+    _assert_problem(r, 400, "bad-zip")
+    assert _stored(engine) == before
+
+
+@pytest.mark.parametrize("name", sorted(hostile.BAD_DESCRIPTORS))
+def test_a_descriptor_that_is_no_descriptor_is_a_422(
+    name: str, client: FlaskClient, engine: Engine, admin_token: str
+) -> None:
+    _register(engine)
+    before = _stored(engine)
+    data = hostile.zip_of(hostile.BAD_DESCRIPTORS[name]())
+    r = client.post(VALIDATE_URL, data=data, content_type="application/zip")
+    _assert_problem(r, 422, "bad-descriptor")
+    r = client.post(
+        FILE_URL, data=data, content_type="application/zip", headers=bearer(admin_token)
+    )
+    _assert_problem(r, 422, "bad-descriptor")
+    files = hostile.BAD_DESCRIPTORS[name]()
+    multipart = {n: (io.BytesIO(d), n) for n, d in files.items()}
+    r = client.post(VALIDATE_URL, data=multipart, content_type="multipart/form-data")
+    _assert_problem(r, 422, "bad-descriptor")
+    assert _stored(engine) == before
+
+
+def _token(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode("utf-8", "surrogatepass")).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        _token("[" * 1200 + "]" * 1200),  # past json's recursion limit, within the URL limit
+        _token('["\\ud800", 2024, 1]'),
+        _token('["a\\u0000b", 2024, 1]'),
+        "%ff%fe",
+    ],
+    ids=["nested-1200-deep", "lone-surrogate", "nul", "not-base64"],
+)
+def test_a_hand_made_page_token_is_a_400(token: str, client: FlaskClient) -> None:
+    _assert_problem(client.get(f"/api/v1/agencies?next={token}"), 400, "bad-argument")
+    _assert_problem(
+        client.get(f"/api/v1/tables/reviews?year=2024&next={token}"), 400, "bad-argument"
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/agencies/abc%00def",
+        "/api/v1/agencies?name=a%00b",
+        "/api/v1/agencies/abc%00def/reports/2024",
+        "/api/v1/tables/reviews?agency_id=a%00b",
+        "/agencies?name=a%00b",
+    ],
+)
+def test_a_nul_byte_in_path_or_query_is_a_400(url: str, client: FlaskClient) -> None:
+    _assert_problem(client.get(url), 400, "nul-character")
+
+
+def test_an_admin_filing_for_an_over_long_agency_id_stores_nothing(
+    client: FlaskClient, engine: Engine, admin_token: str
+) -> None:
+    long_id = "320800-" + "-".join(["abcdefghij"] * 7) + "x" * 4  # 87 characters
+    assert len(long_id) == 87
+    files = hostile.package_files()
+    for name in ("reports.csv", "proactive.csv", "applications.csv", "reviews.csv"):
+        files[name] = files[name].replace(hostile.AGENCY_ID.encode(), long_id.encode())
+    url = f"/api/v1/agencies/{long_id}/reports/{hostile.YEAR}"
+    before = _stored(engine)
+    r = client.post(
+        url, data=hostile.zip_of(files), content_type="application/zip", headers=bearer(admin_token)
+    )
+    assert r.status_code in (404, 422) and r.mimetype == "application/problem+json"
+    assert r.json["message_zh"]
+    assert _stored(engine) == before
+
+
+def test_json_bodies_are_never_500(client: FlaskClient) -> None:
+    """The page token carries JSON; so does nothing else a reader sends: the rest are
+    query arguments, parsed by marshmallow."""
+    deep = json.dumps([[[[1]]]])
+    r = client.get(f"/api/v1/agencies?next={_token(deep)}")
+    _assert_problem(r, 400, "bad-argument")

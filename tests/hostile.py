@@ -1,0 +1,116 @@
+"""Hostile and careless inputs, built from a real package: damaged zips, descriptors that are
+JSON but not a descriptor, and the like. The API tests, the CLI tests, the fuzzers and
+bench/hostile_cost.py all send these."""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "datasets" / "huaian-city-2024"
+AGENCY_ID, YEAR = "320800-huaian-government", 2024
+
+
+def package_files() -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(PACKAGE.iterdir()) if p.is_file()}
+
+
+def zip_of(files: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _patch_headers(data: bytes, patch: Callable[[bytearray, int, int], None]) -> bytes:
+    """Apply `patch(buffer, header offset, offset of the flag field)` to every local and
+    central header: a reader trusts either."""
+    buffer = bytearray(data)
+    for signature, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = 0
+        while (at := buffer.find(signature, start)) != -1:
+            patch(buffer, at, at + flag_at)
+            start = at + 4
+    return bytes(buffer)
+
+
+def zip_bad_crc() -> bytes:
+    """A stored member with one byte changed: only reading it finds the CRC wrong."""
+    data = bytearray(zip_of(package_files(), zipfile.ZIP_STORED))
+    at = data.find(b"agency_id")
+    data[at] = ord("A")
+    return bytes(data)
+
+
+def zip_bad_deflate() -> bytes:
+    """Deflate data overwritten in the middle of every member."""
+    data = bytearray(zip_of(package_files()))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        for info in archive.infolist():
+            name_len, extra_len = struct.unpack(
+                "<HH", data[info.header_offset + 26 : info.header_offset + 30]
+            )
+            body = info.header_offset + 30 + name_len + extra_len
+            middle = body + info.compress_size // 2
+            data[middle : middle + 4] = b"\xff\xff\xff\xff"
+    return bytes(data)
+
+
+def zip_encrypted_flag() -> bytes:
+    def flag(buffer: bytearray, _at: int, flag_at: int) -> None:
+        buffer[flag_at] |= 0x01
+
+    return _patch_headers(zip_of(package_files()), flag)
+
+
+def zip_unknown_method() -> bytes:
+    def method(buffer: bytearray, _at: int, flag_at: int) -> None:
+        buffer[flag_at + 2 : flag_at + 4] = struct.pack("<H", 99)
+
+    return _patch_headers(zip_of(package_files()), method)
+
+
+def with_descriptor(descriptor_text: str) -> dict[str, bytes]:
+    files = package_files()
+    files["datapackage.json"] = descriptor_text.encode()
+    return files
+
+
+def descriptor_encoding_not_a_string() -> dict[str, bytes]:
+    descriptor = json.loads(package_files()["datapackage.json"])
+    descriptor["resources"][0]["encoding"] = 8
+    return with_descriptor(json.dumps(descriptor))
+
+
+def descriptor_list_as_resource_name() -> dict[str, bytes]:
+    descriptor = json.loads(package_files()["datapackage.json"])
+    descriptor["resources"][0]["name"] = ["reports"]
+    return with_descriptor(json.dumps(descriptor))
+
+
+def descriptor_nested_deep() -> dict[str, bytes]:
+    return with_descriptor('{"resources": [], "x": ' + "[" * 5000 + "]" * 5000 + "}")
+
+
+def descriptor_long_integer() -> dict[str, bytes]:
+    return with_descriptor('{"resources": [], "x": ' + "9" * 5000 + "}")
+
+
+DAMAGED_ZIPS: dict[str, Callable[[], bytes]] = {
+    "bad-crc": zip_bad_crc,
+    "bad-deflate": zip_bad_deflate,
+    "encrypted-flag": zip_encrypted_flag,
+    "unknown-method": zip_unknown_method,
+}
+BAD_DESCRIPTORS: dict[str, Callable[[], dict[str, bytes]]] = {
+    "encoding-not-a-string": descriptor_encoding_not_a_string,
+    "list-as-resource-name": descriptor_list_as_resource_name,
+    "nested-5000-deep": descriptor_nested_deep,
+    "integer-of-5000-digits": descriptor_long_integer,
+}
