@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import struct
 import zipfile
 from collections.abc import Callable
@@ -113,4 +114,61 @@ BAD_DESCRIPTORS: dict[str, Callable[[], dict[str, bytes]]] = {
     "list-as-resource-name": descriptor_list_as_resource_name,
     "nested-5000-deep": descriptor_nested_deep,
     "integer-of-5000-digits": descriptor_long_integer,
+}
+
+
+def template_workbook() -> bytes:
+    from gongkai.template import build_workbook
+
+    buffer = io.BytesIO()
+    build_workbook("2021").save(buffer)
+    return buffer.getvalue()
+
+
+def _rewrite_sheet(workbook: bytes, change: Callable[[bytes], bytes]) -> bytes:
+    """The workbook with its first worksheet's XML changed."""
+    source = zipfile.ZipFile(io.BytesIO(workbook))
+    buffer = io.BytesIO()
+    with source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = change(data)
+            target.writestr(info, data)
+    return buffer.getvalue()
+
+
+def workbook_of_styled_blank_cells(rows: int = 20_000, columns: int = 26) -> bytes:
+    """The template with rows of empty cells that carry a style: megabytes of XML that
+    zip to little and that a full parse turns into millions of cell objects."""
+    letters = [chr(ord("A") + i) for i in range(columns)]
+    blank_rows = b"".join(
+        b'<row r="%d">' % r
+        + b"".join(b'<c r="%s%d" s="1"/>' % (c.encode(), r) for c in letters)
+        + b"</row>"
+        for r in range(100, 100 + rows)
+    )
+    return _rewrite_sheet(
+        template_workbook(), lambda xml: xml.replace(b"</sheetData>", blank_rows + b"</sheetData>")
+    )
+
+
+def workbook_with_a_missing_style() -> bytes:
+    """A cell naming style 999 of a workbook that has a few dozen."""
+    return _rewrite_sheet(
+        template_workbook(), lambda xml: re.sub(rb' s="\d+"', b' s="999"', xml, count=3)
+    )
+
+
+def workbook_with_a_huge_dimension() -> bytes:
+    return _rewrite_sheet(
+        template_workbook(),
+        lambda xml: re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:XFD1048576"', xml),
+    )
+
+
+HOSTILE_WORKBOOKS: dict[str, Callable[[], bytes]] = {
+    "styled-blank-cells": workbook_of_styled_blank_cells,
+    "missing-style": workbook_with_a_missing_style,
+    "huge-dimension": workbook_with_a_huge_dimension,
 }

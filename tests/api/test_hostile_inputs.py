@@ -10,6 +10,8 @@ import json
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import TestResponse, encode_multipart
 
 from conftest_db import bearer
 from gongkai.store.registry import load_agencies
@@ -148,3 +150,40 @@ def test_json_bodies_are_never_500(client: FlaskClient) -> None:
     deep = json.dumps([[[[1]]]])
     r = client.get(f"/api/v1/agencies?next={_token(deep)}")
     _assert_problem(r, 400, "bad-argument")
+
+
+def _post_workbook(client: FlaskClient, data: bytes) -> TestResponse:
+    """A multipart upload encoded in memory (the test client spools a large one to a
+    temporary file it never closes)."""
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), "report.xlsx")})
+    return client.post(
+        VALIDATE_URL, data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+
+
+@pytest.mark.parametrize("name", ["styled-blank-cells", "huge-dimension"])
+def test_a_workbook_too_large_to_read_is_refused_before_parsing(
+    name: str, client: FlaskClient, engine: Engine, admin_token: str
+) -> None:
+    _register(engine)
+    before = _stored(engine)
+    data = hostile.HOSTILE_WORKBOOKS[name]()
+    r = _post_workbook(client, data)
+    _assert_problem(r, 422, "unreadable-workbook")
+    assert "not read" in r.json["detail"]
+    r = client.post(
+        FILE_URL,
+        data=data,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers=bearer(admin_token),
+    )
+    _assert_problem(r, 422, "unreadable-workbook")
+    assert _stored(engine) == before
+
+
+def test_a_workbook_naming_a_missing_style_is_read(client: FlaskClient) -> None:
+    """Read-only mode never looks the style up: the figures are read and validated."""
+    data = hostile.workbook_with_a_missing_style()
+    r = _post_workbook(client, data)
+    assert r.status_code == 200 and r.mimetype == "application/json"
+    assert r.json["valid"] is False  # a blank template: nothing reported
