@@ -172,3 +172,13 @@ HOSTILE_WORKBOOKS: dict[str, Callable[[], bytes]] = {
     "missing-style": workbook_with_a_missing_style,
     "huge-dimension": workbook_with_a_huge_dimension,
 }
+
+
+def package_of_many_reports(count: int = 25_000) -> dict[str, bytes]:
+    """reports.csv naming `count` agencies: what a filing of one report must refuse before
+    validating (the other tables are the one report's)."""
+    files = package_files()
+    header, row = files["reports.csv"].decode("utf-8").splitlines()[:2]
+    rows = [row.replace(AGENCY_ID, f"320800-agency-{n}") for n in range(count - 1)]
+    files["reports.csv"] = "\n".join([header, row, *rows, ""]).encode("utf-8")
+    return files

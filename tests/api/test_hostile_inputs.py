@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import io
 import json
+import random
+import zipfile
 
 import pytest
 from flask.testing import FlaskClient
@@ -187,3 +189,52 @@ def test_a_workbook_naming_a_missing_style_is_read(client: FlaskClient) -> None:
     r = _post_workbook(client, data)
     assert r.status_code == 200 and r.mimetype == "application/json"
     assert r.json["valid"] is False  # a blank template: nothing reported
+
+
+def test_a_filing_of_many_reports_is_refused_before_validation(
+    client: FlaskClient, engine: Engine, admin_token: str
+) -> None:
+    _register(engine)
+    before = _stored(engine)
+    data = hostile.zip_of(hostile.package_of_many_reports(25_000))
+    r = client.post(
+        FILE_URL, data=data, content_type="application/zip", headers=bearer(admin_token)
+    )
+    _assert_problem(r, 422, "several-reports")
+    assert "25000 report rows" in r.json["detail"]
+    assert _stored(engine) == before
+    two = hostile.zip_of(hostile.package_of_many_reports(2))
+    r = client.post(FILE_URL, data=two, content_type="application/zip", headers=bearer(admin_token))
+    _assert_problem(r, 422, "several-reports")
+    one = hostile.zip_of(hostile.package_of_many_reports(1))
+    r = client.post(FILE_URL, data=one, content_type="application/zip", headers=bearer(admin_token))
+    assert r.status_code == 201, r.json
+
+
+def _post_chunked(client: FlaskClient, url: str, body: bytes, token: str) -> TestResponse:
+    """A body without Content-Length, as gunicorn hands a chunked one to the app: the stream
+    is said to be terminated by the server (wsgi.input_terminated)."""
+    return client.post(
+        url,
+        input_stream=io.BytesIO(body),
+        content_type="application/zip",
+        headers={**bearer(token), "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+
+
+def test_a_chunked_body_over_the_limit_is_a_413_never_cut(
+    client: FlaskClient, engine: Engine, admin_token: str
+) -> None:
+    _register(engine)
+    before = _stored(engine)
+    package = hostile.zip_of(hostile.package_files(), zipfile.ZIP_STORED)
+    # a valid package with a stored member that takes it past the app's 2 MB limit: cut at
+    # the limit, the zip would lose its central directory; read whole, it is too large
+    padding = random.Random(9).randbytes(2_100_000)
+    padded = hostile.zip_of({**hostile.package_files(), "padding.bin": padding}, zipfile.ZIP_STORED)
+    r = _post_chunked(client, FILE_URL, padded, admin_token)
+    _assert_problem(r, 413, "too-large")
+    assert _stored(engine) == before
+    r = _post_chunked(client, FILE_URL, package, admin_token)
+    assert r.status_code == 201, r.json

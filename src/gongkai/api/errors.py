@@ -10,6 +10,7 @@ from flask import Flask, Response, json, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from gongkai.api.body_limit import limit_streamed_bodies
 from gongkai.package import PackageError
 from gongkai.uploads import UploadError
 
@@ -110,6 +111,8 @@ def _has_nul() -> bool:
 
 
 def register(app: Flask) -> None:
+    limit_streamed_bodies(app)  # a chunked body past the limit is a 413 too
+
     @app.before_request
     def _nul_character() -> None:
         if _has_nul():

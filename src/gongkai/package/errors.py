@@ -37,6 +37,13 @@ _MESSAGES: dict[str, tuple[int, str, str]] = {
         "{path} 无法读取：{detail}",
         "{path} cannot be read: {detail}",
     ),
+    "several-reports": (
+        422,
+        "{path} 的 reports.csv 有 {detail} 行报告；"
+        "报送只接受一份报告（一个机关的一个年度），未校验",
+        "the reports.csv of {path} has {detail} report rows; a filing is one report (one agency, "
+        "one year): not validated",
+    ),
     "bad-zip": (
         400,
         "{path} 不是有效的 zip 文件：{detail}",
