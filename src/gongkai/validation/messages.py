@@ -105,6 +105,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "as {found}, tools that trust the declaration (frictionless) will not: fix the "
         "declaration or save the file as {expected}",
     ),
+    "nothing-reported": (
+        "{where}：表二、表三、表四的数字全部为空。空白表示未填报，不等于 0："
+        "什么也没有填报的报告不能作为报送；请填写实际数字（没有发生的事项填 0）",
+        "{where}: every figure of 表二, 表三 and 表四 is blank. Blank means not reported, never "
+        "0: a report that reports nothing is not a filing; enter the figures (0 where nothing "
+        "happened)",
+    ),
     "encoding-error": (
         "{where}：无法识别文件编码（支持 UTF-8、带 BOM 的 UTF-8、GB18030、UTF-16）",
         "{where}: unknown encoding (UTF-8, UTF-8 with BOM, GB18030 and UTF-16 are read)",
