@@ -4,6 +4,7 @@ message_zh) and stores nothing, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import base64
+import csv
 import io
 import json
 import random
@@ -238,3 +239,127 @@ def test_a_chunked_body_over_the_limit_is_a_413_never_cut(
     assert _stored(engine) == before
     r = _post_chunked(client, FILE_URL, package, admin_token)
     assert r.status_code == 201, r.json
+
+
+def _edited(**changes: str) -> bytes:
+    """The package with reports.csv's cells changed."""
+    files = hostile.package_files()
+    lines = files["reports.csv"].decode("utf-8").splitlines()
+    header, row = lines[0].split(","), next(csv.reader([lines[1]]))
+    for name, value in changes.items():
+        row[header.index(name)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, row])
+    files["reports.csv"] = out.getvalue().encode("utf-8")
+    return hostile.zip_of(files)
+
+
+def _rejections(engine: Engine) -> list[dict[str, object]]:
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(select(rejections))]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("agency_name", '=HYPERLINK("http://example.com/x","淮安市人民政府")'),
+        ("agency_name", "+淮安市人民政府"),
+        ("agency_name", "@淮安市人民政府"),
+        ("agency_name", "\t淮安市人民政府"),
+        ("agency_name", "淮安市\x00人民政府"),
+        ("agency_name", "淮安市\x1b[31m人民政府"),
+        ("source_url", "javascript:alert(1)"),
+        ("source_url", "file:///etc/passwd"),
+    ],
+)
+def test_unsafe_text_is_refused_and_stored_once(
+    field: str, value: str, client: FlaskClient, engine: Engine, admin_token: str
+) -> None:
+    _register(engine)
+    data = _edited(**{field: value})
+    for _ in range(3):
+        r = client.post(
+            FILE_URL, data=data, content_type="application/zip", headers=bearer(admin_token)
+        )
+        _assert_problem(r, 422, "invalid-package")
+        assert [(i["code"], i["field"]) for i in r.json["issues"] if i["severity"] == "error"] == [
+            ("constraint-error", field)
+        ]
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(filings)).scalar_one() == 0
+    stored = _rejections(engine)
+    assert len(stored) == 1  # the same refused package three times: one record
+    assert "\x00" not in json.dumps(stored[0]["issues"])
+
+
+def test_a_name_other_than_the_registrys_is_refused(
+    client: FlaskClient, engine: Engine, admin_token: str
+) -> None:
+    _register(engine)
+    r = client.post(
+        FILE_URL,
+        data=_edited(agency_name="淮安市政府"),
+        content_type="application/zip",
+        headers=bearer(admin_token),
+    )
+    _assert_problem(r, 422, "registry-mismatch")
+    assert r.json["fields"] == ["agency_name"]
+    assert "淮安市人民政府" in r.json["message_zh"]
+    assert _stored(engine)[0] == 0
+
+
+def test_an_all_blank_report_is_refused_with_its_reason(
+    client: FlaskClient, engine: Engine, admin_token: str
+) -> None:
+    _register(engine)
+    files = hostile.package_files()
+    for table in ("proactive", "applications", "reviews"):
+        lines = files[f"{table}.csv"].decode("utf-8").splitlines()
+        header = lines[0].split(",")
+        keys = [i for i, name in enumerate(header) if name in ("agency_id", "year", "item")]
+        blank = [
+            ",".join(c if i in keys else "" for i, c in enumerate(line.split(",")))
+            for line in lines[1:]
+        ]
+        files[f"{table}.csv"] = "\n".join([lines[0], *blank, ""]).encode("utf-8")
+    r = client.post(
+        FILE_URL,
+        data=hostile.zip_of(files),
+        content_type="application/zip",
+        headers=bearer(admin_token),
+    )
+    _assert_problem(r, 422, "invalid-package")
+    errors = [i for i in r.json["issues"] if i["severity"] == "error"]
+    assert [(i["code"], i["resource"]) for i in errors] == [("nothing-reported", "reports")]
+    assert "空白表示未填报" in errors[0]["message"] and "reports nothing" in errors[0]["message_en"]
+    assert _stored(engine)[0] == 0
+
+
+def test_a_refusal_keeps_a_bounded_list_of_issues(
+    client: FlaskClient, engine: Engine, admin_token: str
+) -> None:
+    _register(engine)
+    files = hostile.package_files()
+    lines = files["applications.csv"].decode("utf-8").splitlines()
+    header = lines[0].split(",")
+    text_cells = [
+        ",".join(
+            c if name in ("agency_id", "year", "item") else "x" * 5000
+            for c, name in zip(line.split(","), header, strict=True)
+        )
+        for line in lines[1:]
+    ]
+    files["applications.csv"] = "\n".join([lines[0], *text_cells, ""]).encode("utf-8")
+    r = client.post(
+        FILE_URL,
+        data=hostile.zip_of(files),
+        content_type="application/zip",
+        headers=bearer(admin_token),
+    )
+    _assert_problem(r, 422, "invalid-package")
+    assert len(r.json["issues"]) > 150  # the answer has them all
+    (stored,) = _rejections(engine)
+    issues = stored["issues"]
+    assert isinstance(issues, list) and len(issues) == 101
+    assert issues[-1] == {"code": "issues-left-out", "count": len(r.json["issues"]) - 100}
+    assert len(json.dumps(issues, ensure_ascii=False)) < 200_000
