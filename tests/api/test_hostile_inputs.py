@@ -363,3 +363,26 @@ def test_a_refusal_keeps_a_bounded_list_of_issues(
     assert isinstance(issues, list) and len(issues) == 101
     assert issues[-1] == {"code": "issues-left-out", "count": len(r.json["issues"]) - 100}
     assert len(json.dumps(issues, ensure_ascii=False)) < 200_000
+
+
+def test_csv_downloads_never_serve_a_formula(client: FlaskClient, engine: Engine) -> None:
+    """A registry row written before names were checked (the store takes it as given): the
+    CSV downloads serve its name inert, Excel's ?bom=1 too."""
+    load_agencies(
+        engine,
+        [
+            {
+                "agency_id": "320800-formula",
+                "agency_name": '=HYPERLINK("http://example.com","点击")',
+                "region_code": "320800",
+                "level": "city",
+                "scope": "agency",
+            }
+        ],
+    )
+    for url in ("/api/v1/agencies?format=csv", "/api/v1/agencies?format=csv&bom=1"):
+        r = client.get(url)
+        assert r.status_code == 200 and r.mimetype == "text/csv", r.get_data(as_text=True)
+        rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True).lstrip("\ufeff"))))
+        names = [row["agency_name"] for row in rows if row["agency_id"] == "320800-formula"]
+        assert names == ['\'=HYPERLINK("http://example.com","点击")']

@@ -17,6 +17,7 @@ from marshmallow import Schema, ValidationError, fields
 from gongkai.api.context import settings
 from gongkai.api.labels import labelled, titles
 from gongkai.package import format_cell
+from gongkai.package.cells import spreadsheet_text
 from gongkai.standard import Table
 
 CSV_MIMETYPE = "text/csv; charset=utf-8"
@@ -79,8 +80,10 @@ def _cell(value: Any) -> Any:
     """Ints and text as they are (the csv module writes them); the rest via format_cell."""
     if value is None:
         return ""
-    if type(value) is int or type(value) is str:
+    if type(value) is int:
         return value
+    if type(value) is str:
+        return spreadsheet_text(value)  # a formula's first character made inert
     return format_cell(value)
 
 

@@ -81,7 +81,7 @@ def check_workbook(data: bytes, name: str) -> dict[str, list[tuple[int, int, int
                         ranges.append(range_boundaries(ref.decode("ascii").replace("$", "")))
                     except (ValueError, TypeError):
                         continue
-                merged[path] = [r for r in ranges if None not in r]  # type: ignore[misc]
+                merged[path] = [r for r in ranges if None not in r]
             elif path == "xl/sharedStrings.xml":
                 count = len(_SHARED_STRING.findall(archive.read(info)))
                 if count > MAX_SHARED_STRINGS:
