@@ -32,7 +32,7 @@ from tests import hostile
 
 FOUND = Path(__file__).resolve().parents[1] / "data" / "fuzz-found"
 URL = "/api/v1/validate"
-EXAMPLES = 25
+EXAMPLES = 100
 FUZZ = settings(
     derandomize=True,
     max_examples=EXAMPLES,

@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,6 +49,10 @@ BROKEN: tuple[type[Exception], ...] = (
     zipfile.BadZipFile,
     KeyError,
     IndexError,  # a cell naming a style the workbook lacks
+    zlib.error,  # damaged compressed data, found only when a member is read
+    RuntimeError,  # an encrypted member
+    NotImplementedError,  # a compression method zipfile does not know
+    EOFError,
     ValueError,
     SyntaxError,
     OSError,
