@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,7 +42,15 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 # what the runs of this module sent and what came back, for docs/hardening.md
-TALLY: dict[str, int] = {"requests": 0, "server_errors": 0, "tracebacks": 0}
+TALLY: dict[str, int] = {"requests": 0, "server_errors": 0, "cli_runs": 0, "tracebacks": 0}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _tally() -> Iterator[None]:
+    """GONGKAI_FUZZ_TALLY=<file>: write what the run sent and got (bench/hardening_counts.py)."""
+    yield
+    if target := os.environ.get("GONGKAI_FUZZ_TALLY"):
+        Path(target).write_text(json.dumps(TALLY), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +92,7 @@ def _cli(tmp: Path, data: bytes, name: str) -> None:
     path = tmp / name
     path.write_bytes(data)
     result = CliRunner().invoke(main, ["validate", str(path), "--lang", "en"])
+    TALLY["cli_runs"] = TALLY.get("cli_runs", 0) + 1
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         TALLY["tracebacks"] += 1
     assert result.exit_code in (0, 1, 2), result.output
@@ -231,6 +241,9 @@ def test_descriptor(
     for name, content in files.items():
         (folder / name).write_bytes(content)
     result = CliRunner().invoke(main, ["validate", str(folder), "--lang", "en"])
+    TALLY["cli_runs"] = TALLY.get("cli_runs", 0) + 1
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        TALLY["tracebacks"] += 1
     assert result.exit_code in (0, 1, 2), result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(
         result.exception
