@@ -96,3 +96,17 @@ def test_load_lists_and_skips_a_corrupt_zip(engine: Engine, tmp_path: Path) -> N
     assert result.exit_code == 1, result.output
     assert f"skipped {corrupt}:" in result.output and "Bad CRC-32" in result.output
     assert "1 filed, 0 already filed, 1 skipped" in result.output
+
+
+def test_control_characters_of_a_cell_are_shown_escaped(tmp_path: Path) -> None:
+    """A message quotes the cell: an escape sequence in it must not reach the terminal."""
+    folder = tmp_path / "package"
+    shutil.copytree(hostile.PACKAGE, folder)
+    reports = (folder / "reports.csv").read_text(encoding="utf-8")
+    (folder / "reports.csv").write_text(
+        reports.replace("淮安市人民政府", "淮安市\x1b[2J人民政府"), encoding="utf-8"
+    )
+    result = invoke("validate", str(folder), "--lang", "en")
+    assert result.exit_code == 1, result.output
+    assert "\x1b" not in result.output
+    assert "淮安市\\x1b[2J人民政府" in result.output

@@ -192,6 +192,18 @@ def _constraint_text(constraint: str, lang: str) -> str:
     return (zh if lang == "zh" else en).get(name, constraint)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _shown(value: Any) -> Any:
+    """A found value as a message shows it: control characters escaped (\\x1b, not an
+    escape sequence a terminal would run), a long cell cut."""
+    if not isinstance(value, str):
+        return value
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
 def render(issue: Issue, lang: str = "zh") -> str:
     zh, en = CATALOGUE.get(issue.code, _FALLBACK)
     note = issue.note if lang == "zh" else (issue.note_en or issue.note)
@@ -200,7 +212,7 @@ def render(issue: Issue, lang: str = "zh") -> str:
     return (zh if lang == "zh" else en).format(
         where=where(issue, lang),
         expected=_expected(issue, lang),
-        found=issue.found,
+        found=_shown(issue.found),
         note=note or "",
         cells=("、" if lang == "zh" else ", ").join(issue.cells),
         rule=issue.rule,
