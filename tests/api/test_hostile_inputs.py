@@ -142,7 +142,10 @@ def test_an_admin_filing_for_an_over_long_agency_id_stores_nothing(
     r = client.post(
         url, data=hostile.zip_of(files), content_type="application/zip", headers=bearer(admin_token)
     )
-    assert r.status_code in (404, 422) and r.mimetype == "application/problem+json"
+    _assert_problem(r, 422, "invalid-package")
+    assert {(i["code"], i["field"]) for i in r.json["issues"] if i["severity"] == "error"} >= {
+        ("constraint-error", "agency_id")
+    }
     assert r.json["message_zh"]
     assert _stored(engine) == before
 
