@@ -4,7 +4,7 @@ from a real package and the template, sent to POST /api/v1/validate and `gongkai
 Whatever the bytes, the answer is a verdict or a 4xx problem with message_zh (API), exit 0,
 1 or 2 without a traceback (CLI): never a server error. Bounded: derandomized, a modest
 number of examples per strategy, so CI runs it every time. An input that once broke this is
-kept in tests/data/fuzz-found/ and replayed by the last test.
+kept in tests/fuzz/found/ and replayed by the last test.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from gongkai.settings import Settings
 from gongkai.store.db import make_engine, upgrade
 from tests import hostile
 
-FOUND = Path(__file__).resolve().parents[1] / "data" / "fuzz-found"
+FOUND = Path(__file__).resolve().parent / "found"
 URL = "/api/v1/validate"
 EXAMPLES = 100
 FUZZ = settings(
