@@ -156,6 +156,16 @@ def _carryover(tables: Tables, rng: random.Random) -> None:
         new[column] -= 1
 
 
+def _balance(tables: Tables, rng: random.Random) -> None:
+    """One more carried forward in one column, its row total kept right: only the 表三
+    balance (new + carried over = results + carried forward) breaks."""
+    row = rng.choice([r for r in tables["applications"] if r[2] == "carried_forward"] or [None])
+    column = rng.randrange(3, 9)  # an applicant column; 9 is the row's total
+    if row and isinstance(row[column], int) and isinstance(row[9], int):
+        row[column] += 1
+        row[9] += 1
+
+
 def _format_year(tables: Tables, rng: random.Random) -> None:
     rng.choice(tables["reports"])[6] = rng.choice(["2019", "2020", ""])
 
@@ -195,6 +205,7 @@ DEFECTS: dict[str, Callable[[Tables, random.Random], None]] = {
     "late": _late,
     "format-year": _format_year,
     "carryover": _carryover,
+    "balance": _balance,
 }
 # Input the column engine does not take in: the row engine validates these packages.
 RAW_DEFECTS = ("quotes", "header", "ragged", "crlf", "bom", "gb18030", "no-table", "descriptor",
@@ -220,7 +231,7 @@ def _files(tables: Tables, raw_defect: str | None, rng: random.Random) -> dict[s
         texts[table] = texts[table].replace("year", "Year", 1)
     elif raw_defect == "ragged":
         lines = texts[table].split("\n")
-        k = rng.randrange(1, len(lines) - 1)
+        k = rng.randrange(1, max(len(lines) - 1, 2))  # a table of no rows gets a ragged one
         lines[k] = lines[k] + ",9" if rng.random() < 0.5 else lines[k].rsplit(",", 1)[0]
         texts[table] = "\n".join(lines)
     elif raw_defect == "crlf":

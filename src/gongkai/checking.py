@@ -13,9 +13,11 @@ from gongkai.validation import Issue, ValidationResult, validate
 def check_upload(engine: Engine, package: ReportPackage, notes: list[Issue]) -> ValidationResult:
     """The validation result of `package`, with what reading it noticed (`notes`) first."""
     result = validate(package)
-    report = result.report or {}
-    agency_id, year = report.get("agency_id"), report.get("year")
-    if isinstance(agency_id, str) and isinstance(year, int):
+    # the first report whose key is valid: a year of 2^70 in a bad row never reaches the
+    # database (SQLite cannot even bind it)
+    key = next(iter(result.reports), None)
+    if key is not None:
+        agency_id, year = key
         previous = stored_package(engine, agency_id, year - 1)
         if previous is not None:
             result = validate(package, previous=[validate(previous)])

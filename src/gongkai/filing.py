@@ -18,6 +18,10 @@ from gongkai.store.registry import load_agencies
 from gongkai.validation import Issue, ValidationResult, validate
 
 PLACE_FIELDS = ("region_code", "level", "scope")  # where aggregates count a report
+# The registry's name is what is served for an agency: a package naming it otherwise is
+# refused, not renamed, so what is stored stays the package as sent (its sha256) and no
+# text the registry's keeper did not write (a formula, another agency's name) is served.
+REGISTRY_FIELDS = ("agency_name", *PLACE_FIELDS)
 
 
 class FilingRefused(Exception):
@@ -62,7 +66,7 @@ def file_package(
             "path-mismatch", result, agency_id=report.get("agency_id"), year=report.get("year")
         )
     if result.valid and agency is not None:
-        differ = [name for name in PLACE_FIELDS if report.get(name) != agency.get(name)]
+        differ = [name for name in REGISTRY_FIELDS if report.get(name) != agency.get(name)]
         if differ:
             raise FilingRefused(
                 "registry-mismatch",

@@ -27,6 +27,7 @@ class Field:
     description: str
     minimum: int | None
     decimals: int | None  # at most this many decimals (number fields)
+    maximum: int | None = None  # every figure has one: what the databases store and sum
 
     @property
     def is_value(self) -> bool:
@@ -110,6 +111,7 @@ def _table(name: str, descriptor: dict[str, Any]) -> Table:
             description=f.get("description", ""),
             minimum=f.get("constraints", {}).get("minimum"),
             decimals=f.get("x-decimals"),
+            maximum=f.get("constraints", {}).get("maximum"),
         )
         for f in descriptor["fields"]
     )

@@ -42,6 +42,8 @@ def _constraints(field: dict[str, Any]) -> str:
         parts.append(f"≤ {c['maximum']}")
     if "minLength" in c:
         parts.append(f"at least {c['minLength']} characters")
+    if "maxLength" in c:
+        parts.append(f"at most {c['maxLength']} characters")
     if "x-decimals" in field:
         parts.append(f"at most {field['x-decimals']} decimals")
     if "x-unit" in field:

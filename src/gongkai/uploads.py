@@ -7,12 +7,20 @@ Nothing is written anywhere: the package lives in memory for as long as the call
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from gongkai.importers import ImportFailure, import_file
-from gongkai.package import ReportPackage, package_files, package_from_files, package_from_zip
+from gongkai.package import (
+    PackageError,
+    ReportPackage,
+    package_files,
+    package_from_files,
+    package_from_zip,
+)
 from gongkai.standard import TABLE_NAMES
 from gongkai.validation import Issue
 
@@ -68,8 +76,37 @@ def read_upload(
 ) -> Upload:
     """The package a request carries: `body` is its raw body (read only for a zip or a
     workbook), `files` the multipart files. `known` (agency_id, year and the registry's
-    details) fills and wins over a workbook's details sheet. Raises UploadError, and
-    PackageError for an unsafe or oversize package."""
+    details) is given for a filing: it fills and wins over a workbook's details sheet, and
+    the package must hold one report. Raises UploadError, and PackageError for an unsafe or
+    oversize package or a filing of several reports."""
+    upload = _read(source, mimetype, body, files, known)
+    if known is not None:
+        refuse_several_reports(upload.package)
+    return upload
+
+
+def refuse_several_reports(package: ReportPackage) -> None:
+    """A filing is one report: a package of thousands is refused before it is validated
+    (counting rows of reports.csv costs milliseconds, validating them minutes)."""
+    data = package.files.get("reports")
+    if data is None:
+        return  # validation reports the missing table
+    lines = io.StringIO(data.decode("utf-8", "replace"))
+    try:
+        rows = sum(1 for row in csv.reader(lines) if any(cell.strip() for cell in row)) - 1
+    except csv.Error:
+        return  # not CSV as the csv module reads it: validation says what is wrong
+    if rows > 1:
+        raise PackageError("several-reports", package.source, str(rows))
+
+
+def _read(
+    source: str,
+    mimetype: str,
+    body: Callable[[], bytes],
+    files: Sequence[UploadedFile],
+    known: dict[str, Any] | None,
+) -> Upload:
     if is_workbook(mimetype):
         return read_workbook(body(), source, known)
     if mimetype == "multipart/form-data":

@@ -48,6 +48,7 @@ def test_every_error_path_has_the_problem_shape(
         assert body["status"] == status
         assert body["type"] == f"urn:gongkai:problem:{body['code']}"
         assert isinstance(body["title"], str) and isinstance(body["detail"], str)
+        assert isinstance(body["message_zh"], str) and body["message_zh"], status
     assert responses[400].json["argument"] == "year"
     assert responses[401].headers["WWW-Authenticate"].startswith("Bearer")
     assert "GET" in responses[405].headers["Allow"]

@@ -250,7 +250,14 @@ def test_package_may_not_move_its_agency_to_another_region(
 ) -> None:
     _register_huaian(engine)
     token = create_token(engine, "region", "320800")[1]
-    tables = report_tables(HUAIAN, 2024, region_code="110101", level="city", scope="government")
+    tables = report_tables(
+        HUAIAN,
+        2024,
+        region_code="110101",
+        level="city",
+        scope="government",
+        agency_name="淮安市人民政府",
+    )
     r = client.post(
         URL,
         data=_multipart(csv_files(tables)),
@@ -268,7 +275,14 @@ def test_going_back_to_an_earlier_version_is_a_new_version(
     _register_huaian(engine)
     token = create_token(engine, "agency", HUAIAN)[1]
     first = zip_folder(DATASETS / "huaian-city-2024")
-    corrected = report_tables(HUAIAN, 2024, region_code="320800", level="city", scope="government")
+    corrected = report_tables(
+        HUAIAN,
+        2024,
+        region_code="320800",
+        level="city",
+        scope="government",
+        agency_name="淮安市人民政府",
+    )
     sends = [
         (first, "application/zip"),
         (_multipart(csv_files(corrected)), "multipart/form-data"),

@@ -95,7 +95,7 @@ def warm_up() -> bool:
     items = load_standard().formats["2021"].tables["applications"].item_codes
     tables = {
         "reports": [report],
-        "proactive": [key],
+        "proactive": [{**key, "regulations_issued": 0}],  # a report reports something
         "applications": [{**key, "item": item} for item in items],
         "reviews": [key],
     }

@@ -15,6 +15,7 @@ from werkzeug.exceptions import (
     TooManyRequests,
 )
 
+from gongkai.api.body_limit import limit_streamed_bodies
 from gongkai.package import PackageError
 from gongkai.store.db import StatementTimeout
 from gongkai.uploads import UploadError
@@ -24,6 +25,24 @@ PROBLEM_TYPE = "urn:gongkai:problem:"  # + code; the codes are listed in docs/ap
 # plain-text 414 before the app sees it
 MAX_URL_LENGTH = 4000
 log = logging.getLogger(__name__)
+# the Chinese words of a problem that has none of its own: readers of these reports read Chinese
+_ZH_BY_STATUS = {
+    400: "请求有误",
+    401: "需要有效的令牌",
+    403: "无权进行此操作",
+    404: "找不到该资源",
+    405: "不支持该请求方法",
+    406: "无法提供所要求的格式",
+    409: "与现有数据冲突",
+    413: "请求过大",
+    414: "网址过长",
+    415: "不支持该内容类型",
+    422: "内容无法处理",
+    429: "请求过于频繁，请稍后再试",
+    431: "请求头过大",
+    500: "服务器未能处理该请求",
+    503: "服务暂时不可用",
+}
 
 
 class ApiError(Exception):
@@ -65,7 +84,11 @@ def problem(
 
 def problem_body(status: int, code: str, detail: str, **extensions: Any) -> dict[str, Any]:
     """The one error body: type, title, status, detail, code, plus extension members (also
-    what the server writes for requests it refuses before the app sees them)."""
+    what the server writes for requests it refuses before the app sees them); a `message_zh`
+    always (a generic one by status when the caller has none)."""
+    if "message_zh" not in extensions:
+        zh = _ZH_BY_STATUS.get(status, HTTPStatus(status).phrase)
+        extensions["message_zh"] = zh if status >= 500 else f"{zh}（{detail}）"
     return {
         "type": PROBLEM_TYPE + code,
         "title": HTTPStatus(status).phrase,
@@ -86,12 +109,32 @@ def argument_error(exc: ValidationError) -> ApiError:
         400,
         "bad-argument",
         f"query argument {name!r}: {text}",
+        message_zh=f"查询参数 {name} 有误：{text}",
         argument=name,
         errors=messages,
     )
 
 
+def _has_nul() -> bool:
+    """A NUL anywhere in the path or the query: PostgreSQL cannot store or compare it."""
+    if "\0" in request.path:
+        return True
+    return any("\0" in k or "\0" in v for k, vs in request.args.lists() for v in [k, *vs])
+
+
 def register(app: Flask) -> None:
+    limit_streamed_bodies(app)  # a chunked body past the limit is a 413 too
+
+    @app.before_request
+    def _nul_character() -> None:
+        if _has_nul():
+            raise ApiError(
+                400,
+                "nul-character",
+                "the URL holds a NUL character (%00), which no name or value may contain",
+                message_zh="网址中含有空字符（%00），任何名称或取值都不能包含它",
+            )
+
     @app.before_request
     def _url_length() -> None:
         if len(request.full_path) > MAX_URL_LENGTH:

@@ -17,6 +17,7 @@ from marshmallow import Schema, ValidationError, fields
 from gongkai.api.context import settings
 from gongkai.api.labels import labelled, titles
 from gongkai.package import format_cell
+from gongkai.package.cells import spreadsheet_text
 from gongkai.standard import Table
 
 CSV_MIMETYPE = "text/csv; charset=utf-8"
@@ -79,8 +80,10 @@ def _cell(value: Any) -> Any:
     """Ints and text as they are (the csv module writes them); the rest via format_cell."""
     if value is None:
         return ""
-    if type(value) is int or type(value) is str:
+    if type(value) is int:
         return value
+    if type(value) is str:
+        return spreadsheet_text(value)  # a formula's first character made inert
     return format_cell(value)
 
 
@@ -171,7 +174,7 @@ def decode_token(token: str, types: Sequence[type]) -> list[Any]:
     try:
         padded = token + "=" * (-len(token) % 4)
         key = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # bad base64 or JSON, nested too deep
         raise ValidationError({"next": ["not a page token of this API"]}) from exc
     if (
         not isinstance(key, list)
@@ -185,7 +188,12 @@ def decode_token(token: str, types: Sequence[type]) -> list[Any]:
 def _fits(part: Any, kind: type) -> bool:
     if kind is int:
         return type(part) is int and -(2**31) <= part < 2**31
-    return isinstance(part, kind) and len(str(part)) <= 200
+    return isinstance(part, kind) and len(str(part)) <= 200 and _storable(str(part))
+
+
+def _storable(text: str) -> bool:
+    """No NUL (PostgreSQL refuses it) and no lone surrogate (not encodable as UTF-8)."""
+    return "\0" not in text and not any("\ud800" <= c <= "\udfff" for c in text)
 
 
 def page_limit(args: Mapping[str, Any]) -> int:

@@ -14,7 +14,10 @@ def request_files() -> list[UploadedFile]:
     """The request's multipart files (none for a zip or workbook sent as the body)."""
     if request.mimetype != "multipart/form-data":
         return []
-    return [
-        UploadedFile(name, upload.filename, upload.read())
-        for name, upload in request.files.items(multi=True)
-    ]
+    files = []
+    for name, upload in request.files.items(multi=True):
+        try:
+            files.append(UploadedFile(name, upload.filename, upload.read()))
+        finally:
+            upload.close()  # a large part is spooled to a temporary file: close it at once
+    return files

@@ -56,8 +56,17 @@ def _use_columns(engine: str, paths: list[Path]) -> bool:
         return engine == "columns"
     if len(paths) >= COLUMNAR_PACKAGES:
         return True
-    size = sum(f.stat().st_size for p in paths if p.is_dir() for f in p.glob("*.csv"))
+    size = sum(_csv_size(f) for p in paths if p.is_dir() for f in p.glob("*.csv"))
     return size >= COLUMNAR_BYTES
+
+
+def _csv_size(path: Path) -> int:
+    """Bytes of a regular file; 0 for anything else (a link loop, a pipe, an unreadable entry):
+    this only chooses the executor, and reading the package says what is wrong with it."""
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return 0
 
 
 def _failure_dict(exc: PackageError, lang: str) -> dict[str, object]:

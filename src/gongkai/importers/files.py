@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,6 +48,11 @@ OVERRIDES = tuple(load_standard().format("2021").table("reports").field_names)
 BROKEN: tuple[type[Exception], ...] = (
     zipfile.BadZipFile,
     KeyError,
+    IndexError,  # a cell naming a style the workbook lacks
+    zlib.error,  # damaged compressed data, found only when a member is read
+    RuntimeError,  # an encrypted member
+    NotImplementedError,  # a compression method zipfile does not know
+    EOFError,
     ValueError,
     SyntaxError,
     OSError,
@@ -174,10 +181,16 @@ def import_file(
         path = Path(source)
         name = filename or path.name
         try:
-            size = path.stat().st_size
-            if size > max_package_bytes():
-                raise too_large(name, size)
-            data = path.read_bytes()
+            status = path.stat()
+            if not stat.S_ISREG(status.st_mode):  # /dev/zero never ends, a FIFO blocks
+                raise ImportFailure(
+                    f"{name}：不是普通文件（设备、管道或文件夹），未读取",
+                    f"{name}: not a regular file (a device, a pipe or a folder): not read",
+                )
+            if status.st_size > max_package_bytes():
+                raise too_large(name, status.st_size)
+            with path.open("rb") as fh:  # the file may grow while it is read
+                data = fh.read(max_package_bytes() + 1)
         except OSError as exc:
             raise ImportFailure(
                 f"{name}：无法读取（{exc.strerror}）", f"{name}: cannot be read ({exc.strerror})"

@@ -11,13 +11,13 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from gongkai.importers.files import MAX_COLUMNS, MAX_ROWS, opening, too_many
 from gongkai.importers.grid import Cell, Grid, grid_sections
 from gongkai.importers.report import assemble
 from gongkai.importers.result import ImportResult
 from gongkai.importers.workbook_details import is_details_sheet, read_details
+from gongkai.importers.xlsx_limits import check_workbook
 from gongkai.validation.issues import Issue
 
 
@@ -52,18 +52,24 @@ def _extent(ws: Any, name: str) -> tuple[int, int]:
     return last_row, last_col
 
 
-def sheet_grid(ws: Worksheet) -> Grid:
-    """The sheet as a grid (its used range, bounded: the values were checked by `_extent`)."""
-    height, width = min(ws.max_row or 0, MAX_ROWS), min(ws.max_column or 0, MAX_COLUMNS)
-    values = [
-        list(row) + [None] * (width - len(row))
-        for row in ws.iter_rows(min_row=1, max_row=height, max_col=width, values_only=True)
-    ]
+Merged = list[tuple[int, int, int, int]]  # (min_col, min_row, max_col, max_row), 1-based
+
+
+def sheet_grid(ws: Any, height: int, width: int, merged: Merged) -> Grid:
+    """The sheet as a grid of its used range (`height` × `width`, bounded by `_extent`)."""
+    values = (
+        [
+            list(row) + [None] * (width - len(row))
+            for row in ws.iter_rows(min_row=1, max_row=height, max_col=width, values_only=True)
+        ]
+        if height and width
+        else []
+    )
     origin: dict[tuple[int, int], tuple[int, int]] = {}
-    for merged in ws.merged_cells.ranges:
-        for r in range(merged.min_row, min(merged.max_row, height) + 1):
-            for c in range(merged.min_col, min(merged.max_col, width) + 1):
-                origin[(r - 1, c - 1)] = (merged.min_row - 1, merged.min_col - 1)
+    for min_col, min_row, max_col, max_row in merged:
+        for r in range(min_row, min(max_row, height) + 1):
+            for c in range(min_col, min(max_col, width) + 1):
+                origin[(r - 1, c - 1)] = (min_row - 1, min_col - 1)
     grid: Grid = []
     for r in range(len(values)):
         row: list[Cell] = []
@@ -80,15 +86,11 @@ def _cell_ref(r: int, c: int) -> tuple[str, str]:
     return f"单元格 {ref}", f"cell {ref}"
 
 
-def import_xlsx(
-    data: bytes, *, source: str, stem: str = "", overrides: dict[str, Any] | None = None
-) -> ImportResult:
-    with opening(source, "xlsx"):
-        stream = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        for sheet in stream.worksheets:
-            _extent(sheet, source)
-        stream.close()
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
+def _read_sheets(
+    workbook: Any, source: str, merged: dict[str, Merged]
+) -> tuple[dict[str, Any], list[Issue], list[Grid], list[tuple[str, str]]]:
+    """Every sheet read as a stream (read-only mode): the details sheet's values, the others
+    as grids."""
     details: dict[str, Any] = {}
     notes: list[Issue] = []
     grids: list[Grid] = []
@@ -96,9 +98,29 @@ def import_xlsx(
     for ws in workbook.worksheets:
         if is_details_sheet(ws):
             details, notes = read_details(ws)
-        else:
-            grids.append(sheet_grid(ws))
-            names.append((f"工作表“{ws.title}”", f"sheet “{ws.title}”, "))
+            continue
+        # the declared dimension covers styled blank cells (a blank data row of the
+        # template); it may also lie, so never past the limits
+        declared = (ws.max_row or 0, ws.max_column or 0)
+        last_row, last_col = _extent(ws, source)
+        height = min(max(declared[0], last_row), MAX_ROWS)
+        width = min(max(declared[1], last_col), MAX_COLUMNS)
+        path = str(getattr(ws, "_worksheet_path", "")).lstrip("/")
+        grids.append(sheet_grid(ws, height, width, merged.get(path, [])))
+        names.append((f"工作表“{ws.title}”", f"sheet “{ws.title}”, "))
+    return details, notes, grids, names
+
+
+def import_xlsx(
+    data: bytes, *, source: str, stem: str = "", overrides: dict[str, Any] | None = None
+) -> ImportResult:
+    with opening(source, "xlsx"):
+        merged = check_workbook(data, source)  # before any parsing: cells, styles, strings
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            details, notes, grids, names = _read_sheets(workbook, source, merged)
+        finally:
+            workbook.close()
     given = {**details, **{k: v for k, v in (overrides or {}).items() if v is not None}}
     notes = [n for n in notes if n.field not in given]  # a value given instead of the typo
     return assemble(

@@ -27,6 +27,23 @@ _MESSAGES: dict[str, tuple[int, str, str]] = {
         "{path} 解压后过大或压缩比异常（{detail}），疑为压缩炸弹，已拒绝",
         "{path} expands too much ({detail}): refused as a likely zip bomb",
     ),
+    "not-a-file": (
+        415,
+        "{path} 不是普通文件（设备、管道或套接字），未读取",
+        "{path} is not a regular file (a device, a pipe or a socket): not read",
+    ),
+    "unreadable": (
+        422,
+        "{path} 无法读取：{detail}",
+        "{path} cannot be read: {detail}",
+    ),
+    "several-reports": (
+        422,
+        "{path} 的 reports.csv 有 {detail} 行报告；"
+        "报送只接受一份报告（一个机关的一个年度），未校验",
+        "the reports.csv of {path} has {detail} report rows; a filing is one report (one agency, "
+        "one year): not validated",
+    ),
     "bad-zip": (
         400,
         "{path} 不是有效的 zip 文件：{detail}",

@@ -12,7 +12,9 @@ import io
 import json
 import os
 import re
+import stat
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,6 +28,17 @@ from gongkai.standard import TABLE_NAMES
 DESCRIPTOR = "datapackage.json"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 MAX_ZIP_MEMBERS = 200
+# what reading a damaged member raises: a bad CRC or header (BadZipFile), bad deflate data
+# (zlib.error), the encrypted flag (RuntimeError), an unknown method (NotImplementedError)
+_MEMBER_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    RuntimeError,
+    NotImplementedError,
+    EOFError,
+    OSError,
+    ValueError,
+)
 MAX_ZIP_RATIO = 200  # a CSV compresses ~5-20x; hundreds of times is a bomb
 # Excel and editors leave empty lines (or lines of bare commas) at the end: no data, no error.
 _TRAILING_EMPTY_LINES = re.compile(r"(?:\r?\n[ \t,]*)+\Z")
@@ -82,7 +95,9 @@ def _table_name(file_name: str) -> str | None:
 def _parse_descriptor(data: bytes, source: str) -> dict[str, Any]:
     try:
         descriptor = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except RecursionError as exc:  # JSON nested thousands deep
+        raise PackageError("bad-descriptor", source, "nested too deep") from exc
+    except ValueError as exc:  # bad JSON, bad UTF-8, an integer of thousands of digits
         raise PackageError("bad-descriptor", source, str(exc)) from exc
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources", []), list):
         raise PackageError("bad-descriptor", source, "expected an object with a resources list")
@@ -93,16 +108,26 @@ def _resource_paths(descriptor: dict[str, Any], source: str) -> dict[str, tuple[
     """table -> (relative path, declared encoding) for the resources the standard knows."""
     found: dict[str, tuple[str, str | None]] = {}
     for resource in descriptor.get("resources", []):
-        if not isinstance(resource, dict) or resource.get("name") not in TABLE_NAMES:
+        if not isinstance(resource, dict):
+            continue
+        name = resource.get("name")
+        if name is not None and not isinstance(name, str):
+            raise PackageError("bad-descriptor", source, "a resource name must be a string")
+        if name not in TABLE_NAMES:
             continue
         path = resource.get("path")
         if not isinstance(path, str):
             raise PackageError(
-                "bad-descriptor", source, f"resource {resource['name']}: path must be one string"
+                "bad-descriptor", source, f"resource {name}: path must be one string"
+            )
+        encoding = resource.get("encoding")
+        if encoding is not None and not isinstance(encoding, str):
+            raise PackageError(
+                "bad-descriptor", source, f"resource {name}: encoding must be a string"
             )
         if _is_unsafe(path):
             raise PackageError("unsafe-path", source, path)
-        found[resource["name"]] = (_normal(path), resource.get("encoding"))
+        found[name] = (_normal(path), encoding)
     return found
 
 
@@ -138,26 +163,49 @@ def read_package(path: str | os.PathLike[str]) -> ReportPackage:
     """Read a package folder, its datapackage.json, a zip of it, or a folder of the CSVs."""
     path = Path(path)
     source = str(path)
-    if not path.exists():
-        raise PackageError("not-found", source)
-    if path.is_file():
-        if path.stat().st_size > max_package_bytes():
-            raise PackageError(
-                "too-large", source, f"{path.stat().st_size} bytes", max_package_bytes()
-            )
-        if zipfile.is_zipfile(path):
-            return package_from_zip(path.read_bytes(), source)
-        if path.name == DESCRIPTOR:
-            return _read_folder(path.parent, source)
-        raise PackageError("not-a-package", source)
-    return _read_folder(path, source)
+    try:
+        return _read_path(path, source)
+    except (OSError, RuntimeError) as exc:  # unreadable, a symlink loop (3.11: RuntimeError)
+        detail = getattr(exc, "strerror", None) or str(exc)
+        raise PackageError("unreadable", source, detail) from exc
+
+
+def _read_path(path: Path, source: str) -> ReportPackage:
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError as exc:
+        raise PackageError("not-found", source) from exc
+    if stat.S_ISDIR(mode):
+        return _read_folder(path, source)
+    if not stat.S_ISREG(mode):  # /dev/zero, a FIFO, a socket: never read them
+        raise PackageError("not-a-file", source)
+    size = path.stat().st_size
+    if size > max_package_bytes():
+        raise PackageError("too-large", source, f"{size} bytes", max_package_bytes())
+    if zipfile.is_zipfile(path):
+        return package_from_zip(_read_regular(path, source), source)
+    if path.name == DESCRIPTOR:
+        return _read_folder(path.parent, source)
+    raise PackageError("not-a-package", source)
+
+
+def _read_regular(path: Path, source: str) -> bytes:
+    """A regular file's bytes, never more than the limit (it may grow while being read)."""
+    if not path.is_file():
+        raise PackageError("not-a-file", source, str(path))
+    limit = max_package_bytes()
+    with path.open("rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise PackageError("too-large", source, f"more than {limit} bytes", limit)
+    return data
 
 
 def _read_folder(folder: Path, source: str) -> ReportPackage:
     descriptor = None
     if (folder / DESCRIPTOR).is_file():
         _check_total(source, (folder / DESCRIPTOR).stat().st_size)
-        descriptor = _parse_descriptor((folder / DESCRIPTOR).read_bytes(), source)
+        descriptor = _parse_descriptor(_read_regular(folder / DESCRIPTOR, source), source)
         wanted = _resource_paths(descriptor, source)
     else:
         wanted = {t: (f"{t}.csv", None) for t in TABLE_NAMES if (folder / f"{t}.csv").is_file()}
@@ -169,12 +217,12 @@ def _read_folder(folder: Path, source: str) -> ReportPackage:
         target = (folder / relative).resolve()
         if not target.is_relative_to(root):  # a symlink pointing out of the package
             raise PackageError("unsafe-path", source, relative)
-        if not target.is_file():
+        if not target.exists():
             absent[table] = relative  # reported as a missing table by validation
             continue
         total += target.stat().st_size
         _check_total(source, total)
-        raw[table], names[table] = target.read_bytes(), relative
+        raw[table], names[table] = _read_regular(target, source), relative
     declared = {t: enc for t, (_, enc) in wanted.items()}
     package = _assemble(source, raw, names, declared, descriptor)
     package.absent = absent if descriptor else {}
@@ -185,8 +233,8 @@ def package_from_zip(data: bytes, source: str) -> ReportPackage:
     """Read a zip of a package, refusing traversal, oversize members and zip bombs."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise PackageError("bad-zip", source, str(exc)) from exc
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError) as exc:
+        raise PackageError("bad-zip", source, str(exc) or type(exc).__name__) from exc
     with archive:
         members = [
             i
@@ -212,13 +260,26 @@ def package_from_zip(data: bytes, source: str) -> ReportPackage:
 
         def read(name: str) -> bytes:
             # The sizes in the zip's headers can lie: never read more than the limit.
-            with archive.open(by_name[name]) as fh:
-                content = fh.read(limit + 1)
+            try:
+                with archive.open(by_name[name]) as fh:
+                    content = fh.read(limit + 1)
+            except _MEMBER_ERRORS as exc:  # found only when a member is read
+                raise PackageError("bad-zip", source, f"{name}: {_member_fault(exc)}") from exc
             if len(content) > limit:
                 raise PackageError("zip-bomb", source, f"{name} expands past {limit} bytes")
             return content
 
         return _from_names(sorted(by_name), read, source)
+
+
+def _member_fault(exc: BaseException) -> str:
+    if isinstance(exc, RuntimeError):
+        return "encrypted (gongkai reads no encrypted zips)"
+    if isinstance(exc, NotImplementedError):
+        return "compressed with a method other than stored or deflate"
+    if isinstance(exc, zlib.error):
+        return f"damaged compressed data ({exc})"
+    return str(exc) or type(exc).__name__
 
 
 def package_from_files(files: Mapping[str, bytes], source: str) -> ReportPackage:

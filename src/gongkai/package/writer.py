@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from gongkai.package.cells import spreadsheet_text
 from gongkai.settings import package_license
 from gongkai.standard import TABLE_NAMES, load_standard
 
@@ -27,6 +28,8 @@ def format_cell(value: Any) -> str:
         return text.rstrip("0").rstrip(".") if "." in text else text
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, str):
+        return spreadsheet_text(value)
     return str(value)
 
 

@@ -176,20 +176,54 @@ def _insert_figures(conn: Connection, filing_id: int, filing: NewFiling) -> None
             conn.execute(table.insert(), rows)
 
 
+MAX_STORED_ISSUES = 100  # a refusal keeps its first issues: enough to say what was wrong
+MAX_STORED_TEXT = 300  # characters of any one value of an issue (a cell may be 100 KB)
+
+
 def record_rejection(
     engine: Engine, agency_id: str, year: int, sha256: str, issues: list[dict[str, Any]]
 ) -> None:
-    """Remember that an invalid package was sent (its figures are not stored)."""
+    """Remember that an invalid package was sent (its figures are not stored): once per
+    content hash (the same package sent again only moves `received_at`), with at most
+    MAX_STORED_ISSUES issues of bounded length."""
+    now = datetime.now(UTC)
+    same = (
+        (rejections.c.agency_id == agency_id)
+        & (rejections.c.year == year)
+        & (rejections.c.sha256 == sha256)
+    )
     with engine.begin() as conn:
+        updated = conn.execute(rejections.update().where(same).values(received_at=now))
+        if updated.rowcount:
+            return
         conn.execute(
             rejections.insert().values(
                 agency_id=agency_id,
                 year=year,
                 sha256=sha256,
-                received_at=datetime.now(UTC),
-                issues=issues,
+                received_at=now,
+                issues=bounded_issues(issues),
             )
         )
+
+
+def bounded_issues(issues: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first MAX_STORED_ISSUES issues, each value cut to MAX_STORED_TEXT characters; when
+    some are left out, a last entry says how many."""
+    kept = [{k: _bounded_value(v) for k, v in issue.items()} for issue in issues]
+    if len(kept) <= MAX_STORED_ISSUES:
+        return kept
+    left_out = len(kept) - MAX_STORED_ISSUES
+    return [*kept[:MAX_STORED_ISSUES], {"code": "issues-left-out", "count": left_out}]
+
+
+def _bounded_value(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.replace("\0", "\ufffd")  # a NUL the package held: PostgreSQL stores none
+        return value[:MAX_STORED_TEXT] + "…" if len(value) > MAX_STORED_TEXT else value
+    if isinstance(value, list | tuple) and len(value) > MAX_STORED_ISSUES:
+        return [*value[:MAX_STORED_ISSUES], "…"]
+    return value
 
 
 def issue_record(issue: Issue) -> dict[str, Any]:

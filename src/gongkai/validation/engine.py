@@ -10,6 +10,7 @@ from typing import Any
 
 from gongkai.package import ReportPackage
 from gongkai.standard import FORMATS, format_for_year, load_standard
+from gongkai.validation.blank import check_something_reported
 from gongkai.validation.issues import Issue
 from gongkai.validation.reports import ReportData, group_reports
 from gongkai.validation.rules import check_continuity, check_report
@@ -91,6 +92,7 @@ def validate_alone(package: ReportPackage) -> ValidationResult:
     issues.extend(check_encodings(package))
     for report in reports.values():
         issues.extend(check_report(fmt, report))
+        issues.extend(check_something_reported(fmt, report))
     return ValidationResult(
         package=package,
         format=fmt.code,

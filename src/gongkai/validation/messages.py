@@ -105,6 +105,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "as {found}, tools that trust the declaration (frictionless) will not: fix the "
         "declaration or save the file as {expected}",
     ),
+    "nothing-reported": (
+        "{where}：表二、表三、表四的数字全部为空。空白表示未填报，不等于 0："
+        "什么也没有填报的报告不能作为报送；请填写实际数字（没有发生的事项填 0）",
+        "{where}: every figure of 表二, 表三 and 表四 is blank. Blank means not reported, never "
+        "0: a report that reports nothing is not a filing; enter the figures (0 where nothing "
+        "happened)",
+    ),
     "encoding-error": (
         "{where}：无法识别文件编码（支持 UTF-8、带 BOM 的 UTF-8、GB18030、UTF-16）",
         "{where}: unknown encoding (UTF-8, UTF-8 with BOM, GB18030 and UTF-16 are read)",
@@ -185,6 +192,18 @@ def _constraint_text(constraint: str, lang: str) -> str:
     return (zh if lang == "zh" else en).get(name, constraint)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _shown(value: Any) -> Any:
+    """A found value as a message shows it: control characters escaped (\\x1b, not an
+    escape sequence a terminal would run), a long cell cut."""
+    if not isinstance(value, str):
+        return value
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
 def render(issue: Issue, lang: str = "zh") -> str:
     zh, en = CATALOGUE.get(issue.code, _FALLBACK)
     note = issue.note if lang == "zh" else (issue.note_en or issue.note)
@@ -193,7 +212,7 @@ def render(issue: Issue, lang: str = "zh") -> str:
     return (zh if lang == "zh" else en).format(
         where=where(issue, lang),
         expected=_expected(issue, lang),
-        found=issue.found,
+        found=_shown(issue.found),
         note=note or "",
         cells=("、" if lang == "zh" else ", ").join(issue.cells),
         rule=issue.rule,

@@ -10,6 +10,7 @@ from datetime import date
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from sqlalchemy import Engine
 
+from gongkai.package.cells import spreadsheet_text
 from gongkai.standard import format_for_year, load_standard
 from gongkai.store.aggregates import aggregate, coverage_detail
 from gongkai.store.choices import filed_years, registry_regions
@@ -190,7 +191,10 @@ def csv_download() -> Response:
     out = io.StringIO()
     writer = csv.DictWriter(out, csv_columns(table, item), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(csv_rows(table, item))
+    writer.writerows(
+        {k: spreadsheet_text(v) if isinstance(v, str) else v for k, v in row.items()}
+        for row in csv_rows(table, item)
+    )
     response = Response(out.getvalue(), content_type="text/csv; charset=utf-8")
     name = f"aggregate-{query.table}-{query.year}-{query.region or 'all'}-{query.by}-{part}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
