@@ -129,7 +129,9 @@ def test_file_a_valid_package_and_get_the_receipt(client: FlaskClient, engine: E
     assert "已报送：保存为第 1 版" in html
     sha = read_package(HONGZE_2024).sha256
     assert f'<code id="receipt-sha256">{sha}</code>' in html
-    assert re.search(r"<dd>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC</dd>", html)
+    assert re.search(
+        r"<dd>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d 北京时间</dd>", html
+    )  # as on the agency page
     assert f'href="/api/v1/agencies/{HONGZE}/reports/2024?version=1"' in html
     assert _count(engine, filings) == 1
     status, html = _file(client, HONGZE_2024, 2024)  # the same again: no new version
