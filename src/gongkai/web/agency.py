@@ -17,8 +17,9 @@ from gongkai.web import registry_view
 from gongkai.web.database import engine
 from gongkai.web.downloads import API_PREFIX, report_downloads
 from gongkai.web.drawn import drawn_filings
+from gongkai.web.issue_view import issue_cell
 from gongkai.web.language import current_lang, text
-from gongkai.web.layout import TABLES, cell_id, report_layout
+from gongkai.web.layout import report_layout
 from gongkai.web.report_diff import marked_values, report_changes
 from gongkai.web.report_view import table_values
 
@@ -190,8 +191,8 @@ def _warning_marks(warnings: list[dict[str, Any]]) -> dict[str, list[tuple[str, 
     key = "message_en" if current_lang() == "en" else "message"
     marks: dict[str, list[tuple[str, str]]] = {}
     for issue in warnings:
-        if issue.get("resource") in TABLES and issue.get("field"):
-            place = cell_id(issue["resource"], issue.get("item"), issue["field"])
+        place = issue_cell(issue.get("resource"), issue.get("item"), issue.get("field"))
+        if place:
             marks.setdefault(place, []).append(("warning", str(issue.get(key) or "")))
     return marks
 

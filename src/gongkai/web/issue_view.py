@@ -21,11 +21,11 @@ class IssueView:
     href: str | None  # #cell-… or #table-…
 
 
-def _cell(issue: Issue) -> str | None:
-    if issue.resource not in TABLES or not issue.field:
+def issue_cell(resource: str | None, item: str | None, field: str | None) -> str | None:
+    """The id of the drawn cell an issue (or a stored one) concerns, if it names one."""
+    if resource not in TABLES or not field:
         return None
-    item = issue.item if issue.resource == "applications" else None
-    return cell_id(issue.resource, item, issue.field)
+    return cell_id(resource, item if resource == "applications" else None, field)
 
 
 def _sheet_place(issue: Issue, layouts: dict[str, TableLayout], lang: str) -> str | None:
@@ -55,7 +55,7 @@ def issue_views(
     marks: dict[str, list[tuple[str, str]]] = {}
     for issue in sorted(issues, key=lambda i: not i.is_error):
         message = issue.message(lang)
-        cell = _cell(issue)
+        cell = issue_cell(issue.resource, issue.item, issue.field)
         place = _sheet_place(issue, layouts, lang) if workbook else None
         prefix = where(issue, lang)
         if place and message.startswith(prefix):
