@@ -8,6 +8,7 @@ process ending or the generous deadline ends the wait.
 from __future__ import annotations
 
 import http.client
+import socket
 import subprocess
 import time
 import urllib.error
@@ -37,3 +38,10 @@ def wait_until_ready(
             last = exc
         time.sleep(0.25)
     raise AssertionError(f"no answer from {url} within {deadline:.0f} s (last: {last!r})")
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

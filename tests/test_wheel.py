@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tomllib
@@ -23,7 +22,7 @@ import openpyxl
 import pytest
 
 from tests.paths import DATASETS, ROOT
-from tests.servers import wait_until_ready
+from tests.servers import free_port, wait_until_ready
 
 pytestmark = pytest.mark.slow
 INSTALL_TIMEOUT = 1800  # seconds: a bound for a slow machine and a cold cache, not a measure
@@ -146,9 +145,7 @@ def test_every_command_works_from_elsewhere(installed: dict[str, Path]) -> None:
 
 def test_serve_answers_from_the_installed_package(installed: dict[str, Path]) -> None:
     assert _gongkai(installed, "db", "upgrade").returncode == 0
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen(
         [installed["bin"] / "gongkai", "serve", "--port", str(port), "--workers", "1"],
         cwd=installed["work"],

@@ -14,24 +14,9 @@ from gongkai.package import package_from_zip
 from gongkai.store.registry import create_token, load_agencies, revoke_token
 from gongkai.store.tables import filings, rejections
 from gongkai.validation import validate
+from tests.api.huaian import HUAIAN, register_huaian
 
-HUAIAN = "320800-huaian-government"
 URL = f"/api/v1/agencies/{HUAIAN}/reports/2024"
-
-
-def _register_huaian(engine: Engine) -> None:
-    load_agencies(
-        engine,
-        [
-            {
-                "agency_id": HUAIAN,
-                "agency_name": "淮安市人民政府",
-                "region_code": "320800",
-                "level": "city",
-                "scope": "government",
-            }
-        ],
-    )
 
 
 def _multipart(files: dict[str, bytes]) -> dict[str, tuple[io.BytesIO, str]]:
@@ -39,7 +24,7 @@ def _multipart(files: dict[str, bytes]) -> dict[str, tuple[io.BytesIO, str]]:
 
 
 def test_file_zip_then_read_back_json_csv_and_package(client: FlaskClient, engine: Engine) -> None:
-    _register_huaian(engine)
+    register_huaian(engine)
     token = create_token(engine, "agency", HUAIAN)[1]
     body = zip_folder(DATASETS / "huaian-city-2024")
     r = client.post(URL, data=body, content_type="application/zip", headers=bearer(token))
@@ -248,7 +233,7 @@ def test_last_years_filing_feeds_the_continuity_rules(client: FlaskClient, engin
 def test_package_may_not_move_its_agency_to_another_region(
     client: FlaskClient, engine: Engine
 ) -> None:
-    _register_huaian(engine)
+    register_huaian(engine)
     token = create_token(engine, "region", "320800")[1]
     tables = report_tables(
         HUAIAN,
@@ -272,7 +257,7 @@ def test_package_may_not_move_its_agency_to_another_region(
 def test_going_back_to_an_earlier_version_is_a_new_version(
     client: FlaskClient, engine: Engine
 ) -> None:
-    _register_huaian(engine)
+    register_huaian(engine)
     token = create_token(engine, "agency", HUAIAN)[1]
     first = zip_folder(DATASETS / "huaian-city-2024")
     corrected = report_tables(

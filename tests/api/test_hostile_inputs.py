@@ -20,24 +20,10 @@ from conftest_db import bearer
 from gongkai.store.registry import load_agencies
 from gongkai.store.tables import agencies, filings, rejections
 from tests import hostile
+from tests.api.huaian import register_huaian
 
 FILE_URL = f"/api/v1/agencies/{hostile.AGENCY_ID}/reports/{hostile.YEAR}"
 VALIDATE_URL = "/api/v1/validate"
-
-
-def _register(engine: Engine) -> None:
-    load_agencies(
-        engine,
-        [
-            {
-                "agency_id": hostile.AGENCY_ID,
-                "agency_name": "淮安市人民政府",
-                "region_code": "320800",
-                "level": "city",
-                "scope": "government",
-            }
-        ],
-    )
 
 
 def _stored(engine: Engine) -> tuple[int, int, int]:
@@ -61,7 +47,7 @@ def _assert_problem(response: object, status: int, code: str) -> None:
 def test_a_damaged_zip_is_a_400_when_validated_and_filed(
     name: str, client: FlaskClient, engine: Engine, admin_token: str
 ) -> None:
-    _register(engine)
+    register_huaian(engine)
     before = _stored(engine)
     data = hostile.DAMAGED_ZIPS[name]()
     _assert_problem(
@@ -78,7 +64,7 @@ def test_a_damaged_zip_is_a_400_when_validated_and_filed(
 def test_a_descriptor_that_is_no_descriptor_is_a_422(
     name: str, client: FlaskClient, engine: Engine, admin_token: str
 ) -> None:
-    _register(engine)
+    register_huaian(engine)
     before = _stored(engine)
     data = hostile.zip_of(hostile.BAD_DESCRIPTORS[name]())
     r = client.post(VALIDATE_URL, data=data, content_type="application/zip")
@@ -169,7 +155,7 @@ def _post_workbook(client: FlaskClient, data: bytes) -> TestResponse:
 def test_a_workbook_too_large_to_read_is_refused_before_parsing(
     name: str, client: FlaskClient, engine: Engine, admin_token: str
 ) -> None:
-    _register(engine)
+    register_huaian(engine)
     before = _stored(engine)
     data = hostile.HOSTILE_WORKBOOKS[name]()
     r = _post_workbook(client, data)
@@ -196,7 +182,7 @@ def test_a_workbook_naming_a_missing_style_is_read(client: FlaskClient) -> None:
 def test_a_filing_of_many_reports_is_refused_before_validation(
     client: FlaskClient, engine: Engine, admin_token: str
 ) -> None:
-    _register(engine)
+    register_huaian(engine)
     before = _stored(engine)
     data = hostile.zip_of(hostile.package_of_many_reports(25_000))
     r = client.post(
@@ -228,7 +214,7 @@ def _post_chunked(client: FlaskClient, url: str, body: bytes, token: str) -> Tes
 def test_a_chunked_body_over_the_limit_is_a_413_never_cut(
     client: FlaskClient, engine: Engine, admin_token: str
 ) -> None:
-    _register(engine)
+    register_huaian(engine)
     before = _stored(engine)
     package = hostile.zip_of(hostile.package_files(), zipfile.ZIP_STORED)
     # a valid package with a stored member that takes it past the app's 2 MB limit: cut at
@@ -276,7 +262,7 @@ def _rejections(engine: Engine) -> list[dict[str, object]]:
 def test_unsafe_text_is_refused_and_stored_once(
     field: str, value: str, client: FlaskClient, engine: Engine, admin_token: str
 ) -> None:
-    _register(engine)
+    register_huaian(engine)
     data = _edited(**{field: value})
     for _ in range(3):
         r = client.post(
@@ -296,7 +282,7 @@ def test_unsafe_text_is_refused_and_stored_once(
 def test_a_name_other_than_the_registrys_is_refused(
     client: FlaskClient, engine: Engine, admin_token: str
 ) -> None:
-    _register(engine)
+    register_huaian(engine)
     r = client.post(
         FILE_URL,
         data=_edited(agency_name="淮安市政府"),
@@ -312,7 +298,7 @@ def test_a_name_other_than_the_registrys_is_refused(
 def test_an_all_blank_report_is_refused_with_its_reason(
     client: FlaskClient, engine: Engine, admin_token: str
 ) -> None:
-    _register(engine)
+    register_huaian(engine)
     files = hostile.package_files()
     for table in ("proactive", "applications", "reviews"):
         lines = files[f"{table}.csv"].decode("utf-8").splitlines()
@@ -339,7 +325,7 @@ def test_an_all_blank_report_is_refused_with_its_reason(
 def test_a_refusal_keeps_a_bounded_list_of_issues(
     client: FlaskClient, engine: Engine, admin_token: str
 ) -> None:
-    _register(engine)
+    register_huaian(engine)
     files = hostile.package_files()
     lines = files["applications.csv"].decode("utf-8").splitlines()
     header = lines[0].split(",")

@@ -22,8 +22,9 @@ from gongkai.api import create_app
 from gongkai.package import package_from_zip, package_zip_bytes, read_package
 from gongkai.package.writer import PACKAGE_PROFILE
 from gongkai.settings import Settings, license_entry, package_license
-from gongkai.store.registry import create_token, load_agencies
+from gongkai.store.registry import create_token
 from gongkai.validation import validate
+from tests.api.huaian import register_huaian
 
 FRICTIONLESS = Path(sys.executable).with_name("frictionless")
 RESOURCES = ["reports", "proactive", "applications", "reviews"]
@@ -63,18 +64,7 @@ def descriptor_of(data: bytes) -> dict[str, Any]:
 
 
 def _file_huaian(client: FlaskClient, engine: Engine, folder: Path | None = None) -> str:
-    load_agencies(
-        engine,
-        [
-            {
-                "agency_id": "320800-huaian-government",
-                "agency_name": "淮安市人民政府",
-                "region_code": "320800",
-                "level": "city",
-                "scope": "government",
-            }
-        ],
-    )
+    register_huaian(engine)
     token = create_token(engine, "agency", "320800-huaian-government")[1]
     url = "/api/v1/agencies/320800-huaian-government/reports/2024"
     # the layout zips had before: everything under one folder (still accepted)

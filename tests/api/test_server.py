@@ -19,7 +19,8 @@ from sqlalchemy import Engine
 
 from conftest_db import DATASETS, zip_folder
 from gongkai.cli.server import EXAMPLE_PATHS, server
-from tests.servers import wait_until_ready
+from tests.api.huaian import register_huaian
+from tests.servers import free_port, wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY = ROOT / "examples" / "agencies.csv"
@@ -105,30 +106,13 @@ def test_agencies_load_reads_gb18030_and_refuses_duplicates_and_bad_check_digits
     assert code == 1 and "[agency-id-checksum]" in out and "11371000004359010J" in out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.mark.slow
 def test_gunicorn_end_to_end(engine: Engine) -> None:
-    from gongkai.store.registry import create_token, load_agencies
+    from gongkai.store.registry import create_token
 
-    load_agencies(
-        engine,
-        [
-            {
-                "agency_id": "320800-huaian-government",
-                "agency_name": "淮安市人民政府",
-                "region_code": "320800",
-                "level": "city",
-                "scope": "government",
-            }
-        ],
-    )
+    register_huaian(engine)
     token = create_token(engine, "agency", "320800-huaian-government")[1]
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "GONGKAI_DATABASE_URL": engine.info_url, "GONGKAI_WORKERS": "2"}  # type: ignore[attr-defined]
     proc = subprocess.Popen(
         [sys.executable, "-m", "gongkai.cli.server", "serve", "--port", str(port)],

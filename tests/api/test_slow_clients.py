@@ -17,16 +17,10 @@ from collections.abc import Iterator
 import pytest
 
 from gongkai.store.db import make_engine, upgrade
-from tests.servers import wait_until_ready
+from tests.servers import free_port, wait_until_ready
 
 DEADLINE = 120.0  # seconds: a bound for a busy machine, never a measure of speed
 HELD = 40  # more connections than the server has threads (1 worker × 2 threads)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +29,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     engine = make_engine(f"sqlite:///{database}")
     upgrade(engine)
     engine.dispose()
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "GONGKAI_DATABASE_URL": f"sqlite:///{database}",
