@@ -66,7 +66,7 @@ def test_bad_arguments_name_the_argument(client: FlaskClient) -> None:
         "/api/v1/aggregate/reviews?year=2023&by=street": "by",
         "/api/v1/aggregate/reviews?by=city": "year",
         "/api/v1/coverage": "year",
-        "/api/v1/export?year=2023&format=csv": "format",
+        "/api/v1/export?year=2023&format=xlsx": "format",
         "/api/v1/agencies?level=village": "level",
     }
     for url, argument in cases.items():

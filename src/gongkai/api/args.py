@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from gongkai.package.writer import FILE_FORMATS
 from gongkai.standard import FORMATS, TABLE_NAMES
 
 LEVELS = ("national", "province", "city", "county", "township")
@@ -78,6 +79,14 @@ class ReportArgs(OutputArgs):
 
 
 class TableArgs(_SliceArgs):
+    format = fields.String(
+        validate=validate.OneOf(["json", "csv", "parquet"]),
+        metadata={
+            "description": "json (default), csv or parquet (every row of the slice in one "
+            "Parquet file; not with limit, next or labels); a .csv or .parquet suffix does "
+            "the same"
+        },
+    )
     year = fields.Integer(validate=YEAR, metadata=YEAR_EXAMPLE)
     scope = fields.String(validate=validate.OneOf(["agency", "government"]))
     report_format = fields.String(
@@ -139,6 +148,12 @@ class ExportArgs(_Args):
     level = fields.String(validate=validate.OneOf(LEVELS))
     scope = fields.String(validate=validate.OneOf(["agency", "government"]))
     report_format = TableArgs._declared_fields["report_format"]
+    agency_id = _names("reports of these agencies only")
+    format = fields.String(
+        load_default="csv",
+        validate=validate.OneOf(FILE_FORMATS),
+        metadata={"description": "the tables as csv (default) or parquet files"},
+    )
 
 
 TABLES = TABLE_NAMES

@@ -44,6 +44,15 @@ TABLE_PARAMETER = {
     "description": "a table name; with a .csv suffix, the same as CSV",
     "schema": {"type": "string", "enum": [*TABLE_NAMES, *(f"{t}.csv" for t in TABLE_NAMES)]},
 }
+# /tables/{table} also answers a table.parquet
+TABLE_FILE_PARAMETER = {
+    **TABLE_PARAMETER,
+    "description": "a table name; with a .csv suffix, the same as CSV; with .parquet, Parquet",
+    "schema": {
+        "type": "string",
+        "enum": [*TABLE_NAMES, *(f"{t}{s}" for s in (".csv", ".parquet") for t in TABLE_NAMES)],
+    },
+}
 TAGS = [  # in the order the docs page shows them
     ("figures", "Figures across agencies: rows, aggregates, coverage, export"),
     ("reports", "One agency's filed reports, every version"),
@@ -130,6 +139,7 @@ def _new_spec() -> APISpec:
         },
     )
     spec.components.parameter("table", "path", {k: v for k, v in TABLE_PARAMETER.items()})
+    spec.components.parameter("table_file", "path", dict(TABLE_FILE_PARAMETER))
     return spec
 
 

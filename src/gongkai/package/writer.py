@@ -54,6 +54,8 @@ PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 # Properties of a filed descriptor that describe the data itself, not its files: kept when
 # the package is written again (a download keeps the title and sources it was filed with).
 _FILE_PROPERTIES = ("$schema", "profile", "name", "resources")
+FILE_FORMATS = ("csv", "parquet")  # what a package's tables may be written as
+PARQUET_MEDIATYPE = "application/vnd.apache.parquet"  # registered with IANA (2024)
 
 
 def filed_properties(filed: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -70,10 +72,12 @@ def descriptor(
     description: str | None = None,
     extra: Mapping[str, Any] | None = None,
     license: Mapping[str, str] | None = None,
+    file_format: str = "csv",
 ) -> dict[str, Any]:
     """The descriptor: Data Package v2, the licence (GONGKAI_LICENSE unless given), the
-    four resources with their schemas inlined. `extra` adds or overrides properties (`title`,
-    `sources`, `licenses`, custom `x-…` ones) before the resources."""
+    four resources with their schemas inlined, as CSV files or (`file_format`) Parquet ones.
+    `extra` adds or overrides properties (`title`, `sources`, `licenses`, custom `x-…` ones)
+    before the resources."""
     tables = load_standard().format(fmt).tables
     result: dict[str, Any] = {"$schema": PACKAGE_PROFILE, "name": _package_name(name)}
     if title:
@@ -82,19 +86,21 @@ def descriptor(
         result["description"] = description
     result["licenses"] = [dict(license or package_license())]
     result.update(extra or {})
-    result["resources"] = [
-        {
-            "name": t,
-            "type": "table",
-            "path": f"{t}.csv",
+    result["resources"] = [_resource(t, tables[t].descriptor, file_format) for t in TABLE_NAMES]
+    return result
+
+
+def _resource(name: str, schema: dict[str, Any], file_format: str) -> dict[str, Any]:
+    if file_format == "parquet":  # binary: no encoding
+        file = {"path": f"{name}.parquet", "format": "parquet", "mediatype": PARQUET_MEDIATYPE}
+    else:
+        file = {
+            "path": f"{name}.csv",
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "schema": tables[t].descriptor,
         }
-        for t in TABLE_NAMES
-    ]
-    return result
+    return {"name": name, "type": "table", **file, "schema": schema}
 
 
 def package_files(
