@@ -87,6 +87,7 @@ def load(engine: Engine, folder: Path) -> int:
                     "format": "2021",
                     "valid": True,
                     "warnings": [],
+                    "origin": "load",
                 }
                 for a, n in ids.items()
             ],

@@ -15,6 +15,7 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,8 @@ Progress = Callable[[str, int], None]
 
 def has_report(engine: Engine, fmt: str, where: RowFilter) -> bool:
     """Whether the slice holds a report (a package holds at least one)."""
-    return next(iter_rows(engine, "reports", fmt, where, batch=1), None) is not None
+    reports = replace(where, items=())  # items are rows of applications, not reports
+    return next(iter_rows(engine, "reports", fmt, reports, batch=1), None) is not None
 
 
 def slice_name(where: RowFilter) -> str:

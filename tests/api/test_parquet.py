@@ -60,7 +60,9 @@ def test_a_table_as_parquet_is_its_csv_cell_for_cell(
         csv_text = client.get(f"/api/v1/tables/{table}.csv?{query}").get_data(as_text=True)
         assert assert_same_cells(path, csv_text) == csv_text.count("\n") - 1, query
     everything = _parquet(client, f"/api/v1/tables/{table}?format=parquet&year={YEAR}", tmp_path)
-    assert len(parquet_rows(everything)[1]) == len(AGENCIES) * (25 if table == "applications" else 1)
+    assert len(parquet_rows(everything)[1]) == len(AGENCIES) * (
+        25 if table == "applications" else 1
+    )
 
 
 def test_parquet_columns_are_typed_by_the_schema(
@@ -122,8 +124,11 @@ def test_an_export_as_parquet_is_the_csv_export_typed(
     as_csv = client.get(f"/api/v1/export?{query}")
     as_parquet = client.get(f"/api/v1/export?{query}&format=parquet")
     assert as_parquet.status_code == 200 and as_parquet.mimetype == "application/zip"
-    assert as_parquet.headers["Content-Disposition"] == (
-        as_csv.headers["Content-Disposition"]  # attachment; filename="gongkai-2024-320800.zip"
+    assert (
+        as_parquet.headers["Content-Disposition"]
+        == (
+            as_csv.headers["Content-Disposition"]  # attachment; filename="gongkai-2024-320800.zip"
+        )
     )
     csv_members, parquet_members = _members(as_csv.data), _members(as_parquet.data)
     assert sorted(parquet_members) == sorted(

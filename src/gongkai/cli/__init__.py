@@ -18,6 +18,7 @@ COMMANDS = {
     "agencies": "gongkai.cli.server:agencies",
     "tokens": "gongkai.cli.server:tokens",
     "load": "gongkai.cli.server:load",
+    "export": "gongkai.cli.export:export_command",
     "serve": "gongkai.cli.server:serve",
 }
 

@@ -27,7 +27,11 @@ from gongkai.standard import Table
 
 AMOUNT = "DECIMAL(18,6)"  # 12 digits before the point: every amount the schemas allow fits
 _TYPES = {"integer": "BIGINT", "number": AMOUNT, "date": "DATE"}
-MEMORY_LIMIT = "256MB"  # DuckDB's, for one file; past it, it spills to the temporary folder
+MEMORY_LIMIT = "128MB"  # DuckDB's, for one file; past it, it spills to the temporary folder
+# One thread reading 4 MB buffers: a national 表三 converts in ~2 s with a peak of ~110 MB;
+# two threads with DuckDB's default 32 MB buffers took twice as long on 2 busy cores and
+# 340 MB (docs/benchmarks.md, "Parquet"). The rows' reading from the database dominates anyway.
+THREADS, READ_BUFFER = 1, 4 * 1024 * 1024
 PROGRESS_ROWS = 10_000  # rows between two calls of `progress`
 # CRLF rows: the csv module then quotes any text holding a CR or an LF, which DuckDB needs
 # to read such a cell back whole
@@ -94,11 +98,12 @@ def _copy_to_parquet(rows_csv: Path, types: dict[str, str], path: Path, spill: P
         connection.execute(f"SET temp_directory = {_text(str(spill))}")
         connection.execute(f"SET memory_limit = {_text(MEMORY_LIMIT)}")
         connection.execute("SET enable_progress_bar = false")
+        connection.execute(f"SET threads = {THREADS}")
         # an empty cell, quoted or not, is NULL in every column: blank is never 0 nor ""
         connection.execute(
             f"COPY (SELECT * FROM read_csv({_text(str(rows_csv))}, header = true, "
             f"auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-            f"new_line = '\\r\\n', columns = {declared})) "
+            f"new_line = '\\r\\n', buffer_size = {READ_BUFFER}, columns = {declared})) "
             f"TO {_text(str(path))} (FORMAT parquet, COMPRESSION zstd)"
         )
     finally:
