@@ -119,7 +119,7 @@ def export_command(
     license = license_entry(service_settings().license)
     with service_engine() as engine, _database_errors():
         if not has_report(engine, fmt, where):
-            raise click.ClickException(f"nothing matched: {_described(fmt, where)}")
+            raise click.ClickException(f"nothing matched: {_described(where)}")
         with _progress(engine, fmt, where, table) as progress:
             if table is not None:
                 rows = _write_atomically(
@@ -131,7 +131,7 @@ def export_command(
             else:
                 meta = slice_descriptor(fmt, where, license, file_format)
                 rows = _write_package(engine, output, fmt, where, meta, file_format, progress)
-    what = f"{table} ({rows} rows)" if table else f"data package ({rows} rows in 4 tables)"
+    what = f"{table} ({rows:,} rows)" if table else f"data package ({rows:,} rows in 4 tables)"
     click.echo(f"{output}: {what}, {file_format}, {_size(output)}")
 
 
@@ -184,14 +184,15 @@ def _database_errors() -> Iterator[None]:
         ) from exc
 
 
-def _described(fmt: str, where: RowFilter) -> str:
+def _described(where: RowFilter) -> str:
     parts = [f"year {where.year}"]
     for name in ("region", "level", "scope"):
         if getattr(where, name):
             parts.append(f"{name} {getattr(where, name)}")
     if where.agencies:
         parts.append(f"agency {', '.join(where.agencies)}")
-    return f"no {fmt}-format report filed for {', '.join(parts)}"
+    kind = f"{where.format}-format report" if where.format else "report"
+    return f"no {kind} filed for {', '.join(parts)}"
 
 
 @contextmanager
