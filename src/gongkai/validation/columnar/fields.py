@@ -61,6 +61,16 @@ class Column:
         return self.value.format(x=raw)
 
 
+def _digits(x: str) -> str:
+    """SQL: the cell is an integer written in ASCII digits without a leading zero, at most
+    INTEGER_DIGITS long — one GLOB per length (half the cost of a regular expression)."""
+    cases = " ".join(
+        f"WHEN {n} THEN {x} GLOB '{'[0-9]' if n == 1 else '[1-9]' + '[0-9]' * (n - 1)}'"
+        for n in range(1, INTEGER_DIGITS + 1)
+    )
+    return f"CASE strlen({x}) {cases} ELSE false END"
+
+
 def _bounds(constraints: dict[str, Any], cast: str) -> list[str]:
     tests = []
     if "minimum" in constraints:
@@ -105,9 +115,8 @@ def _column(spec: dict[str, Any], bit: int, decimals: int | None) -> Column:
     if set(constraints) - _COMPILED:
         tests = None
     elif kind == "integer" and "enum" not in constraints and fmt in (None, "default"):
-        sql_type, value = "BIGINT", "CAST({x} AS BIGINT)"
-        tests = [f"regexp_full_match({{x}}, '0|[1-9][0-9]{{{{0,{INTEGER_DIGITS - 1}}}}}')"]
-        tests += _bounds(constraints, "TRY_CAST({x} AS BIGINT)")
+        sql_type, value = "BIGINT", "TRY_CAST({x} AS BIGINT)"
+        tests = [_digits("{x}"), *_bounds(constraints, "TRY_CAST({x} AS BIGINT)")]
     elif kind == "number" and "enum" not in constraints and fmt in (None, "default"):
         sql_type, value = NUMBER, f"CAST({{x}} AS {NUMBER})"
         places = min(SCALE, decimals if decimals is not None else SCALE)

@@ -113,15 +113,17 @@ def load(
 
 
 def _odd_cells(con: duckdb.DuckDBPyConnection, fmt: str) -> None:
-    """Table oddcells (fmt, tbl, rid, pkg, line, fld, bit, raw): each cell that is not plain."""
+    """Table oddcells (fmt, tbl, rid, pkg, line, fld, bit, raw, item): each cell that is not
+    plain, and the item of its row (in the table with items)."""
     selects = []
     for table in TABLE_NAMES:
         fields = ", ".join(f"('{c.name}', {c.bit})" for c in columns(fmt, table))
+        item = f"coalesce({item_list(fmt)}[w.pos], w.item)" if _has_items(fmt, table) else "NULL"
         selects.append(
             f"""
             SELECT '{fmt}' AS fmt, '{table}' AS tbl, w.rowid AS rid, w.pkg,
                    CAST(w.rowid - w.start + 2 AS INTEGER) AS line, f.fld, f.bit,
-                   string_split(w.odd, ',')[f.bit + 1] AS raw
+                   string_split(w.odd, ',')[f.bit + 1] AS raw, {item} AS item
             FROM w_{table} w CROSS JOIN (VALUES {fields}) f(fld, bit)
             WHERE w.oddmask IS NOT NULL AND (w.oddmask >> f.bit) & 1 = 1
             """
