@@ -73,12 +73,12 @@ def _int(name: str) -> str:
 def baseline_counts(folder: str | Path) -> dict[str, int]:
     path = Path(folder)
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     counts: dict[str, int] = {}
     for table in ("reports", "proactive"):
         (counts[f"cell-errors:{table}"],) = con.execute(
             f"SELECT sum({_cell_errors(table)}) FROM {_read(path, table)}"
         ).fetchone()  # type: ignore[misc]
-    groups = [f"review{s}" for s in ("",)] + ["suit_direct", "suit_after_review"]
     groups = ["review", "suit_direct", "suit_after_review"]
     t4 = " + ".join(
         f"CAST({_int(g + '_total')} <> {' + '.join(_int(f'{g}_{p}') for p in ('upheld', 'corrected', 'other', 'pending'))} AS INTEGER)"  # noqa: E501

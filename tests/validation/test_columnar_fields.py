@@ -11,7 +11,7 @@ import pytest
 
 from gongkai.standard import FORMATS, TABLE_NAMES
 from gongkai.validation.columnar.cells import judge
-from gongkai.validation.columnar.fields import _SAFE_PATTERN, columns
+from gongkai.validation.columnar.fields import _SAFE_PATTERN, _alternatives, _as_glob, columns
 
 CELLS = [
     "", " ", "0", "00", "007", "7", " 7", "7 ", "+5", "-1", "-0", "1e2", "1E2", "1_000", "0x10",
@@ -97,3 +97,21 @@ def test_plain_cells_are_the_common_ones(con: duckdb.DuckDBPyConnection) -> None
 )
 def test_patterns_handed_to_the_engine_read_alike_there(pattern: str, safe: bool) -> None:
     assert bool(_SAFE_PATTERN.fullmatch(pattern)) is safe
+
+
+@pytest.mark.parametrize(
+    ("pattern", "globs"),
+    [
+        ("([0-9A-H]{3}|[0-9]{6}-[a-z0-9]+(-[a-z0-9]+)*)", ["[0-9A-H][0-9A-H][0-9A-H]", None]),
+        ("[0-9]{2}", ["[0-9][0-9]"]),
+        ("(a)|(b)", [None, None]),  # no group is taken apart
+        ("[(|]x", [None]),  # a | in a class is a character
+        ("\\(a|b", [None, "b"]),
+        ("(a|b)c", [None]),
+        ("a+", [None]),
+    ],
+)
+def test_a_glob_stands_for_an_alternative_only_when_it_matches_the_same(
+    pattern: str, globs: list[str | None]
+) -> None:
+    assert [_as_glob(a) for a in _alternatives(pattern)] == globs
