@@ -5,6 +5,7 @@ every format, hostile cells the engine calls plain read alike in both."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -115,3 +116,29 @@ def test_a_glob_stands_for_an_alternative_only_when_it_matches_the_same(
     pattern: str, globs: list[str | None]
 ) -> None:
     assert [_as_glob(a) for a in _alternatives(pattern)] == globs
+
+
+def test_each_row_keeps_its_line_in_a_large_table(tmp_path: Path) -> None:
+    """Rows are numbered by their place in the engine's table: that place must be the line's
+    in the file even for a table the engine would read in parallel (tens of MB)."""
+    from gongkai.standard import load_standard
+    from gongkai.validation.columnar.cells import Verdicts
+    from gongkai.validation.columnar.intake import Batch
+    from gongkai.validation.columnar.wide import load
+
+    items = load_standard().format("2021").table("applications").item_codes
+    rows = 800_000  # ~45 MB: several of the engine's reading blocks
+    lines = "".join(
+        f"11320800000000000X,2024,{items[n % len(items)]},{n},0,0,0,0,0,{n}\n"
+        for n in range(2, rows + 2)
+    )
+    batch = Batch()
+    empty = memoryview(b"")
+    batch.add(0, "2021", {"reports": empty, "proactive": empty, "reviews": empty,
+                          "applications": memoryview(lines.encode())})  # fmt: skip
+    con = duckdb.connect()
+    load(con, tmp_path, batch, "2021", Verdicts(con))
+    moved = con.execute(
+        "SELECT count(*) FILTER (natural_person <> line), count(*) FROM applications"
+    ).fetchone()
+    assert moved == (0, rows)

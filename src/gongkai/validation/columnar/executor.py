@@ -130,6 +130,8 @@ class Executor:
                     raise
                 inexact = numbers  # a ragged line in a large table: the row engine says it
             for number in inexact:
+                # its descriptor warnings are the row engine's to say now
+                self.con.execute("DELETE FROM issues WHERE pkg = ?", [number])
                 self._row_engine(number, self.pending.pop(number))
             taken = [n for n in numbers if n not in inexact]
             if taken:
