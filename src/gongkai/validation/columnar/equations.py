@@ -359,15 +359,12 @@ def create_long_cells(con: duckdb.DuckDBPyConnection, fmt: str, reports: str) ->
     reports in `reports` (a table of rid, pkg, agency_id, year), from the rows that are the
     only one of their report, table and item."""
     selects = []
-    wanted: dict[tuple[str, str], list[tuple[str, int]]] = {}
-    for (table, item, name), cid in cell_ids().items():
+    wanted: dict[str, set[str]] = {}  # table -> the fields of it that equations read
+    for table, _, name in cell_ids():
         spec = load_standard().format(fmt).tables.get(table)
-        if spec is None or spec.field(name) is None:
-            continue
-        wanted.setdefault((table, item), []).append((name, cid))
-    for table in {t for t, _ in wanted}:
-        pairs = [(item, name, cid) for (t, item), cells in wanted.items() if t == table
-                 for name, cid in cells]  # fmt: skip
+        if spec is not None and spec.field(name) is not None:
+            wanted.setdefault(table, set()).add(name)
+    for table, names in sorted(wanted.items()):
         items = _items_table(fmt) == table
         item = f"coalesce({item_list(fmt)}[x.pos], x.item)" if items else "NULL"
         # from the table itself, not its view: line and item only for the rows wanted
@@ -389,7 +386,7 @@ def create_long_cells(con: duckdb.DuckDBPyConnection, fmt: str, reports: str) ->
         )
         item_key = "coalesce(x.item, '')" if items else "''"
         # one pass per field over the rows, each cell matched to its number
-        for name in sorted({name for _, name, _ in pairs}):
+        for name in sorted(names):
             selects.append(
                 f"SELECT x.rid, c.cid, {status_sql(fmt, table, name, 'x')} AS status, "
                 f'CAST(x."{name}" AS {NUMBER}) AS num, x.line FROM u_{table} x '
