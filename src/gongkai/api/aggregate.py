@@ -14,8 +14,8 @@ from gongkai.api.out import AggregateOut, CoverageOut
 from gongkai.api.represent import csv_response, parse_args, wants_csv
 from gongkai.api.tables import row_filter, table_format, table_name
 from gongkai.standard import load_standard
-from gongkai.store.aggregates import Group, aggregate, coverage_detail
-from gongkai.store.queries import RowFilter, count_rows
+from gongkai.store.aggregates import Group, aggregate, count_reports, coverage_detail
+from gongkai.store.queries import RowFilter
 from gongkai.store.regions import region_names
 
 bp = Blueprint("aggregate", __name__)
@@ -109,7 +109,7 @@ def _scope_note(scope: str, fmt: str, where: RowFilter, groups: list[Group]) -> 
     """Says so when scope=agency left government reports of the slice out."""
     if scope != "agency":
         return None
-    left_out = count_rows(engine(), "reports", fmt, replace(where, scope="government"))
+    left_out = count_reports(engine(), replace(where, scope="government"))
     if not left_out:
         return None
     counted = sum(g.reports for g in groups)

@@ -17,7 +17,15 @@ from gongkai.standard import load_standard, publication_deadline
 from gongkai.store.filings import utc
 from gongkai.store.queries import RowFilter
 from gongkai.store.registry import region_filter
-from gongkai.store.tables import agencies, figures_table, filings, heads, rejections
+from gongkai.store.tables import (
+    REPORTED,
+    agencies,
+    figures_table,
+    filings,
+    heads,
+    rejections,
+    totals_table,
+)
 
 GROUPINGS = ("province", "city", "county", "level", "year")
 
@@ -66,27 +74,27 @@ def aggregate(
 ) -> list[Group]:
     """Per group: summed cells, with reported/blank counts, and coverage against the registry.
 
-    `item`: only that row of 表三 (a page showing one row need not sum 25); `with_coverage`
-    False: sums only, no group without reports (a line over the years needs no registry).
+    Summed from the totals (store.totals), which hold every filter and grouping here as key
+    columns: no request needs the raw rows. `item`: only that row of 表三 (a page showing one
+    row need not sum 25); `with_coverage` False: sums only, no group without reports (a line
+    over the years needs no registry).
     """
     schema = load_standard().formats[fmt].tables[table_name]
-    table = figures_table(table_name, fmt)
-    reports = figures_table("reports", fmt)
-    key = _report_group_key(by, reports).label("g")
+    table = totals_table(table_name, fmt)
+    key = group_key(by, table.c.region_code, table.c.level, table.c.year).label("g")
     values = [f.name for f in schema.value_fields]
     columns: list[Any] = [key]
     group_by: list[Any] = [key]
     if "item" in table.c:
         columns.append(table.c.item)
         group_by.append(table.c.item)
-    columns.append(func.count().label("n"))
+    columns.append(func.sum(table.c.reports).label("n"))
     for name in values:
-        col = table.c[name]
-        columns += [func.sum(col).label(f"sum_{name}"), func.count(col).label(f"rep_{name}")]
-    query = select(*columns).join(heads, heads.c.filing_id == table.c.filing_id)
-    if table is not reports:
-        query = query.join(reports, reports.c.filing_id == table.c.filing_id)
-    query = query.where(*_filters(reports, where, table_name, fmt))
+        columns += [
+            func.sum(table.c[name]).label(f"sum_{name}"),
+            func.sum(table.c[name + REPORTED]).label(f"rep_{name}"),
+        ]
+    query = select(*columns).where(*_filters(table, where, table_name, fmt))
     if item is not None and "item" in table.c:
         query = query.where(table.c.item == item)
     query = query.group_by(*group_by)
@@ -97,12 +105,14 @@ def aggregate(
         for row in conn.execute(query):
             m = row._mapping
             group = groups.setdefault(str(m["g"]), Group(key=str(m["g"])))
-            group.reports = max(group.reports, m["n"])
+            reports = int(m["n"])
+            group.reports = max(group.reports, reports)
             sums: dict[str, Any] = {"item": m["item"]} if "item" in table.c else {}
             counts: dict[str, dict[str, int]] = {}
             for name in values:
+                reported = int(m[f"rep_{name}"])
                 sums[name] = _number(m[f"sum_{name}"], schema.field(name))
-                counts[name] = {"reported": m[f"rep_{name}"], "blank": m["n"] - m[f"rep_{name}"]}
+                counts[name] = {"reported": reported, "blank": reports - reported}
             group.rows.append(sums)
             group.counts.append(counts)
     if with_coverage:
@@ -111,12 +121,14 @@ def aggregate(
     return [groups[k] for k in sorted(groups)]
 
 
-def _report_group_key(by: str, reports: Any) -> Any:
-    if by == "province":
-        return reports.c.province_code
-    if by == "city":
-        return reports.c.city_code
-    return group_key(by, reports.c.region_code, reports.c.level, reports.c.year)
+def count_reports(engine: Engine, where: RowFilter) -> int:
+    """How many current reports the slice holds, from the totals."""
+    table = totals_table("reports", "2021")
+    query = select(func.coalesce(func.sum(table.c.reports), 0)).where(
+        *_filters(table, where, "reports", where.format or "2021")
+    )
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
 
 
 def _number(value: Any, schema_field: Any) -> Any:
@@ -128,6 +140,7 @@ def _number(value: Any, schema_field: Any) -> Any:
 
 
 def _filters(reports: Any, where: RowFilter, table_name: str, fmt: str) -> list[Any]:
+    """The slice, on the columns a report row and a totals row share."""
     clauses = []
     if where.year is not None:
         clauses.append(reports.c.year == where.year)
