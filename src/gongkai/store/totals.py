@@ -3,9 +3,9 @@
 Filings are immutable and a correction replaces the current version, so the totals move by
 whole filings: a new current version adds its figures, the version it replaces subtracts its
 own. Each move is one set-wise statement per totals table (INSERT … SELECT … GROUP BY … ON
-CONFLICT DO UPDATE, on SQLite and PostgreSQL alike). Sums stay exact: amounts are scaled
-integers on SQLite and NUMERIC on PostgreSQL, and the schemas bound every figure so that a
-nation's sum fits (tests/store/test_sum_bounds.py).
+CONFLICT DO UPDATE, on SQLite and PostgreSQL alike), over every grain of the region at once.
+Sums stay exact: amounts are scaled integers on SQLite and NUMERIC on PostgreSQL, and the
+schemas bound every figure so that a nation's sum fits (tests/store/test_sum_bounds.py).
 
 Blank is never zero: a sum is NULL while no counted report gave its figure, and a row whose
 reports all went away is deleted, so the totals equal a recomputation from the raw rows.
@@ -13,44 +13,63 @@ reports all went away is deleted, so the totals equal a recomputation from the r
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Integer,
+    String,
     Table,
+    and_,
+    any_,
+    bindparam,
     case,
     delete,
     func,
     literal_column,
     null,
     select,
+    true,
     tuple_,
+    union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import ColumnElement, Select
 
-from gongkai.store.tables import REPORTED, TOTALS_KEYS, figures, heads, totals
+from gongkai.store.lateness import lateness_sql
+from gongkai.store.tables import (
+    GRAINS,
+    LATENESS_COUNTS,
+    REPORTED,
+    TOTALS_KEYS,
+    figures,
+    filings,
+    heads,
+    totals,
+)
 
-# filing ids per statement: far below SQLite's 32,766 bound parameters and PostgreSQL's 65,535
-CHUNK = 5_000
 _reports = figures[("reports", "2021")]
+_first = filings.alias("first_filing")
 
 
 def apply_filings(conn: Connection, added: Sequence[int], replaced: Sequence[int]) -> None:
     """Add the figures of the filings `added` (already in the figures tables) to the totals,
     and subtract those of the filings `replaced`, inside the caller's transaction.
 
-    A filing must not be added twice, nor replaced unless it was added: the caller moves
-    current versions (the filing that becomes current, the one it replaces)."""
+    The caller moves current versions: the filings that became current and the ones they
+    replaced; a filing must not be added twice, nor replaced unless it was added. Any number of
+    ids: each goes to the database as one parameter (an array, or JSON on SQLite)."""
     for ids, sign in ((added, 1), (replaced, -1)):
-        for chunk in _chunks(ids):
-            for source, target in _pairs():
-                query = _sums(source, sign).where(source.c.filing_id.in_(chunk))
-                conn.execute(_upsert(conn, target, query))
-    for chunk in _chunks(replaced):
+        if not ids:
+            continue
+        for source, target in _pairs():
+            chosen = _among(conn, source.c.filing_id, ids)
+            conn.execute(_upsert(conn, target, _sums(conn, source, sign, chosen)))
+    if replaced:
         for target in totals.values():
-            conn.execute(_delete_emptied(target, chunk))
+            conn.execute(_delete_emptied(conn, target, replaced))
 
 
 def rebuild(conn: Connection) -> None:
@@ -58,19 +77,24 @@ def rebuild(conn: Connection) -> None:
     transaction: after a migration, or to repair totals written by other means."""
     for source, target in _pairs():
         conn.execute(delete(target))
-        query = _sums(source, 1).join(heads, heads.c.filing_id == source.c.filing_id)
-        conn.execute(target.insert().from_select(_names(target), query))
+        current = source.c.filing_id.in_(select(heads.c.filing_id))
+        conn.execute(target.insert().from_select(_names(target), _sums(conn, source, 1, current)))
 
 
-def _pairs() -> Iterator[tuple[Table, Table]]:
+def _pairs() -> list[tuple[Table, Table]]:
     """Each figures table once, with its totals."""
-    for source in {id(t): t for t in figures.values()}.values():
-        yield source, totals[source.name]
+    sources = {id(t): t for t in figures.values()}.values()
+    return [(source, totals[source.name]) for source in sources]
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield list(ids[start : start + CHUNK])
+def _among(conn: Connection, column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
+    """`column` is one of `ids`, the list bound as a single parameter."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=postgresql.ARRAY(Integer)))
+    listed: Select[Any] = select(literal_column("value")).select_from(
+        func.json_each(bindparam(None, json.dumps(list(ids)), type_=String))
+    )
+    return column.in_(listed.scalar_subquery())
 
 
 def _value_names(target: Table) -> list[str]:
@@ -80,32 +104,87 @@ def _value_names(target: Table) -> list[str]:
 def _names(target: Table) -> list[str]:
     """The totals' columns in the order `_sums` selects them."""
     names = [*TOTALS_KEYS, *(["item", "seq"] if "item" in target.c else []), "reports"]
+    if "late" in target.c:
+        names += LATENESS_COUNTS
     for value in _value_names(target):
         names += [value, value + REPORTED]
     return names
 
 
-def _sums(source: Table, sign: int) -> Select[Any]:
-    """The figures of `source` summed per totals row, negated when `sign` is -1 (filings
-    leaving the totals). The caller restricts which filings are summed."""
+def _region_at(grain: str) -> ColumnElement[Any]:
+    code = _reports.c.region_code
+    if grain == "province":
+        return func.substr(code, 1, 2).concat(literal_column("'0000'"))
+    if grain == "city":
+        return func.substr(code, 1, 4).concat(literal_column("'00'"))
+    return code
+
+
+def _sums(conn: Connection, source: Table, sign: int, chosen: Any) -> Select[Any]:
+    """The figures of the `chosen` rows of `source` summed per totals row at every grain,
+    negated when `sign` is -1 (filings leaving the totals)."""
     target = totals[source.name]
 
     def signed(value: ColumnElement[Any]) -> ColumnElement[Any]:
         # negation in SQL, not a bound -1: an amount's bound value would be scaled on SQLite
         return value if sign > 0 else -value
 
-    group: list[Any] = [_reports.c[k] for k in TOTALS_KEYS]
-    columns: list[Any] = list(group)
-    if "item" in target.c:
-        group.append(source.c.item)
-        columns += [source.c.item, func.min(source.c.seq)]
-    columns.append(signed(func.count()))
-    for value in _value_names(target):
-        columns += [signed(func.sum(source.c[value])), signed(func.count(source.c[value]))]
-    query = select(*columns)
-    if source is not _reports:
-        query = query.join_from(source, _reports, _reports.c.filing_id == source.c.filing_id)
-    return query.group_by(*group)
+    per_grain = []
+    for grain in GRAINS:
+        region = _region_at(grain).label("region_code")
+        keys: list[Any] = [
+            _reports.c.year,
+            literal_column(f"'{grain}'").label("grain"),
+            _reports.c.format,
+            region,
+            _reports.c.level,
+            _reports.c.scope,
+        ]
+        group: list[Any] = [_reports.c.year, _reports.c.format, region, _reports.c.level]
+        group.append(_reports.c.scope)
+        columns: list[Any] = list(keys)
+        if "item" in target.c:
+            group.append(source.c.item)
+            columns += [source.c.item, func.min(source.c.seq).label("seq")]
+        columns.append(signed(func.count()).label("reports"))
+        if "late" in target.c:
+            late = _lateness(conn)
+            columns.append(signed(func.count(case((late == 1, 1)))).label("late"))
+            columns.append(signed(func.count(case((late.is_(None), 1)))).label("unknown"))
+        for value in _value_names(target):
+            columns += [
+                signed(func.sum(source.c[value])).label(value),
+                signed(func.count(source.c[value])).label(value + REPORTED),
+            ]
+        query = select(*columns).where(chosen)
+        if source is not _reports:
+            query = query.join_from(source, _reports, _reports.c.filing_id == source.c.filing_id)
+        if "late" in target.c:
+            query = query.join_from(
+                _reports,
+                _first,
+                and_(
+                    _first.c.agency_id == _reports.c.agency_id,
+                    _first.c.year == _reports.c.year,
+                    _first.c.version == 1,
+                ),
+                isouter=True,
+            )
+        per_grain.append(query.group_by(*group))
+    every = union_all(*per_grain).subquery()
+    # WHERE true: SQLite reads an INSERT … SELECT … ON CONFLICT unambiguously only with one
+    return select(*every.c).where(true())
+
+
+def _lateness(conn: Connection) -> ColumnElement[Any]:
+    return lateness_sql(
+        conn.dialect.name,
+        year=_reports.c.year,
+        scope=_reports.c.scope,
+        published_on=_reports.c.published_on,
+        first_received_at=_first.c.received_at,
+        first_origin=_first.c.origin,
+    )
 
 
 def _upsert(conn: Connection, target: Table, query: Select[Any]) -> Any:
@@ -114,6 +193,8 @@ def _upsert(conn: Connection, target: Table, query: Select[Any]) -> Any:
     insert = dialect.insert(target).from_select(_names(target), query)
     new = insert.excluded
     changes: dict[str, Any] = {"reports": target.c.reports + new.reports}
+    if "late" in target.c:
+        changes.update({n: target.c[n] + new[n] for n in LATENESS_COUNTS})
     zero: ColumnElement[Any] = literal_column("0")
     for value in _value_names(target):
         reported = target.c[value + REPORTED] + new[value + REPORTED]
@@ -126,11 +207,21 @@ def _upsert(conn: Connection, target: Table, query: Select[Any]) -> Any:
     return insert.on_conflict_do_update(index_elements=keys, set_=changes)
 
 
-def _delete_emptied(target: Table, replaced: list[int]) -> Any:
+def _delete_emptied(conn: Connection, target: Table, replaced: Sequence[int]) -> Any:
     """Rows no report counts any more (their last report was replaced by one elsewhere)."""
     # by key (the primary key's index), not a scan for reports = 0
-    keys_of_replaced = select(*[_reports.c[k] for k in TOTALS_KEYS]).where(
-        _reports.c.filing_id.in_(replaced)
+    keys_of_replaced = union_all(
+        *[
+            select(
+                _reports.c.year,
+                literal_column(f"'{grain}'"),
+                _reports.c.format,
+                _region_at(grain),
+                _reports.c.level,
+                _reports.c.scope,
+            ).where(_among(conn, _reports.c.filing_id, replaced))
+            for grain in GRAINS
+        ]
     )
     key = tuple_(*[target.c[k] for k in TOTALS_KEYS])
     return delete(target).where(key.in_(keys_of_replaced), target.c.reports == 0)

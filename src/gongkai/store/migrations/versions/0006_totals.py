@@ -1,5 +1,6 @@
-"""totals of the current versions per year, format, region, level and scope (and item), kept
-by each filing; filled here from the figures already stored
+"""totals of the current versions per year, grain of region, format, region, level and scope
+(and item), kept by each filing; filled here from the figures already stored. An index of the
+registry by region, level and scope for coverage
 
 Revision ID: 0006
 Revises: 0005
@@ -19,7 +20,7 @@ down_revision = "0005"
 branch_labels = None
 depends_on = None
 
-KEYS = ("year", "format", "region_code", "level", "scope")
+KEYS = ("year", "grain", "format", "region_code", "level", "scope")
 APPLICANTS = ("natural_person", "commercial", "research", "nonprofit", "legal_services")
 REVIEWS = tuple(
     f"{group}_{part}"
@@ -63,12 +64,16 @@ AMOUNTS = {"fees_amount", "procurement_amount"}
 def _columns(table: str) -> list[sa.Column[Any]]:
     columns: list[sa.Column[Any]] = [
         sa.Column("year", sa.Integer(), nullable=False),
-        *[sa.Column(k, sa.String(length=16), nullable=False) for k in KEYS[1:]],
+        sa.Column("grain", sa.String(length=8), nullable=False),
+        *[sa.Column(k, sa.String(length=16), nullable=False) for k in KEYS[2:]],
     ]
     if table == "totals_applications":
         columns.append(sa.Column("item", sa.String(length=64), nullable=False))
         columns.append(sa.Column("seq", sa.SmallInteger(), nullable=False))
     columns.append(sa.Column("reports", sa.BigInteger(), nullable=False))
+    if table == "totals_reports":
+        columns.append(sa.Column("late", sa.BigInteger(), nullable=False))
+        columns.append(sa.Column("unknown", sa.BigInteger(), nullable=False))
     for name in FIGURES[table]:
         columns.append(sa.Column(name, Amount() if name in AMOUNTS else sa.BigInteger()))
         columns.append(sa.Column(f"{name}_reported", sa.BigInteger(), nullable=False))
@@ -79,8 +84,14 @@ def upgrade() -> None:
     for table in FIGURES:
         keys = [*KEYS, *(["item"] if table == "totals_applications" else [])]
         op.create_table(
-            table, *_columns(table), sa.PrimaryKeyConstraint(*keys, name=op.f(f"pk_{table}"))
+            table,
+            *_columns(table),
+            sa.PrimaryKeyConstraint(*keys, name=op.f(f"pk_{table}")),
+            sqlite_with_rowid=False,
         )
+    op.create_index(
+        "ix_agencies_region_code_level_scope", "agencies", ["region_code", "level", "scope"]
+    )
     # an upgraded database answers aggregates right away
     from gongkai.store.totals import rebuild
 
@@ -88,5 +99,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_agencies_region_code_level_scope", "agencies")
     for table in reversed(FIGURES):
         op.drop_table(table)
