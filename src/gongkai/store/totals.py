@@ -172,8 +172,11 @@ def _sums(conn: Connection, source: Table, sign: int, chosen: Any) -> Select[Any
             )
         per_grain.append(query.group_by(*group))
     every = union_all(*per_grain).subquery()
-    # WHERE true: SQLite reads an INSERT … SELECT … ON CONFLICT unambiguously only with one
-    return select(*every.c).where(true())
+    keys = [every.c[k] for k in (*TOTALS_KEYS, *(["item"] if "item" in target.c else []))]
+    # WHERE true: SQLite reads an INSERT … SELECT … ON CONFLICT unambiguously only with one.
+    # In key order: concurrent filings lock the rows they share (a province's) in one order,
+    # so they queue instead of deadlocking.
+    return select(*every.c).where(true()).order_by(*keys)
 
 
 def _lateness(conn: Connection) -> ColumnElement[Any]:
