@@ -43,6 +43,11 @@ from served import served
 
 VALUES = [f.name for f in load_standard().formats["2021"].tables["applications"].value_fields]
 AGGREGATE = f"/api/v1/aggregate/applications?year={YEAR}&by=province"
+TEXT_COLUMNS = {
+    "agencies": {"agency_id": "VARCHAR", "region_code": "VARCHAR", "parent_id": "VARCHAR"},
+    "reports": {"agency_id": "VARCHAR", "region_code": "VARCHAR", "format": "VARCHAR"},
+    "applications": {"agency_id": "VARCHAR"},
+}
 
 
 def parquet(folder: Path) -> Path:
@@ -52,9 +57,10 @@ def parquet(folder: Path) -> Path:
         out.mkdir(exist_ok=True)
         with duckdb.connect() as con:
             for name in ("agencies", "reports", "applications"):
+                # codes stay text (leading zeros, prefixes), as the store keeps them
                 con.execute(
                     f"COPY (SELECT * FROM read_csv('{folder / name}.csv', header=true, "
-                    f"all_varchar=false)) TO '{out / name}.parquet' (FORMAT parquet)"
+                    f"types={TEXT_COLUMNS[name]})) TO '{out / name}.parquet' (FORMAT parquet)"
                 )
     return out
 

@@ -9,17 +9,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from gongkai.api import create_app
 from gongkai.settings import Settings
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, *args: object, **kwargs: object) -> None:
+        """No line per request: the benchmark prints its own."""
 
 
 @contextmanager
 def served(engine: Engine) -> Iterator[Callable[[str], bytes]]:
     """A `get(path) -> body` that asks a server of the app on `engine` (200 required)."""
     settings = Settings(database_url=str(engine.url), statement_timeout=0)
-    server = make_server("127.0.0.1", 0, create_app(settings, engine), threaded=False)
+    server = make_server("127.0.0.1", 0, create_app(settings, engine), request_handler=_Quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
 

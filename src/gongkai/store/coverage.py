@@ -230,6 +230,12 @@ def coverage_agencies(
     refused = exists().where(
         rejections.c.agency_id == agencies.c.agency_id, rejections.c.year == year
     )
+
+    def after_key(column: Any) -> list[Any]:
+        # said of every joined table's key, so PostgreSQL starts each index scan at the page
+        # (a merge join does not carry it over from agencies)
+        return [column > after] if after is not None else []
+
     query = (
         select(
             agencies.c.agency_id,
@@ -250,6 +256,7 @@ def coverage_agencies(
                 heads.c.agency_id == agencies.c.agency_id,
                 heads.c.year == year,
                 heads.c.filing_id.is_not(None),
+                *after_key(heads.c.agency_id),
             ),
         )
         .outerjoin(filings, filings.c.id == heads.c.filing_id)
@@ -260,6 +267,7 @@ def coverage_agencies(
                 first.c.agency_id == heads.c.agency_id,
                 first.c.year == year,
                 first.c.version == 1,
+                *after_key(first.c.agency_id),
             ),
         )
         .where(*slice_filters(agencies, where, registry=True))
@@ -267,8 +275,7 @@ def coverage_agencies(
     )
     if status is not None:
         query = query.where(_status_is(status, heads.c.filing_id, late, refused))
-    if after is not None:
-        query = query.where(agencies.c.agency_id > after)
+    query = query.where(*after_key(agencies.c.agency_id))
     if limit is not None:
         query = query.limit(limit)
     dues: dict[str, date] = {}  # per scope: one rule lookup, not one per agency
