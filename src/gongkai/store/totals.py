@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -31,6 +32,7 @@ from sqlalchemy import (
     func,
     literal_column,
     null,
+    or_,
     select,
     text,
     true,
@@ -63,18 +65,23 @@ def apply_filings(conn: Connection, added: Sequence[int], replaced: Sequence[int
     and subtract those of the filings `replaced`, inside the caller's transaction.
 
     The caller moves current versions: the filings that became current and the ones they
-    replaced; a filing must not be added twice, nor replaced unless it was added. Any number of
-    ids: each goes to the database as one parameter (an array, or JSON on SQLite)."""
+    replaced; a filing must not be added twice, nor replaced unless it was added (earlier, or
+    in the same call). Any number of ids: each list goes to the database as one parameter (an
+    array, or JSON on SQLite), and a correction is one statement per totals table."""
+    # a filing added and replaced in one call (current for a moment of a batch) moves nothing
+    both = set(added) & set(replaced)
+    if both:
+        added = [i for i in added if i not in both]
+        replaced = [i for i in replaced if i not in both]
+    if not added and not replaced:
+        return
+    dialect = conn.dialect.name
+    ids = {"added": _ids(dialect, added), "replaced": _ids(dialect, replaced)}
     with _memory_for(conn, len(added) + len(replaced)):
-        for ids, sign in ((added, 1), (replaced, -1)):
-            if not ids:
-                continue
-            for source, target in _pairs():
-                chosen = _among(conn, source.c.filing_id, ids)
-                conn.execute(_upsert(conn, target, _sums(conn, source, sign, chosen)))
+        for source, _ in _pairs():
+            conn.execute(_moved(dialect, source.name), ids)
     if replaced:
-        for target in totals.values():
-            conn.execute(_delete_emptied(conn, target, replaced))
+        _delete_emptied(conn, replaced)
 
 
 def rebuild(conn: Connection) -> None:
@@ -84,7 +91,7 @@ def rebuild(conn: Connection) -> None:
         for source, target in _pairs():
             conn.execute(delete(target))
             current = source.c.filing_id.in_(select(heads.c.filing_id))
-            query = _sums(conn, source, 1, current)
+            query = _sums(conn.dialect.name, source, literal_column("1"), current)
             conn.execute(target.insert().from_select(_names(target), query))
 
 
@@ -110,14 +117,33 @@ def _pairs() -> list[tuple[Table, Table]]:
     return [(source, totals[source.name]) for source in sources]
 
 
-def _among(conn: Connection, column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
-    """`column` is one of `ids`, the list bound as a single parameter."""
-    if conn.dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(ids), type_=postgresql.ARRAY(Integer)))
+def _ids(dialect: str, ids: Sequence[int]) -> Any:
+    """A list of ids as one parameter of `_among`: an array, or JSON text on SQLite."""
+    return list(ids) if dialect == "postgresql" else json.dumps(list(ids))
+
+
+def _among(dialect: str, column: Any, name: str) -> ColumnElement[bool]:
+    """`column` is one of the ids bound as the parameter `name`."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(Integer)))
     listed: Select[Any] = select(literal_column("value")).select_from(
-        func.json_each(bindparam(None, json.dumps(list(ids)), type_=String))
+        func.json_each(bindparam(name, type_=String))
     )
     return column.in_(listed.scalar_subquery())
+
+
+# Each statement is built once per dialect and table: building these expressions costs more
+# than running them for one filing.
+@cache
+def _moved(dialect: str, source_name: str) -> Any:
+    """Upsert into one totals table the figures of the filings `added`, and those of the
+    filings `replaced` negated: one statement for a correction's two versions."""
+    source = next(t for t in figures.values() if t.name == source_name)
+    added = _among(dialect, source.c.filing_id, "added")
+    chosen = or_(added, _among(dialect, source.c.filing_id, "replaced"))
+    # literal signs, not bound ones: an amount's bound value would be scaled on SQLite
+    sign = case((added, literal_column("1")), else_=literal_column("-1"))
+    return _upsert(dialect, totals[source_name], _sums(dialect, source, sign, chosen))
 
 
 def _value_names(target: Table) -> list[str]:
@@ -143,14 +169,14 @@ def _rolled_up(grain: str, code: Any) -> ColumnElement[Any]:
     return code
 
 
-def _sums(conn: Connection, source: Table, sign: int, chosen: Any) -> Select[Any]:
+def _sums(dialect: str, source: Table, sign: Any, chosen: Any) -> Select[Any]:
     """The figures of the `chosen` rows of `source` summed per totals row at every grain,
-    negated when `sign` is -1 (filings leaving the totals)."""
+    each row counted `sign` times (1: a filing joining the totals, -1: one leaving them)."""
     target = totals[source.name]
+    zero: ColumnElement[Any] = literal_column("0")
 
-    def signed(value: ColumnElement[Any]) -> ColumnElement[Any]:
-        # negation in SQL, not a bound -1: an amount's bound value would be scaled on SQLite
-        return value if sign > 0 else -value
+    def counted(condition: Any) -> ColumnElement[Any]:
+        return func.sum(case((condition, sign), else_=zero))
 
     # one pass over the figures at the finest grain (the report's own region code) ...
     keys: list[Any] = [
@@ -166,15 +192,16 @@ def _sums(conn: Connection, source: Table, sign: int, chosen: Any) -> Select[Any
     if "item" in target.c:
         group.append(source.c.item)
         columns += [source.c.item, func.min(source.c.seq).label("seq")]
-    columns.append(signed(func.count()).label("reports"))
+    columns.append(func.sum(sign).label("reports"))
     if "late" in target.c:
-        late = _lateness(conn)
-        columns.append(signed(func.count(case((late == 1, 1)))).label("late"))
-        columns.append(signed(func.count(case((late.is_(None), 1)))).label("unknown"))
+        late = _lateness(dialect)
+        columns.append(counted(late == 1).label("late"))
+        columns.append(counted(late.is_(None)).label("unknown"))
     for value in _value_names(target):
+        figure = source.c[value]
         columns += [
-            signed(func.sum(source.c[value])).label(value),
-            signed(func.count(source.c[value])).label(value + REPORTED),
+            func.sum(figure * sign).label(value),  # NULL while no counted report gave it
+            counted(figure.is_not(None)).label(value + REPORTED),
         ]
     query = select(*columns).where(chosen)
     if source is not _reports:
@@ -221,9 +248,9 @@ def _sums(conn: Connection, source: Table, sign: int, chosen: Any) -> Select[Any
     return select(*every.c).where(true()).order_by(*order)
 
 
-def _lateness(conn: Connection) -> ColumnElement[Any]:
+def _lateness(dialect: str) -> ColumnElement[Any]:
     return lateness_sql(
-        conn.dialect.name,
+        dialect,
         year=_reports.c.year,
         scope=_reports.c.scope,
         published_on=_reports.c.published_on,
@@ -232,10 +259,10 @@ def _lateness(conn: Connection) -> ColumnElement[Any]:
     )
 
 
-def _upsert(conn: Connection, target: Table, query: Select[Any]) -> Any:
+def _upsert(dialect: str, target: Table, query: Select[Any]) -> Any:
     """INSERT the sums of `query` into `target`, adding them to the rows already there."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(target).from_select(_names(target), query)
+    module = postgresql if dialect == "postgresql" else sqlite
+    insert = module.insert(target).from_select(_names(target), query)
     new = insert.excluded
     changes: dict[str, Any] = {"reports": target.c.reports + new.reports}
     if "late" in target.c:
@@ -252,21 +279,59 @@ def _upsert(conn: Connection, target: Table, query: Select[Any]) -> Any:
     return insert.on_conflict_do_update(index_elements=keys, set_=changes)
 
 
-def _delete_emptied(conn: Connection, target: Table, replaced: Sequence[int]) -> Any:
-    """Rows no report counts any more (their last report was replaced by one elsewhere)."""
-    # by key (the primary key's index), not a scan for reports = 0
-    keys_of_replaced = union_all(
-        *[
-            select(
-                _reports.c.year,
-                literal_column(f"'{grain}'"),
-                _reports.c.format,
-                _rolled_up(grain, _reports.c.region_code),
-                _reports.c.level,
-                _reports.c.scope,
-            ).where(_among(conn, _reports.c.filing_id, replaced))
-            for grain in GRAINS
-        ]
+def _delete_emptied(conn: Connection, replaced: Sequence[int]) -> None:
+    """Delete the rows that no report counts any more, among those of the `replaced` filings
+    (their last report was replaced by one elsewhere): by key, through the primary key's
+    index, never a scan for reports = 0."""
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        for target in totals.values():
+            conn.execute(_emptied(target.name), {"replaced": _ids(dialect, replaced)})
+        return
+    # SQLite looks up only the first column of a row value IN (subquery) in an index: the keys
+    # are read first and each deleted by its whole key
+    keys = [
+        dict(row._mapping)
+        for grain in GRAINS
+        for row in conn.execute(
+            _replaced_keys(dialect, grain), {"replaced": _ids(dialect, replaced)}
+        )
+    ]
+    for target in totals.values():
+        conn.execute(_emptied_by_key(target.name), keys)
+
+
+@cache
+def _replaced_keys(dialect: str, grain: str) -> Select[Any]:
+    """The keys at `grain` of the reports of the filings `ids`."""
+    return (
+        select(
+            _reports.c.year.label("k_year"),
+            literal_column(f"'{grain}'").label("k_grain"),
+            _reports.c.format.label("k_format"),
+            _rolled_up(grain, _reports.c.region_code).label("k_region_code"),
+            _reports.c.level.label("k_level"),
+            _reports.c.scope.label("k_scope"),
+        )
+        .where(_among(dialect, _reports.c.filing_id, "replaced"))
+        .distinct()
     )
+
+
+@cache
+def _emptied(target_name: str) -> Any:
+    """PostgreSQL: delete the rows of every grain no report counts any more, of the filings
+    `replaced`."""
+    target = next(t for t in totals.values() if t.name == target_name)
+    keys = union_all(*[_replaced_keys("postgresql", grain) for grain in GRAINS])
     key = tuple_(*[target.c[k] for k in TOTALS_KEYS])
-    return delete(target).where(key.in_(keys_of_replaced), target.c.reports == 0)
+    return delete(target).where(key.in_(keys), target.c.reports == 0)
+
+
+@cache
+def _emptied_by_key(target_name: str) -> Any:
+    """Delete the row of one key (bound as k_year, k_grain, …) if no report counts it."""
+    target = next(t for t in totals.values() if t.name == target_name)
+    return delete(target).where(
+        *[target.c[k] == bindparam(f"k_{k}") for k in TOTALS_KEYS], target.c.reports == 0
+    )
