@@ -5,6 +5,7 @@ corrections back to earlier content), on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import random
+import threading
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -319,4 +320,36 @@ def test_migration_0006_fills_the_totals_of_stored_filings(engine: Engine) -> No
         upgrade(engine)
     expected = recomputed_totals(engine)
     assert sum(len(rows) for rows in expected.values()) > 20
+    assert stored_totals(engine) == expected
+
+
+def test_racing_filings_keep_the_totals_exact(engine: Engine) -> None:
+    """Eight threads file at once: different agencies of one province (they share the
+    province's and city's totals rows) and corrections of one agency (they queue on its head)."""
+    _register(engine)
+    rng = random.Random(8)
+    agencies_of_320000 = [a for a in AGENCIES if a.startswith("32")]
+    work = [(a, random_tables(rng, a, 2023), f"race-{a}") for a in agencies_of_320000]
+    work += [
+        ("320813-t-transport", random_tables(rng, "320813-t-transport", 2023), f"race-c{i}")
+        for i in range(8 - len(work))
+    ]
+    barrier = threading.Barrier(len(work))
+    errors: list[BaseException] = []
+
+    def run(agency_id: str, tables: dict, sha: str) -> None:
+        barrier.wait()
+        try:
+            _file(engine, agency_id, 2023, tables, sha)
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=w) for w in work]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    expected = recomputed_totals(engine)
+    assert expected["totals_reports"][(2023, "province", "2021", "320000", "county", "agency")]
     assert stored_totals(engine) == expected

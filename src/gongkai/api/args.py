@@ -132,8 +132,11 @@ class CoverageArgs(_SliceArgs):
     year = fields.Integer(required=True, validate=YEAR, metadata=YEAR_EXAMPLE)
     scope = fields.String(validate=validate.OneOf(["agency", "government"]))
     status = fields.String(
-        validate=validate.OneOf(["filed", "late", "unknown", "refused", "missing"]),
-        metadata={"description": "only agencies of this status (filed: on time)"},
+        validate=validate.OneOf(["filed", "late", "unknown", "refused", "missing", "valid"]),
+        metadata={
+            "description": "only agencies of this status (filed: on time; valid: filed, late "
+            "or unknown, every agency with a stored filing)"
+        },
     )
     by = fields.String(
         validate=validate.OneOf(["province", "city", "county", "level"]),

@@ -34,9 +34,8 @@ from gongkai.store.tables import (
     totals_table,
 )
 
-# an agency's status in a year; `filed` means on time. A list may also ask for every `valid`
-# one (filed, late or unknown)
-STATUSES = ("filed", "late", "unknown", "refused", "missing")
+# An agency's status in a year: filed (on time), late, unknown, refused or missing. A list may
+# also ask for every `valid` one (filed, late or unknown).
 
 
 @dataclass

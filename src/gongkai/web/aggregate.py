@@ -152,10 +152,7 @@ def page() -> tuple[str, int]:
         "api_coverage": url_for("aggregate.coverage", **coverage_args),
         "api_coverage_csv": url_for("aggregate.coverage_csv", **coverage_args),
         "coverage_csv": {
-            status: url_for(
-                "aggregate.coverage_csv",
-                **(coverage_args if status == "valid" else {**coverage_args, "status": status}),
-            )
+            status: url_for("aggregate.coverage_csv", **coverage_args, status=status)
             for status in LISTED
         },
     }
