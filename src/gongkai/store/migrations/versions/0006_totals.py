@@ -92,7 +92,8 @@ def upgrade() -> None:
     op.create_index(
         "ix_agencies_region_code_level_scope", "agencies", ["region_code", "level", "scope"]
     )
-    # an upgraded database answers aggregates right away
+    # an upgraded database answers aggregates right away. rebuild() is the code's own: a later
+    # migration that changes the totals' columns must fill them again itself
     from gongkai.store.totals import rebuild
 
     rebuild(op.get_bind())
