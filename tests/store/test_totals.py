@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, inspect, select
 
 from gongkai.standard import TABLE_NAMES, load_standard, publication_deadline
+from gongkai.store import totals as totals_module
 from gongkai.store.db import downgrade, upgrade
 from gongkai.store.filings import NewFiling, file_report
 from gongkai.store.registry import create_token, load_agencies
@@ -290,12 +291,18 @@ def _insert_raw(engine: Engine, rng: random.Random, count: int) -> tuple[list[in
     return added, replaced
 
 
-def test_apply_filings_in_bulk(engine: Engine) -> None:
-    """A bulk loader adds many filings (and replaces some) in one call."""
+def test_apply_filings_in_bulk(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bulk loader adds many filings (and replaces some) in one call; PostgreSQL gets more
+    memory to group them, and the caller's transaction its own setting back."""
+    monkeypatch.setattr(totals_module, "BULK", 10)
     added, replaced = _insert_raw(engine, random.Random(4), 40)
     assert len(added) > 40 and len(replaced) > 10
     with engine.begin() as conn:
+        postgres = conn.dialect.name == "postgresql"
+        before = conn.exec_driver_sql("SHOW work_mem").scalar_one() if postgres else None
         apply_filings(conn, added, replaced)
+        if postgres:
+            assert conn.exec_driver_sql("SHOW work_mem").scalar_one() == before
     expected = recomputed_totals(engine)
     assert sum(len(rows) for rows in expected.values()) > 50
     assert stored_totals(engine) == expected

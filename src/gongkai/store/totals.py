@@ -105,10 +105,8 @@ def _memory_for(conn: Connection, filings: int) -> Iterator[None]:
         return
     before = conn.exec_driver_sql("SHOW work_mem").scalar_one()
     conn.exec_driver_sql(f"SET LOCAL work_mem = '{BULK_WORK_MEM}'")
-    try:
-        yield
-    finally:
-        conn.execute(text("SELECT set_config('work_mem', :value, true)"), {"value": before})
+    yield  # on an error the transaction is rolled back, and SET LOCAL with it
+    conn.execute(text("SELECT set_config('work_mem', :value, true)"), {"value": before})
 
 
 def _pairs() -> list[tuple[Table, Table]]:
