@@ -15,7 +15,7 @@ page shows one chosen row of 25) and 表四 (reviews: the page shows the whole r
   city with counts, the line over the years, coverage with the names);
 - json: GET /api/v1/aggregate/T?year=Y&region=P0000&by=city (the API call behind the table);
 - json+coverage: that call and GET /api/v1/coverage?year=Y&region=P0000&scope=agency (the
-  call behind the coverage beside it: filed, late, missing, refused with the names);
+  call behind the coverage beside it: its counts and the first page of agencies);
 - json+coverage+years: and GET /api/v1/aggregate/T?region=P0000&by=year (the line).
 
 Prints the medians and the ratio of the page to each.
@@ -45,6 +45,7 @@ from gongkai.standard import load_standard
 from gongkai.store.db import make_engine, upgrade
 from gongkai.store.registry import load_agencies
 from gongkai.store.tables import derived_region_columns, figures_table, filings, heads
+from gongkai.store.totals import apply_filings
 
 LAST_YEAR = 2024
 SHARE = 0.9
@@ -108,6 +109,7 @@ def load(engine: Engine, province: str, years: int, seed: int = 1) -> tuple[int,
                     "format": "2021",
                     "valid": True,
                     "warnings": [],
+                    "origin": "load",
                 }
             )
             head_rows.append(
@@ -129,6 +131,8 @@ def load(engine: Engine, province: str, years: int, seed: int = 1) -> tuple[int,
             for name, batch in rows.items():
                 for start in range(0, len(batch), 20000):
                     conn.execute(figures_table(name, "2021").insert(), batch[start : start + 20000])
+            # the totals, as a bulk load keeps them
+            apply_filings(conn, [f["id"] for f in filing_rows], [])
     return len(agencies), next_id - 1
 
 

@@ -1,192 +1,147 @@
-"""An aggregate over a national-scale registry (150,000 agencies, one year), SQLite and PostgreSQL.
+"""A whole-country aggregate over a national year (142,500 reports, 150,000 agencies), through
+HTTP on SQLite and PostgreSQL, against DuckDB over the same rows in Parquet.
 
     .venv/bin/python bench/generate.py bench/out/national --count 142500 --registry --flat
-    .venv/bin/python bench/aggregate_registry.py bench/out/national [--rounds 5] [--postgres URL]
+    .venv/bin/python bench/aggregate_registry.py bench/out/national [--rounds 7] [--keep]
+                                                 [--postgres URL]
 
-The flat package's rows are inserted as first versions straight into the store's tables (the
-set-up, not measured), and the registry is loaded. Then, alternating, on each database:
+Set-up (not measured; bench/national_store.py): the national year is stored in both
+databases, its totals kept by `apply_filings` as a bulk load keeps them, and written once as
+Parquet (bench/out/national-parquet/). Then, alternating, medians of the rounds:
 
-- baseline: one plain `SELECT province, item, SUM(col)… GROUP BY` over the same rows: the least
-  any aggregate must do;
-- gongkai: `aggregate()` as /aggregate/applications?by=province serves it: current versions only,
-  SUM and COUNT per cell (reported, blank) and coverage against the registry with the list of
-  missing agencies.
+- duckdb: what /aggregate/applications?year=2024&by=province answers, computed by DuckDB
+  from the Parquet files in one process: per province and item, SUM and COUNT of each of the
+  seven columns over the agencies' reports, and per province the registry's agencies and those
+  with a report (coverage);
+- raw rows: one plain `SELECT province, item, SUM(col)… GROUP BY` over the figures rows in the
+  database (what answering from the raw rows costs at the least: the way before totals);
+- gongkai: GET /api/v1/aggregate/applications?year=2024&by=province through HTTP (a werkzeug
+  server on 127.0.0.1 in this process), the body read whole.
 
-Prints medians and the ratio gongkai / baseline per database, and SQLite / PostgreSQL.
+Prints the medians and the ratios gongkai / duckdb and raw rows / gongkai per database.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import statistics
-import tempfile
+import sys
 import time
-import uuid
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, func, select, text
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import duckdb
+from sqlalchemy import Engine, func, select
 
 from gongkai.standard import load_standard
-from gongkai.store.aggregates import aggregate, group_key
-from gongkai.store.db import make_engine, upgrade
-from gongkai.store.queries import RowFilter
-from gongkai.store.registry import load_agencies
-from gongkai.store.tables import derived_region_columns, figures_table, filings, heads
+from gongkai.store.coverage import group_key
+from gongkai.store.tables import figures_table
+from national_store import YEAR, stores
+from served import served
 
-YEAR = 2024
+VALUES = [f.name for f in load_standard().formats["2021"].tables["applications"].value_fields]
+AGGREGATE = f"/api/v1/aggregate/applications?year={YEAR}&by=province"
+TEXT_COLUMNS = {
+    "agencies": {"agency_id": "VARCHAR", "region_code": "VARCHAR", "parent_id": "VARCHAR"},
+    "reports": {"agency_id": "VARCHAR", "region_code": "VARCHAR", "format": "VARCHAR"},
+    "applications": {"agency_id": "VARCHAR"},
+}
 
 
-def _typed(table: str, row: dict[str, str]) -> dict[str, Any]:
-    fields = {f.name: f for f in load_standard().formats["2021"].tables[table].fields}
-    out: dict[str, Any] = {}
-    for name, value in row.items():
-        kind = fields[name].type
-        if value == "":
-            out[name] = None
-        elif kind == "integer":
-            out[name] = int(value)
-        elif kind == "number":
-            out[name] = Decimal(value)
-        elif kind == "date":
-            out[name] = date.fromisoformat(value)
-        else:
-            out[name] = value
+def parquet(folder: Path) -> Path:
+    """The flat package's tables as Parquet (once), beside the folder."""
+    out = folder.parent / f"{folder.name}-parquet"
+    if not (out / "agencies.parquet").exists():
+        out.mkdir(exist_ok=True)
+        with duckdb.connect() as con:
+            for name in ("agencies", "reports", "applications"):
+                # codes stay text (leading zeros, prefixes), as the store keeps them
+                con.execute(
+                    f"COPY (SELECT * FROM read_csv('{folder / name}.csv', header=true, "
+                    f"types={TEXT_COLUMNS[name]})) TO '{out / name}.parquet' (FORMAT parquet)"
+                )
     return out
 
 
-def _rows(folder: Path, table: str) -> list[dict[str, Any]]:
-    with (folder / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
-        return [_typed(table, r) for r in csv.DictReader(fh)]
+def duckdb_aggregate(folder: Path) -> Callable[[], int]:
+    sums = ", ".join(f"SUM(a.{v}), COUNT(a.{v})" for v in VALUES)
+    query = f"""
+        SELECT substr(r.region_code, 1, 2) || '0000' AS g, a.item, COUNT(*), {sums}
+        FROM '{folder}/applications.parquet' a JOIN '{folder}/reports.parquet' r USING (agency_id)
+        WHERE r.year = {YEAR} AND r.scope = 'agency' GROUP BY g, a.item
+    """
+    coverage = f"""
+        SELECT substr(g.region_code, 1, 2) || '0000', COUNT(*), COUNT(r.agency_id)
+        FROM '{folder}/agencies.parquet' g
+        LEFT JOIN '{folder}/reports.parquet' r ON r.agency_id = g.agency_id AND r.year = {YEAR}
+        WHERE g.scope = 'agency' GROUP BY 1
+    """
+    con = duckdb.connect()
+
+    def run() -> int:
+        return len(con.execute(query).fetchall()) + len(con.execute(coverage).fetchall())
+
+    return run
 
 
-def load(engine: Engine, folder: Path) -> int:
-    with (folder / "agencies.csv").open(encoding="utf-8", newline="") as fh:
-        load_agencies(engine, list(csv.DictReader(fh)))
-    tables = {t: _rows(folder, t) for t in ("reports", "proactive", "applications", "reviews")}
-    ids = {r["agency_id"]: i + 1 for i, r in enumerate(tables["reports"])}
-    item_order = {
-        c: i
-        for i, c in enumerate(load_standard().formats["2021"].tables["applications"].item_codes)
-    }
-    now = datetime(2025, 1, 15, tzinfo=UTC)
-    with engine.begin() as conn:
-        conn.execute(
-            filings.insert(),
-            [
-                {
-                    "id": n,
-                    "agency_id": a,
-                    "year": YEAR,
-                    "version": 1,
-                    "sha256": f"{n:064x}",
-                    "received_at": now,
-                    "format": "2021",
-                    "valid": True,
-                    "warnings": [],
-                    "origin": "load",
-                }
-                for a, n in ids.items()
-            ],
-        )
-        conn.execute(
-            heads.insert(),
-            [{"agency_id": a, "year": YEAR, "version": 1, "filing_id": n} for a, n in ids.items()],
-        )
-        for name, rows in tables.items():
-            batch = []
-            for r in rows:
-                r = {**r, "filing_id": ids[r["agency_id"]]}
-                if name == "applications":
-                    r["seq"] = item_order[r["item"]]
-                if name == "reports":
-                    r.update(derived_region_columns(r["region_code"]))
-                batch.append(r)
-                if len(batch) == 20000:
-                    conn.execute(figures_table(name, "2021").insert(), batch)
-                    batch = []
-            if batch:
-                conn.execute(figures_table(name, "2021").insert(), batch)
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("ANALYZE"))
-    return len(ids)
-
-
-def baseline(engine: Engine) -> int:
+def raw_rows(engine: Engine) -> Callable[[], int]:
     table = figures_table("applications", "2021")
     reports = figures_table("reports", "2021")
     key = group_key("province", reports.c.region_code, None, None)
-    values = [f.name for f in load_standard().formats["2021"].tables["applications"].value_fields]
     query = (
-        select(key, table.c.item, *[func.sum(table.c[v]) for v in values])
+        select(key, table.c.item, *[func.sum(table.c[v]) for v in VALUES])
         .join(reports, reports.c.filing_id == table.c.filing_id)
         .where(reports.c.year == YEAR, reports.c.scope == "agency")
         .group_by(key, table.c.item)
     )
-    with engine.connect() as conn:
-        return len(conn.execute(query).all())
+
+    def run() -> int:
+        with engine.connect() as conn:
+            return len(conn.execute(query).all())
+
+    return run
 
 
-def gongkai(engine: Engine) -> int:
-    groups = aggregate(
-        engine, "applications", "2021", RowFilter(year=YEAR, scope="agency"), "province"
-    )
-    return sum(len(g.rows) for g in groups)
-
-
-def measure(engine: Engine, rounds: int) -> tuple[float, float]:
-    base, ours = [], []
-    baseline(engine), gongkai(engine)  # warm caches
+def median_ms(runs: dict[str, Callable[[], int]], rounds: int) -> dict[str, float]:
+    """Medians in ms, the runs alternating within each round (after one warm-up each)."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for run in runs.values():
+        run()
     for _ in range(rounds):
-        start = time.perf_counter()
-        baseline(engine)
-        base.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        gongkai(engine)
-        ours.append(time.perf_counter() - start)
-    return statistics.median(base), statistics.median(ours)
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            times[name].append((time.perf_counter() - start) * 1000)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("folder", type=Path)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--keep", action="store_true", help="keep (or reuse) the databases")
     args = parser.parse_args()
-    results = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        sqlite = make_engine(f"sqlite:///{tmp}/bench.sqlite3")
-        schema = f"gk_bench_{uuid.uuid4().hex[:8]}"
-        admin = make_engine(args.postgres)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        postgres = make_engine(args.postgres, connect_args={"options": f"-csearch_path={schema}"})
-        try:
-            for name, engine in (("sqlite", sqlite), ("postgresql", postgres)):
-                upgrade(engine)
-                start = time.perf_counter()
-                count = load(engine, args.folder)
-                print(f"{name}: {count} reports loaded in {time.perf_counter() - start:.1f} s")
-            for name, engine in (("sqlite", sqlite), ("postgresql", postgres)):
-                results[name] = measure(engine, args.rounds)
-                b, g = results[name]
-                print(
-                    f"{name}: baseline {b * 1000:.0f} ms, gongkai aggregate {g * 1000:.0f} ms, "
-                    f"ratio {g / b:.2f}"
+    folder = parquet(args.folder)
+    with stores(args.folder, args.postgres, keep=args.keep) as engines:
+        for name, engine in engines.items():
+            with served(engine) as get:
+                result = median_ms(
+                    {
+                        "duckdb": duckdb_aggregate(folder),
+                        "raw rows": raw_rows(engine),
+                        "gongkai": lambda get=get: len(get(AGGREGATE)),
+                    },
+                    args.rounds,
                 )
             print(
-                f"gongkai aggregate, SQLite / PostgreSQL: "
-                f"{results['sqlite'][1] / results['postgresql'][1]:.2f}"
+                f"{name}: duckdb {result['duckdb']:.0f} ms, raw rows {result['raw rows']:.0f} ms, "
+                f"gongkai over HTTP {result['gongkai']:.0f} ms; "
+                f"gongkai / duckdb {result['gongkai'] / result['duckdb']:.2f}, "
+                f"raw rows / gongkai {result['raw rows'] / result['gongkai']:.1f}"
             )
-        finally:
-            postgres.dispose()
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
-            sqlite.dispose()
 
 
 if __name__ == "__main__":

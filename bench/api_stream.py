@@ -30,7 +30,7 @@ from gongkai.store.db import make_engine, upgrade
 from gongkai.store.tables import figures_table, heads
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from aggregate_registry import load
+from national_store import load
 
 
 def baseline(engine: Engine) -> int:

@@ -33,7 +33,7 @@ from gongkai.store.db import make_engine, upgrade
 from gongkai.store.queries import RowFilter, page_rows
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from aggregate_registry import load
+from national_store import load
 
 QUERIES = {"national": RowFilter(year=2024), "province": RowFilter(year=2024, region="320000")}
 

@@ -44,7 +44,7 @@ from gongkai.standard import load_standard
 from gongkai.store.db import make_engine, upgrade
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from aggregate_registry import load
+from national_store import load
 
 URL = "/api/v1/tables/applications.{}?year=2024"
 SUMS = (

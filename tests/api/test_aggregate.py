@@ -130,7 +130,11 @@ def test_coverage_in_aggregate_and_scope_default(client: FlaskClient, filed: dic
     assert group["group"] == "320813" and group["reports"] == 2
     cov = group["coverage"]
     assert (cov["expected"], cov["filed"], cov["valid"]) == (3, 2, 2)
-    assert [m["agency_id"] for m in cov["missing"]] == ["320813-agg-silent"]
+    # the group's coverage counts; its agencies are a page of /coverage away
+    assert (cov["missing"], cov["refused"], cov["late"]) == (1, 0, 2)
+    listed = client.get(cov["agencies"] + "&status=missing").json
+    assert [a["agency_id"] for a in listed["items"]] == ["320813-agg-silent"]
+    assert listed["total"] == 1 and listed["missing"] == 1
     gov = client.get("/api/v1/aggregate/reviews?year=2023&by=city&scope=government").json
     assert [(g["group"], g["reports"]) for g in gov["items"]] == [("320800", 1)]
 

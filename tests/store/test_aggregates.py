@@ -8,7 +8,8 @@ from decimal import Decimal
 from sqlalchemy import Engine, select, update
 
 from conftest_db import report_tables
-from gongkai.store.aggregates import aggregate, coverage_by_group, coverage_detail
+from gongkai.store.aggregates import aggregate
+from gongkai.store.coverage import coverage_agencies, coverage_by_group, coverage_counts
 from gongkai.store.filings import NewFiling, file_report
 from gongkai.store.queries import RowFilter
 from gongkai.store.registry import create_token, load_agencies
@@ -75,7 +76,7 @@ def test_coverage_groups_the_registry(engine: Engine) -> None:
     )
     _file(engine, "320813-a-agency", Decimal("1"))
     cov = coverage_by_group(engine, RowFilter(year=2023), "province")
-    assert {k: (c.expected, c.valid, len(c.missing)) for k, c in cov.items()} == {
+    assert {k: (c.expected, c.valid, c.missing) for k, c in cov.items()} == {
         "320000": (3, 1, 2),
         "510000": (1, 0, 1),
     }
@@ -97,8 +98,8 @@ def test_lateness_is_judged_on_the_first_filing_not_a_later_correction(engine: E
             .where(filings.c.version == 2, filings.c.agency_id == "320813-late-agency")
             .values(received_at=datetime(year + 1, 6, 1, tzinfo=UTC))
         )
-    (report,) = coverage_detail(engine, year, RowFilter(year=year))["reports"]
-    assert (report["version"], report["late"]) == (2, False)
+    (report,) = coverage_agencies(engine, year, RowFilter(), status="valid")
+    assert (report["version"], report["status"]) == (2, "filed")
 
 
 def _filed(
@@ -115,7 +116,7 @@ def _filed(
     file_report(engine, filing, token_id=token_id)
     (report,) = [
         r
-        for r in coverage_detail(engine, 2023, RowFilter(year=2023))["reports"]
+        for r in coverage_agencies(engine, 2023, RowFilter(), status="valid")
         if r["agency_id"] == agency_id
     ]
     return report
@@ -125,16 +126,18 @@ def test_lateness_of_a_loaded_or_imported_report_without_its_date_is_unknown(
     engine: Engine,
 ) -> None:
     # the time of a bulk load or of an import says nothing of when the report came out
-    assert _filed(engine, "320813-loaded-agency", None)["late"] is None
-    assert _filed(engine, "320813-imported-agency", None, api=True, imported=True)["late"] is None
+    assert _filed(engine, "320813-loaded-agency", None)["status"] == "unknown"
+    imported = _filed(engine, "320813-imported-agency", None, api=True, imported=True)
+    assert imported["status"] == "unknown"
     # filed through the API by its agency: the time of filing is when it came (today: late)
-    assert _filed(engine, "320813-filed-agency", None, api=True)["late"] is True
+    assert _filed(engine, "320813-filed-agency", None, api=True)["status"] == "late"
     # the printed date decides, however the report came
-    assert _filed(engine, "320813-dated-late-agency", "2024-02-01")["late"] is True
-    assert _filed(engine, "320813-dated-ontime-agency", "2024-01-20")["late"] is False
-    detail = coverage_detail(engine, 2023, RowFilter(year=2023))
-    assert (detail["late"], detail["unknown"]) == (2, 2)
-    assert {r["agency_id"]: r["status"] for r in detail["reports"]} == {
+    assert _filed(engine, "320813-dated-late-agency", "2024-02-01")["status"] == "late"
+    assert _filed(engine, "320813-dated-ontime-agency", "2024-01-20")["status"] == "filed"
+    counts = coverage_counts(engine, 2023, RowFilter())
+    assert (counts.late, counts.unknown) == (2, 2)
+    listed = coverage_agencies(engine, 2023, RowFilter())
+    assert {r["agency_id"]: r["status"] for r in listed} == {
         "320813-loaded-agency": "unknown",
         "320813-imported-agency": "unknown",
         "320813-filed-agency": "late",

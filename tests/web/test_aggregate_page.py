@@ -355,9 +355,12 @@ def test_long_name_lists_end_with_a_link_to_the_coverage_csv(
     assert len(doc.select("#list-missing li")) == 2
     more = doc.select("#list-missing + .more a")[0]
     assert more.get_text() == "另有 3 个机关，完整名单见报送情况 CSV"
-    assert more.get("href") == "/api/v1/coverage.csv?year=2024&region=320800&scope=agency"
+    # the CSV of that list: the missing agencies, all of them and only them
+    assert more.get("href") == (
+        "/api/v1/coverage.csv?year=2024&region=320800&scope=agency&status=missing"
+    )
     csv_text = client.get(more.get("href")).get_data(as_text=True)
-    assert csv_text.count(",missing,") == 5
+    assert csv_text.count(",missing,") == 5 == len(csv_text.splitlines()) - 1
 
 
 def test_a_bad_csv_part_is_told_in_chinese(client: FlaskClient, filed: dict) -> None:

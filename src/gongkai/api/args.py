@@ -140,6 +140,27 @@ class AggregateArgs(_SliceArgs):
 class CoverageArgs(_SliceArgs):
     year = fields.Integer(required=True, validate=YEAR, metadata=YEAR_EXAMPLE)
     scope = fields.String(validate=validate.OneOf(["agency", "government"]))
+    status = fields.String(
+        validate=validate.OneOf(["filed", "late", "unknown", "refused", "missing", "valid"]),
+        metadata={
+            "description": "only agencies of this status (filed: on time; valid: filed, late "
+            "or unknown, every agency with a stored filing)"
+        },
+    )
+    by = fields.String(
+        validate=validate.OneOf(["province", "city", "county", "level"]),
+        metadata={"description": "also the counts per group (`groups`)"},
+    )
+    limit = fields.Integer(
+        validate=validate.Range(min=1),
+        metadata={
+            "description": "agencies per page (JSON), at most GONGKAI_PAGE_MAX (default "
+            "1000); the CSV streams every agency unless given"
+        },
+    )
+    next = fields.String(
+        metadata={"description": "a page token: follow the `next` URL of the previous page"}
+    )
 
 
 class ExportArgs(_Args):

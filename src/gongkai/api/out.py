@@ -156,13 +156,30 @@ class RowsOut(Schema):
     total, next = _envelope()
 
 
-class CoverageGroupOut(Schema):
+class CoverageCountsOut(Schema):
     expected = fields.Integer(metadata={"description": "agencies in the registry"})
     filed = fields.Integer(metadata={"description": "agencies that sent a package (valid or not)"})
     valid = fields.Integer(metadata={"description": "agencies with a stored (valid) filing"})
-    missing = fields.List(
-        fields.Dict(), metadata={"description": "agencies without a valid filing"}
+    late = fields.Integer(metadata={"description": "valid, published after the deadline"})
+    # `unknown` names a Schema option in marshmallow: the field keeps the name in the body only
+    unknown_lateness = fields.Integer(
+        attribute="unknown",
+        data_key="unknown",
+        metadata={"description": "valid, but whether on time cannot be told (no published_on)"},
     )
+    refused = fields.Integer(metadata={"description": "sent only packages that were refused"})
+    missing = fields.Integer(metadata={"description": "sent nothing: expected − filed"})
+
+
+class CoverageGroupOut(CoverageCountsOut):
+    agencies = fields.String(
+        metadata={"description": "the URL of this group's agencies with their status (/coverage)"}
+    )
+
+
+class CoverageByGroupOut(CoverageCountsOut):
+    group = fields.String()
+    name = fields.String(allow_none=True, metadata={"description": "the region's name"})
 
 
 class AggregateRowOut(Schema):
@@ -215,23 +232,25 @@ class CoverageAgencyOut(Schema):
     deadline = fields.Date(allow_none=True)
 
 
-class CoverageOut(Schema):
+class CoverageOut(CoverageCountsOut):
     year = fields.Integer()
     region = fields.String(allow_none=True)
     scope = fields.String(metadata={"description": "the agencies counted: agency, government, all"})
-    expected = fields.Integer()
-    filed = fields.Integer()
-    valid = fields.Integer()
-    late = fields.Integer()
-    # `unknown` names a Schema option in marshmallow: the field keeps the name in the body only
-    unknown_lateness = fields.Integer(
-        attribute="unknown",
-        data_key="unknown",
-        metadata={"description": "filed, but whether on time cannot be told (no published_on)"},
+    status = fields.String(
+        allow_none=True, metadata={"description": "the status the list is narrowed to"}
+    )
+    by = fields.String(allow_none=True)
+    groups = fields.List(
+        fields.Nested(CoverageByGroupOut),
+        allow_none=True,
+        metadata={"description": "with `by`: the counts per group"},
     )
     items = fields.List(
         fields.Nested(CoverageAgencyOut),
-        metadata={"description": "every agency of the registry in the slice, with its status"},
+        metadata={
+            "description": "a page of the registry's agencies in the slice (of `status`), by "
+            "agency_id, with their status: follow `next`"
+        },
     )
     total, next = _envelope()
 

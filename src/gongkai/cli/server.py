@@ -1,6 +1,7 @@
 """Commands that run the open-data service: database, registry, tokens, bulk load, serve.
 
 gongkai db upgrade
+gongkai db rebuild-totals
 gongkai agencies load examples/agencies.csv
 gongkai tokens create --agency ID | --region CODE | --admin
 gongkai tokens revoke TOKEN_OR_ID
@@ -33,6 +34,7 @@ from gongkai.store.db import make_engine, upgrade
 from gongkai.store.filings import file_report, new_filing
 from gongkai.store.queries import stored_package
 from gongkai.store.registry import create_token, get_agency, load_agencies, revoke_token
+from gongkai.store.totals import rebuild
 from gongkai.validation import ValidationResult, validate
 from gongkai.validation.engine import check_continuity_across
 from gongkai.validation.registry import validate_registry
@@ -87,6 +89,16 @@ def db_upgrade() -> None:
     with _engine() as engine:
         upgrade(engine)
     click.echo(f"database up to date: {_shown_url(url)}")
+
+
+@db.command("rebuild-totals")
+def db_rebuild_totals() -> None:
+    """Recompute the totals behind aggregates and coverage from the stored filings."""
+    with _engine() as engine, engine.connect() as conn:
+        conn.execution_options(sqlite_immediate=True)  # a writer: queue, do not fail
+        with conn.begin():
+            rebuild(conn)
+    click.echo("totals rebuilt from the current versions")
 
 
 @click.group("agencies")

@@ -12,8 +12,9 @@ from sqlalchemy import Engine
 
 from gongkai.package.cells import spreadsheet_text
 from gongkai.standard import format_for_year, load_standard
-from gongkai.store.aggregates import aggregate, coverage_detail
+from gongkai.store.aggregates import aggregate
 from gongkai.store.choices import filed_years, registry_regions
+from gongkai.store.coverage import coverage_agencies, coverage_counts
 from gongkai.store.queries import RowFilter
 from gongkai.web.aggregate_query import (
     GROUPINGS,
@@ -42,6 +43,7 @@ bp = Blueprint("aggregate_page", __name__)
 PARTS = ("groups", "items")
 # names per coverage list on the page; a province's thousands are in the coverage CSV
 NAMES_SHOWN = 200
+LISTED = ("late", "missing", "refused", "valid")  # valid: every agency with a filing
 
 
 def _engine() -> Engine:
@@ -55,7 +57,7 @@ def _latest_year(years: list[int]) -> int:
 
 def _shown(query: AggregateQuery, names: RegionNames) -> tuple[ShownTable, ShownTable | None]:
     """The table by group and, for 表三, the whole table of the slice (every item)."""
-    # the slice's coverage is shown beside the tables (coverage_detail), not per group
+    # the slice's coverage is shown beside the tables (its counts and lists), not per group
     groups = aggregate(
         _engine(), query.table, query.format, query.row_filter(), query.by, with_coverage=False
     )
@@ -122,15 +124,17 @@ def page() -> tuple[str, int]:
         "none": text("agg.all_blank"),
         "reports": text("agg.reports_count"),
     }
-    coverage = coverage_detail(
-        engine,
-        query.year,
-        RowFilter(
-            region=query.region,
-            level=query.level,
-            scope=None if query.scope == "all" else query.scope,
-        ),
+    registry = RowFilter(
+        region=query.region,
+        level=query.level,
+        scope=None if query.scope == "all" else query.scope,
     )
+    coverage = coverage_counts(engine, query.year, registry).as_dict()
+    # the first names of each list; the coverage CSV has them all
+    lists = {
+        status: coverage_agencies(engine, query.year, registry, status=status, limit=NAMES_SHOWN)
+        for status in LISTED
+    }
     api_args = query.api_args()
     coverage_args = {k: v for k, v in api_args.items() if k != "by"}
     if query.scope == "all":
@@ -147,6 +151,10 @@ def page() -> tuple[str, int]:
         ),
         "api_coverage": url_for("aggregate.coverage", **coverage_args),
         "api_coverage_csv": url_for("aggregate.coverage_csv", **coverage_args),
+        "coverage_csv": {
+            status: url_for("aggregate.coverage_csv", **coverage_args, status=status)
+            for status in LISTED
+        },
     }
     return render_template(
         "aggregate.html",
@@ -162,9 +170,9 @@ def page() -> tuple[str, int]:
         ),
         titles=titles,
         coverage=coverage,
+        lists=lists,
         region_label=region_label,
         links=links,
-        list_limit=NAMES_SHOWN,
     ), 200
 
 

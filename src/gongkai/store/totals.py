@@ -1,0 +1,335 @@
+"""Totals of the current versions, kept up to date in the transaction of each filing.
+
+Filings are immutable and a correction replaces the current version, so the totals move by
+whole filings: a new current version adds its figures, the version it replaces subtracts its
+own. Each move is one set-wise statement per totals table (INSERT … SELECT … GROUP BY … ON
+CONFLICT DO UPDATE, on SQLite and PostgreSQL alike), over every grain of the region at once.
+Sums stay exact: amounts are scaled integers on SQLite and NUMERIC on PostgreSQL, and the
+schemas bound every figure so that a nation's sum fits (tests/store/test_sum_bounds.py).
+
+Blank is never zero: a sum is NULL while no counted report gave its figure, and a row whose
+reports all went away is deleted, so the totals equal a recomputation from the raw rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Integer,
+    String,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    case,
+    delete,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    text,
+    true,
+    tuple_,
+    union_all,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql import ColumnElement, Select
+
+from gongkai.store.lateness import lateness_sql
+from gongkai.store.tables import (
+    GRAINS,
+    LATENESS_COUNTS,
+    REPORTED,
+    TOTALS_KEYS,
+    figures,
+    filings,
+    heads,
+    totals,
+)
+
+_reports = figures[("reports", "2021")]
+BULK = 10_000  # filings in one call from which PostgreSQL gets BULK_WORK_MEM to group them
+BULK_WORK_MEM = "256MB"
+_first = filings.alias("first_filing")
+
+
+def apply_filings(conn: Connection, added: Sequence[int], replaced: Sequence[int]) -> None:
+    """Add the figures of the filings `added` (already in the figures tables) to the totals,
+    and subtract those of the filings `replaced`, inside the caller's transaction.
+
+    The caller moves current versions: the filings that became current and the ones they
+    replaced; a filing must not be added twice, nor replaced unless it was added (earlier, or
+    in the same call). Any number of ids: each list goes to the database as one parameter (an
+    array, or JSON on SQLite), and a correction is one statement per totals table."""
+    # a filing added and replaced in one call (current for a moment of a batch) moves nothing
+    both = set(added) & set(replaced)
+    if both:
+        added = [i for i in added if i not in both]
+        replaced = [i for i in replaced if i not in both]
+    if not added and not replaced:
+        return
+    dialect = conn.dialect.name
+    ids = {"added": _ids(dialect, added), "replaced": _ids(dialect, replaced)}
+    with _memory_for(conn, len(added) + len(replaced)):
+        for source, _ in _pairs():
+            conn.execute(_moved(dialect, source.name), ids)
+    if replaced:
+        _delete_emptied(conn, replaced)
+
+
+def rebuild(conn: Connection) -> None:
+    """Recompute every total from the current versions (heads), inside the caller's
+    transaction: after a migration, or to repair totals written by other means."""
+    with _memory_for(conn, BULK):
+        for source, target in _pairs():
+            conn.execute(delete(target))
+            current = source.c.filing_id.in_(select(heads.c.filing_id))
+            query = _sums(conn.dialect.name, source, literal_column("1"), current)
+            conn.execute(target.insert().from_select(_names(target), query))
+
+
+@contextmanager
+def _memory_for(conn: Connection, filings: int) -> Iterator[None]:
+    """On PostgreSQL, room to group a bulk load's figures in memory: with the default 4 MB a
+    national year's grouping spills to disk and takes twice as long. Only for this work: the
+    caller's transaction gets its setting back."""
+    if conn.dialect.name != "postgresql" or filings < BULK:
+        yield
+        return
+    before = conn.exec_driver_sql("SHOW work_mem").scalar_one()
+    conn.exec_driver_sql(f"SET LOCAL work_mem = '{BULK_WORK_MEM}'")
+    yield  # on an error the transaction is rolled back, and SET LOCAL with it
+    conn.execute(text("SELECT set_config('work_mem', :value, true)"), {"value": before})
+
+
+def _pairs() -> list[tuple[Table, Table]]:
+    """Each figures table once, with its totals."""
+    sources = {id(t): t for t in figures.values()}.values()
+    return [(source, totals[source.name]) for source in sources]
+
+
+def _ids(dialect: str, ids: Sequence[int]) -> Any:
+    """A list of ids as one parameter of `_among`: an array, or JSON text on SQLite."""
+    return list(ids) if dialect == "postgresql" else json.dumps(list(ids))
+
+
+def _among(dialect: str, column: Any, name: str) -> ColumnElement[bool]:
+    """`column` is one of the ids bound as the parameter `name`."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(Integer)))
+    listed: Select[Any] = select(literal_column("value")).select_from(
+        func.json_each(bindparam(name, type_=String))
+    )
+    return column.in_(listed.scalar_subquery())
+
+
+# Each statement is built once per dialect and table: building these expressions costs more
+# than running them for one filing.
+@cache
+def _moved(dialect: str, source_name: str) -> Any:
+    """Upsert into one totals table the figures of the filings `added`, and those of the
+    filings `replaced` negated: one statement for a correction's two versions."""
+    source = next(t for t in figures.values() if t.name == source_name)
+    added = _among(dialect, source.c.filing_id, "added")
+    chosen = or_(added, _among(dialect, source.c.filing_id, "replaced"))
+    # literal signs, not bound ones: an amount's bound value would be scaled on SQLite
+    sign = case((added, literal_column("1")), else_=literal_column("-1"))
+    return _upsert(dialect, totals[source_name], _sums(dialect, source, sign, chosen))
+
+
+def _value_names(target: Table) -> list[str]:
+    return [c.name[: -len(REPORTED)] for c in target.c if c.name.endswith(REPORTED)]
+
+
+def _names(target: Table) -> list[str]:
+    """The totals' columns in the order `_sums` selects them."""
+    names = [*TOTALS_KEYS, *(["item", "seq"] if "item" in target.c else []), "reports"]
+    if "late" in target.c:
+        names += LATENESS_COUNTS
+    for value in _value_names(target):
+        names += [value, value + REPORTED]
+    return names
+
+
+def _rolled_up(grain: str, code: Any) -> ColumnElement[Any]:
+    """A county-grain region code at a coarser grain: XX0000 or XXYY00."""
+    if grain == "province":
+        return func.substr(code, 1, 2).concat(literal_column("'0000'"))
+    if grain == "city":
+        return func.substr(code, 1, 4).concat(literal_column("'00'"))
+    return code
+
+
+def _sums(dialect: str, source: Table, sign: Any, chosen: Any) -> Select[Any]:
+    """The figures of the `chosen` rows of `source` summed per totals row at every grain,
+    each row counted `sign` times (1: a filing joining the totals, -1: one leaving them)."""
+    target = totals[source.name]
+    zero: ColumnElement[Any] = literal_column("0")
+
+    def counted(condition: Any) -> ColumnElement[Any]:
+        return func.sum(case((condition, sign), else_=zero))
+
+    # one pass over the figures at the finest grain (the report's own region code) ...
+    keys: list[Any] = [
+        _reports.c.year,
+        literal_column("'county'").label("grain"),
+        _reports.c.format,
+        _reports.c.region_code,
+        _reports.c.level,
+        _reports.c.scope,
+    ]
+    group: list[Any] = [keys[0], *keys[2:]]
+    columns: list[Any] = list(keys)
+    if "item" in target.c:
+        group.append(source.c.item)
+        columns += [source.c.item, func.min(source.c.seq).label("seq")]
+    columns.append(func.sum(sign).label("reports"))
+    if "late" in target.c:
+        late = _lateness(dialect)
+        columns.append(counted(late == 1).label("late"))
+        columns.append(counted(late.is_(None)).label("unknown"))
+    for value in _value_names(target):
+        figure = source.c[value]
+        columns += [
+            func.sum(figure * sign).label(value),  # NULL while no counted report gave it
+            counted(figure.is_not(None)).label(value + REPORTED),
+        ]
+    query = select(*columns).where(chosen)
+    if source is not _reports:
+        query = query.join_from(source, _reports, _reports.c.filing_id == source.c.filing_id)
+    if "late" in target.c:
+        query = query.join_from(
+            _reports,
+            _first,
+            and_(
+                _first.c.agency_id == _reports.c.agency_id,
+                _first.c.year == _reports.c.year,
+                _first.c.version == 1,
+            ),
+            isouter=True,
+        )
+    county = query.group_by(*group).cte("county_totals")
+    # ... rolled up to the coarser grains (a sum of sums; SUM skips a NULL sum, and is NULL
+    # only when every sum it adds is)
+    per_grain: list[Any] = [select(county)]
+    names = _names(target)
+    for grain in GRAINS[:-1]:
+        region = _rolled_up(grain, county.c.region_code).label("region_code")
+        rolled: list[Any] = []
+        grouped: list[Any] = []
+        for name in names:
+            if name == "grain":
+                rolled.append(literal_column(f"'{grain}'").label("grain"))
+            elif name == "region_code":
+                rolled.append(region)
+                grouped.append(region)
+            elif name in ("year", "format", "level", "scope", "item"):
+                rolled.append(county.c[name])
+                grouped.append(county.c[name])
+            elif name == "seq":
+                rolled.append(func.min(county.c.seq).label("seq"))
+            else:
+                rolled.append(func.sum(county.c[name]).label(name))
+        per_grain.append(select(*rolled).group_by(*grouped))
+    every = union_all(*per_grain).subquery()
+    order = [every.c[k] for k in (*TOTALS_KEYS, *(["item"] if "item" in target.c else []))]
+    # WHERE true: SQLite reads an INSERT … SELECT … ON CONFLICT unambiguously only with one.
+    # In key order: concurrent filings lock the rows they share (a province's) in one order,
+    # so they queue instead of deadlocking.
+    return select(*every.c).where(true()).order_by(*order)
+
+
+def _lateness(dialect: str) -> ColumnElement[Any]:
+    return lateness_sql(
+        dialect,
+        year=_reports.c.year,
+        scope=_reports.c.scope,
+        published_on=_reports.c.published_on,
+        first_received_at=_first.c.received_at,
+        first_origin=_first.c.origin,
+    )
+
+
+def _upsert(dialect: str, target: Table, query: Select[Any]) -> Any:
+    """INSERT the sums of `query` into `target`, adding them to the rows already there."""
+    module = postgresql if dialect == "postgresql" else sqlite
+    insert = module.insert(target).from_select(_names(target), query)
+    new = insert.excluded
+    changes: dict[str, Any] = {"reports": target.c.reports + new.reports}
+    if "late" in target.c:
+        changes.update({n: target.c[n] + new[n] for n in LATENESS_COUNTS})
+    zero: ColumnElement[Any] = literal_column("0")
+    for value in _value_names(target):
+        reported = target.c[value + REPORTED] + new[value + REPORTED]
+        changes[value + REPORTED] = reported
+        changes[value] = case(
+            (reported == 0, null()),
+            else_=func.coalesce(target.c[value], zero) + func.coalesce(new[value], zero),
+        )
+    keys = [c for c in target.primary_key.columns]
+    return insert.on_conflict_do_update(index_elements=keys, set_=changes)
+
+
+def _delete_emptied(conn: Connection, replaced: Sequence[int]) -> None:
+    """Delete the rows that no report counts any more, among those of the `replaced` filings
+    (their last report was replaced by one elsewhere): by key, through the primary key's
+    index, never a scan for reports = 0."""
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        for target in totals.values():
+            conn.execute(_emptied(target.name), {"replaced": _ids(dialect, replaced)})
+        return
+    # SQLite looks up only the first column of a row value IN (subquery) in an index: the keys
+    # are read first and each deleted by its whole key
+    keys = [
+        dict(row._mapping)
+        for grain in GRAINS
+        for row in conn.execute(
+            _replaced_keys(dialect, grain), {"replaced": _ids(dialect, replaced)}
+        )
+    ]
+    for target in totals.values():
+        conn.execute(_emptied_by_key(target.name), keys)
+
+
+@cache
+def _replaced_keys(dialect: str, grain: str) -> Select[Any]:
+    """The keys at `grain` of the reports of the filings `ids`."""
+    return (
+        select(
+            _reports.c.year.label("k_year"),
+            literal_column(f"'{grain}'").label("k_grain"),
+            _reports.c.format.label("k_format"),
+            _rolled_up(grain, _reports.c.region_code).label("k_region_code"),
+            _reports.c.level.label("k_level"),
+            _reports.c.scope.label("k_scope"),
+        )
+        .where(_among(dialect, _reports.c.filing_id, "replaced"))
+        .distinct()
+    )
+
+
+@cache
+def _emptied(target_name: str) -> Any:
+    """PostgreSQL: delete the rows of every grain no report counts any more, of the filings
+    `replaced`."""
+    target = next(t for t in totals.values() if t.name == target_name)
+    keys = union_all(*[_replaced_keys("postgresql", grain) for grain in GRAINS])
+    key = tuple_(*[target.c[k] for k in TOTALS_KEYS])
+    return delete(target).where(key.in_(keys), target.c.reports == 0)
+
+
+@cache
+def _emptied_by_key(target_name: str) -> Any:
+    """Delete the row of one key (bound as k_year, k_grain, …) if no report counts it."""
+    target = next(t for t in totals.values() if t.name == target_name)
+    return delete(target).where(
+        *[target.c[k] == bindparam(f"k_{k}") for k in TOTALS_KEYS], target.c.reports == 0
+    )
