@@ -102,3 +102,10 @@ def test_an_in_memory_database() -> None:
             assert conn.execute(filings.select()).all()  # the same database, still there
     finally:
         engine.dispose()
+
+
+def test_text_no_database_holds_finds_nothing(engine: Engine) -> None:
+    _file(engine, seed=1)
+    probes = current_filings(engine)
+    assert probes.find(AGENCY[:-1] + "\ud800", 2023) is None
+    assert probes.find(AGENCY, 2023) is not None  # the session is still good

@@ -103,7 +103,10 @@ class CurrentFilings:
         if version is not None:
             values["version"] = version
             statement = self._version
-        row = self._fetch_one(statement, statement.parameters(values))
+        try:
+            row = self._fetch_one(statement, statement.parameters(values))
+        except UnicodeEncodeError:  # text the database cannot hold (a lone surrogate)
+            return None
         if row is None or row[0] is None:
             return None
         return Head(filing_id=int(row[0]), current_version=int(row[1]))
@@ -114,18 +117,20 @@ class CurrentFilings:
                 return self._run(proxied.dbapi_connection, statement, parameters)
         for attempt in range(2):
             connection, generation = self._take()
+            alive = True
             try:
-                row = self._run(connection, statement, parameters)
+                return self._run(connection, statement, parameters)
             except self._dialect.loaded_dbapi.Error as exc:
                 if not self._dialect.is_disconnect(exc, connection, None):
-                    self._give_back(connection, generation)
                     raise
-                _close(connection, self._dialect)  # gone (a database restart)
+                alive = False  # gone (a database restart): once more, on a new connection
                 if attempt:
                     raise
-                continue  # once more, on a new connection
-            self._give_back(connection, generation)
-            return row
+            finally:
+                if alive:
+                    self._give_back(connection, generation)
+                else:
+                    _close(connection, self._dialect)
         raise AssertionError("unreachable")
 
     def _run(self, dbapi_connection: Any, statement: _Statement, parameters: Any) -> Any:
@@ -203,7 +208,8 @@ def _run_prepared(dbapi_connection: Any, statement: _Statement, parameters: list
     """The first row (values as text) of the statement prepared on this session."""
     from psycopg import pq
 
-    texts = [str(value).encode() for value in parameters]
+    encoding = dbapi_connection.info.encoding  # the session's client encoding
+    texts = [str(value).encode(encoding) for value in parameters]
     result = dbapi_connection.pgconn.exec_prepared(statement.name, texts)
     if result.status != pq.ExecStatus.TUPLES_OK:
         raise _error(dbapi_connection, result)
