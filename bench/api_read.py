@@ -1,6 +1,6 @@
 """Reading one report's JSON against a minimal Flask endpoint on the same gunicorn.
 
-    .venv/bin/python bench/api_read.py [--postgres URL] [--requests 2000] [--rounds 7]
+    .venv/bin/python bench/api_read.py [--postgres URL] [--requests 400] [--rounds 40]
                                        [--concurrency 4] [--workers 2]
 
 One gunicorn on 127.0.0.1, started exactly as `gongkai serve` starts it (its worker class,
@@ -8,10 +8,10 @@ threads, keep-alive, limits and access log: gongkai.cli.server.serving_options),
 gongkai app on a fresh database holding the 淮安市 2024 filing: SQLite in a temporary folder,
 or with --postgres a fresh schema of that PostgreSQL (dropped at the end). One extra route,
 `/bench/minimal`, returns a tiny JSON body without touching the database: the ceiling of
-this server, since every hook of the app (URL checks, rate limiter, CORS, access log) runs
-for it too.
+this server. The app's hooks (URL checks, session, language, access log) run for it too;
+CORS headers, which only /api/v1 answers carry, it does not get.
 
-Two measures, each endpoint's requests alternating with the other's so both see the same
+Three measures, each endpoint's requests alternating with the other's so both see the same
 machine load:
 
 - one client: sequential requests on one kept-alive connection, report and minimal in turn;
@@ -39,9 +39,11 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,10 +115,14 @@ def _database(postgres: str | None) -> Iterator[str]:
 
 def _prepare(env: dict[str, str]) -> None:
     python = [sys.executable, "-m", "gongkai.cli.server"]
-    run = {"env": env, "check": True, "cwd": ROOT, "stdout": subprocess.DEVNULL}
-    subprocess.run([*python, "db", "upgrade"], **run)
-    subprocess.run([*python, "agencies", "load", "examples/agencies.csv"], **run)
-    subprocess.run([*python, "load", "datasets/huaian-city-2024"], **run)
+    for command in (
+        ["db", "upgrade"],
+        ["agencies", "load", "examples/agencies.csv"],
+        ["load", "datasets/huaian-city-2024"],
+    ):
+        done = subprocess.run([*python, *command], env=env, cwd=ROOT, capture_output=True)
+        if done.returncode:
+            sys.exit(f"gongkai {' '.join(command)}: {done.stderr.decode()}")
 
 
 def _gunicorn(port: int, workers: int) -> list[str]:
@@ -191,36 +197,94 @@ class ServerCpu:
         if self.sessions_query is not None:
             self.engine.dispose()
 
-    def pids(self) -> list[int]:
+    def pids(self) -> dict[int, str]:
+        """The workers' and the database sessions' process ids."""
         children = Path(f"/proc/{self.master}/task/{self.master}/children").read_text()
-        pids = [int(pid) for pid in children.split()]
+        pids = {int(pid): "workers" for pid in children.split()}
         if self.sessions_query is not None:
             with self.engine.connect() as conn:
-                pids += list(conn.execute(self.sessions_query).scalars())
+                pids.update(
+                    {pid: "database" for pid in conn.execute(self.sessions_query).scalars()}
+                )
         return pids
 
-    def seconds(self) -> dict[int, float]:
-        """CPU seconds (user and system) of each process now."""
+    def seconds(self) -> dict[int, tuple[str, float]]:
+        """CPU seconds of each process now: the time its threads ran, in nanoseconds
+        (schedstat; the clock-tick counts of /proc/PID/stat are too coarse for short rounds)."""
         out = {}
-        for pid in self.pids():
+        for pid, kind in self.pids().items():
             try:
-                stat = Path(f"/proc/{pid}/stat").read_text()
+                ran = sum(
+                    int(task.joinpath("schedstat").read_text().split()[0])
+                    for task in Path(f"/proc/{pid}/task").iterdir()
+                )
             except OSError:  # gone
                 continue
-            fields = stat[stat.rindex(")") + 2 :].split()
-            out[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            out[pid] = (kind, ran / 1e9)
         return out
 
 
-def _spent(before: dict[int, float], after: dict[int, float]) -> float:
-    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+def _spent(
+    before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]
+) -> Counter[str]:
+    """CPU seconds spent between two readings, by kind of process."""
+    spent: Counter[str] = Counter()
+    for pid, (kind, seconds) in after.items():
+        spent[kind] += seconds - before.get(pid, (kind, 0.0))[1]
+    return spent
+
+
+@dataclass
+class Round:
+    rate: float  # requests per second
+    cpu: float  # server CPU seconds per request
+    database_cpu: float  # of which the database sessions'
+
+
+def _rounds(
+    pool: ProcessPoolExecutor, port: int, cpu: ServerCpu, args: argparse.Namespace
+) -> dict[str, list[Round]]:
+    """`args.rounds` rounds, each endpoint in turn within a round."""
+    served = args.requests // args.concurrency * args.concurrency
+    rounds: dict[str, list[Round]] = {REPORT: [], MINIMAL: []}
+    for number in range(args.rounds):
+        # ABBA: which goes first alternates, so a drift in the machine's load favours neither
+        for path in (REPORT, MINIMAL) if number % 2 == 0 else (MINIMAL, REPORT):
+            before = cpu.seconds()
+            rate = _rate(pool, port, path, args.requests, args.concurrency)
+            spent = _spent(before, cpu.seconds())
+            rounds[path].append(
+                Round(rate, sum(spent.values()) / served, spent["database"] / served)
+            )
+    return rounds
+
+
+def _print_rounds(rounds: dict[str, list[Round]], clients: int, postgres: bool) -> None:
+    report, minimal = rounds[REPORT], rounds[MINIMAL]
+    rr, mr = (statistics.median(r.rate for r in rounds[path]) for path in (REPORT, MINIMAL))
+    ratios = sorted(r.rate / m.rate for r, m in zip(report, minimal, strict=True))
+    print(
+        f"{clients} clients, median throughput: report JSON {rr:.0f} req/s, "
+        f"minimal {mr:.0f} req/s, ratio {rr / mr:.2f} "
+        f"(one round's ratio: {ratios[0]:.2f} to {ratios[-1]:.2f})"
+    )
+    rc, mc = (statistics.median(r.cpu for r in rounds[path]) for path in (REPORT, MINIMAL))
+    ratios = sorted(m.cpu / r.cpu for r, m in zip(report, minimal, strict=True))
+    database = ""
+    if postgres:
+        database = f" (database {statistics.median(r.database_cpu for r in report) * 1e6:.0f})"
+    print(
+        f"median server CPU per request: report JSON {rc * 1e6:.0f} µs{database}, "
+        f"minimal {mc * 1e6:.0f} µs, ratio minimal / report {mc / rc:.2f} "
+        f"(one round's: {ratios[0]:.2f} to {ratios[-1]:.2f})"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--postgres", help="a PostgreSQL URL (default: SQLite)")
-    parser.add_argument("--requests", type=int, default=2000, help="per endpoint and round")
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--requests", type=int, default=400, help="per endpoint and round")
+    parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=4, help="client processes")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
@@ -232,55 +296,53 @@ def main() -> None:
         env = {**os.environ, "GONGKAI_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
         _prepare(env)
         port = _free_port()
-        server = subprocess.Popen(
-            _gunicorn(port, args.workers),
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        try:
-            _wait_until_serving(port)
-            with ProcessPoolExecutor(args.concurrency) as pool:
-                for path in (REPORT, MINIMAL):  # every worker and thread warm on both paths
-                    _rate(pool, port, path, 50 * args.concurrency, args.concurrency)
-                database = "PostgreSQL" if args.postgres else "SQLite"
-                print(
-                    f"{database}, gunicorn {args.workers} workers as `gongkai serve` runs it; "
-                    f"{args.requests} requests per endpoint and round, {args.rounds} rounds"
-                )
-                r, m = _one_client(port, args.requests // 2)
-                print(
-                    f"one client, median latency: report JSON {r * 1000:.3f} ms, "
-                    f"minimal {m * 1000:.3f} ms, ratio {r / m:.2f}"
-                )
-                cpu = ServerCpu(server.pid, application_name, args.postgres)
-                rates: dict[str, list[float]] = {REPORT: [], MINIMAL: []}
-                spent = {REPORT: 0.0, MINIMAL: 0.0}
-                for _ in range(args.rounds):
-                    for path in (REPORT, MINIMAL):
-                        before = cpu.seconds()
-                        rate = _rate(pool, port, path, args.requests, args.concurrency)
-                        spent[path] += _spent(before, cpu.seconds())
-                        rates[path].append(rate)
-                cpu.close()
-                rr, mr = statistics.median(rates[REPORT]), statistics.median(rates[MINIMAL])
-                ratios = sorted(r / m for r, m in zip(rates[REPORT], rates[MINIMAL], strict=True))
-                print(
-                    f"{args.concurrency} clients, median throughput: report JSON {rr:.0f} req/s, "
-                    f"minimal {mr:.0f} req/s, ratio {rr / mr:.2f} "
-                    f"(rounds' ratios {ratios[0]:.2f}–{ratios[-1]:.2f})"
-                )
-                served = args.rounds * (args.requests // args.concurrency) * args.concurrency
-                rc, mc = spent[REPORT] / served, spent[MINIMAL] / served
-                print(
-                    f"server CPU per request: report JSON {rc * 1e6:.0f} µs, "
-                    f"minimal {mc * 1e6:.0f} µs, ratio minimal / report {mc / rc:.2f}"
-                )
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+        # the server's log, shown when a request fails
+        with tempfile.TemporaryFile("w+") as errors:
+            server = subprocess.Popen(
+                _gunicorn(port, args.workers),
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+                start_new_session=True,
+            )
+            try:
+                _serve_and_measure(server, port, application_name, args)
+            except RuntimeError:
+                errors.seek(0)
+                print(errors.read()[-5000:], file=sys.stderr)
+                raise
+            finally:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=30)
+
+
+def _serve_and_measure(
+    server: subprocess.Popen[bytes],
+    port: int,
+    application_name: str | None,
+    args: argparse.Namespace,
+) -> None:
+    cpu = ServerCpu(server.pid, application_name, args.postgres)
+    try:
+        _wait_until_serving(port)
+        with ProcessPoolExecutor(args.concurrency) as pool:
+            for path in (REPORT, MINIMAL):  # every worker and thread warm on both paths
+                _rate(pool, port, path, 50 * args.concurrency, args.concurrency)
+            database = "PostgreSQL" if args.postgres else "SQLite"
+            print(
+                f"{database}, gunicorn {args.workers} workers as `gongkai serve` runs it; "
+                f"{args.requests} requests per endpoint and round, {args.rounds} rounds"
+            )
+            r, m = _one_client(port, args.requests // 2)
+            print(
+                f"one client, median latency: report JSON {r * 1000:.3f} ms, "
+                f"minimal {m * 1000:.3f} ms, ratio {r / m:.2f}"
+            )
+            rounds = _rounds(pool, port, cpu, args)
+        _print_rounds(rounds, args.concurrency, bool(args.postgres))
+    finally:
+        cpu.close()
 
 
 if __name__ == "__main__":
