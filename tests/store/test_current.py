@@ -3,11 +3,13 @@ nothing for what was never filed, and a session lost on the database side replac
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import Engine, text
 
 from conftest_db import report_tables
 from gongkai.store.current import Head, current_filings
-from gongkai.store.db import make_engine, upgrade
+from gongkai.store.db import PROGRESS_STEPS, make_engine, upgrade
 from gongkai.store.filings import NewFiling, file_report
 from gongkai.store.registry import load_agencies
 from gongkai.store.tables import filings
@@ -56,15 +58,14 @@ def test_a_session_ended_by_the_database_is_replaced(engine: Engine) -> None:
         with engine.connect() as conn:
             ended = conn.execute(
                 text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE pid = ANY(:pids)"
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ANY(:pids)"
                 ),
-                {"pids": [c.pgconn.backend_pid for c, _ in probes._idle]},
+                {"pids": [session.connection.pgconn.backend_pid for session in probes._idle]},
             ).all()
         assert ended and all(row[0] for row in ended)
     else:
-        for connection, _generation in probes._idle:
-            connection.close()
+        for session in probes._idle:
+            session.connection.close()
     assert probes.find(AGENCY, 2023) == Head(first, 1)
 
 
@@ -72,7 +73,7 @@ def test_disposing_the_engine_closes_the_probes_sessions(engine: Engine) -> None
     first = _file(engine, seed=1)
     probes = current_filings(engine)
     assert probes.find(AGENCY, 2023) == Head(first, 1)
-    kept = [connection for connection, _generation in probes._idle]
+    kept = [session.connection for session in probes._idle]
     assert kept
     engine.dispose()
     assert probes._idle == []
@@ -109,3 +110,22 @@ def test_text_no_database_holds_finds_nothing(engine: Engine) -> None:
     probes = current_filings(engine)
     assert probes.find(AGENCY[:-1] + "\ud800", 2023) is None
     assert probes.find(AGENCY, 2023) is not None  # the session is still good
+
+
+def test_a_probe_restarts_the_statement_clock(tmp_path: Path) -> None:
+    """SQLite's statement timeout looks at its clock every so many steps, counted across the
+    runs of a cached statement: a probe starts the clock as SQLAlchemy does before each
+    statement, or a connection whose last statement began long ago is interrupted."""
+    engine = make_engine(f"sqlite:///{tmp_path}/clock.sqlite3", statement_timeout=20)
+    try:
+        upgrade(engine)
+        first = _file(engine, seed=1)
+        probes = current_filings(engine)
+        assert probes.find(AGENCY, 2023) == Head(first, 1)
+        for session in probes._idle:
+            assert session.clock is not None
+            session.clock.deadline = 0.0  # as if its last statement began long ago
+        rounds = PROGRESS_STEPS // 10  # more steps than the clock's period, whatever a probe costs
+        assert all(probes.find(AGENCY, 2023) == Head(first, 1) for _ in range(rounds))
+    finally:
+        engine.dispose()

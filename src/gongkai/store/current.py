@@ -5,16 +5,15 @@ request is only which version is current, since a correction may be filed at any
 any process. That question is one indexed row, so its cost is the statement's overhead, which
 this module keeps small: the two statements are compiled once and run on a DBAPI connection
 in autocommit (no BEGIN and ROLLBACK around them). On PostgreSQL with psycopg they are
-prepared once per session and executed through libpq itself (psycopg.pq), which costs a
-quarter of a cursor's execute in the client.
+prepared once per session and executed through libpq itself (psycopg.pq), which costs the
+client a quarter of a cursor's execute.
 
-On PostgreSQL the probes use a pool of their own, without the main pool's ping on checkout
-(two more round trips a request): its connections are made by the main pool (its session
-settings, statement timeout included) and handed over. A connection found dead is dropped,
-with the idle ones made before it, and the probe retried once on a new one, which is what the
-ping would have done. On SQLite the main pool serves (it pings nothing, and its connections
-are in autocommit already, store/db.py); a probe there is a few dozen virtual-machine steps,
-far below the step count at which the statement timeout first looks at the clock.
+The probes keep connections of their own, made by the engine's pool (its connect listeners
+ran: session settings, the statement timeout) and taken out of it, so no ping precedes each
+probe (on PostgreSQL two more round trips). A connection the database ended is closed and the
+probe retried once on a new one, which is what the ping would have done. On SQLite the
+statement timeout's clock (store/db.py) is started before each probe, as SQLAlchemy starts it
+before each statement.
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ from sqlalchemy import Dialect, Engine, and_, bindparam, event, select
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql import Select
 
+from gongkai.store.db import STATEMENT_CLOCK, StatementClock
 from gongkai.store.tables import filings, heads
 
 _CURRENT = select(heads.c.filing_id, heads.c.version).where(
@@ -69,6 +69,15 @@ class _Statement:
         return [values[name] for name in self.positions]
 
 
+@dataclass(slots=True)
+class _Session:
+    """A kept DBAPI connection."""
+
+    connection: Any
+    generation: int  # CurrentFilings.dispose() starts a new one; older sessions are closed
+    clock: StatementClock | None  # SQLite's statement timeout, started before each probe
+
+
 class CurrentFilings:
     """Probes of `heads` on one database (see the module's description)."""
 
@@ -89,8 +98,8 @@ class CurrentFilings:
         # thread (an in-memory SQLite database is one connection per thread: probes check
         # that out of the engine's pool).
         self._kept = isinstance(engine.pool, QueuePool)
-        self._idle: list[tuple[Any, int]] = []  # (DBAPI connection, generation)
-        self._generation = 0  # dispose() starts a new one; older connections are closed
+        self._idle: list[_Session] = []
+        self._generation = 0
         self._lock = Lock()
 
     def find(self, agency_id: str, year: int, version: int | None = None) -> Head | None:
@@ -114,49 +123,53 @@ class CurrentFilings:
     def _fetch_one(self, statement: _Statement, parameters: Any) -> Any:
         if not self._kept:
             with self._alive_engine().raw_connection() as proxied:
-                return self._run(proxied.dbapi_connection, statement, parameters)
+                session = _Session(proxied.dbapi_connection, 0, proxied.info.get(STATEMENT_CLOCK))
+                return self._run(session, statement, parameters)
         for attempt in range(2):
-            connection, generation = self._take()
+            session = self._take()
             alive = True
             try:
-                return self._run(connection, statement, parameters)
+                return self._run(session, statement, parameters)
             except self._dialect.loaded_dbapi.Error as exc:
-                if not self._dialect.is_disconnect(exc, connection, None):
+                if not self._dialect.is_disconnect(exc, session.connection, None):
                     raise
                 alive = False  # gone (a database restart): once more, on a new connection
                 if attempt:
                     raise
             finally:
                 if alive:
-                    self._give_back(connection, generation)
+                    self._give_back(session)
                 else:
-                    _close(connection, self._dialect)
+                    _close(session.connection, self._dialect)
         raise AssertionError("unreachable")
 
-    def _run(self, dbapi_connection: Any, statement: _Statement, parameters: Any) -> Any:
+    def _run(self, session: _Session, statement: _Statement, parameters: Any) -> Any:
         if self._libpq:
-            return _run_prepared(dbapi_connection, statement, parameters)
-        return _run_on_cursor(dbapi_connection, statement, parameters)
+            return _run_prepared(session.connection, statement, parameters)
+        if session.clock is not None:  # what SQLAlchemy does before each statement
+            session.clock.start()
+        return _run_on_cursor(session.connection, statement, parameters)
 
-    def _take(self) -> tuple[Any, int]:
+    def _take(self) -> _Session:
         with self._lock:
             if self._idle:
                 return self._idle.pop()
             generation = self._generation
-        return self._open(), generation
+        return self._open(generation)
 
-    def _give_back(self, connection: Any, generation: int) -> None:
+    def _give_back(self, session: _Session) -> None:
         with self._lock:
-            if generation == self._generation:
-                self._idle.append((connection, generation))
+            if session.generation == self._generation:
+                self._idle.append(session)
                 return
-        _close(connection, self._dialect)
+        _close(session.connection, self._dialect)
 
-    def _open(self) -> Any:
+    def _open(self, generation: int) -> _Session:
         """A DBAPI connection made by the engine's pool (its connect listeners ran) and taken
         out of it, in autocommit, the statements prepared on it (libpq)."""
         proxied = self._alive_engine().raw_connection()
         proxied.rollback()  # the checkout's ping may have begun a transaction
+        clock = proxied.info.get(STATEMENT_CLOCK)  # SQLite's statement timeout
         proxied.detach()
         connection: Any = proxied.dbapi_connection
         if self._dialect.name != "sqlite":  # SQLite's are in autocommit already (store/db.py)
@@ -164,7 +177,7 @@ class CurrentFilings:
         if self._libpq:
             for statement in (self._current, self._version):
                 _prepare(connection, statement)
-        return connection
+        return _Session(connection, generation, clock)
 
     def _alive_engine(self) -> Engine:
         engine = self._engine()
@@ -178,8 +191,8 @@ class CurrentFilings:
         with self._lock:
             idle, self._idle = self._idle, []
             self._generation += 1
-        for connection, _generation in idle:
-            _close(connection, self._dialect)
+        for session in idle:
+            _close(session.connection, self._dialect)
 
 
 def _close(connection: Any, dialect: Dialect) -> None:
