@@ -6,8 +6,9 @@ import io
 import json
 import zipfile
 from collections import OrderedDict
+from dataclasses import dataclass
 from threading import Lock
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Blueprint, Response, current_app
 
@@ -18,7 +19,9 @@ from gongkai.api.listing import list_response
 from gongkai.api.out import ReportOut, TableOut, VersionListOut
 from gongkai.api.represent import (
     cached,
+    conditional,
     csv_response,
+    etag_of,
     json_body,
     json_response,
     parse_args,
@@ -29,6 +32,7 @@ from gongkai.package.reader import DESCRIPTOR
 from gongkai.package.writer import descriptor, filed_properties
 from gongkai.settings import license_entry
 from gongkai.standard import TABLE_NAMES, load_standard
+from gongkai.store.current import current_filings
 from gongkai.store.queries import Filing, filed_files, filing_tables, get_filing, versions
 
 bp = Blueprint("reports", __name__)
@@ -60,7 +64,7 @@ def list_versions(agency_id: str) -> Response:
     return list_response(VersionListOut, rows, total=len(rows), agency_id=agency_id)
 
 
-def _no_reports(agency_id: str, year: int | None = None, version: int | None = None) -> None:
+def _no_reports(agency_id: str, year: int | None = None, version: int | None = None) -> NoReturn:
     what = f"agency {agency_id}"
     if year is not None:
         what += f", year {year}"
@@ -73,7 +77,6 @@ def _filing(agency_id: str, year: int, version: int | None) -> Filing:
     filing = get_filing(engine(), agency_id, year, version)
     if filing is None:
         _no_reports(agency_id, year, version)
-    assert filing is not None
     return filing
 
 
@@ -107,15 +110,37 @@ def get_report(agency_id: str, year: int) -> Response:
             "a report has four tables: ask for one as CSV (…/{table}.csv) or for datapackage.zip",
             argument="format",
         )
-    filing = _filing(agency_id, year, args.get("version"))
-    key = (filing.id, filing.current_version)  # a filing never changes; only which is current
-    text = _bodies().get(key)
-    if text is None:
-        body = _report_body(filing)
-        body["tables"] = filing_tables(engine(), filing)
-        text = _bodies().put(key, json_body(ReportOut, body))
-    response = Response(text, mimetype="application/json")
-    return cached(response, [filing.sha256, filing.version, "json"], immutable="version" in args)
+    version = args.get("version")
+    # Every request asks which version is current (a correction may be filed at any moment,
+    # by any process): one probe of `heads`. The body of a filing and a current version never
+    # changes: it is rendered once and kept.
+    head = current_filings(engine()).find(agency_id, year, version)
+    if head is None:
+        _no_reports(agency_id, year, version)
+    rendered = _bodies().get((head.filing_id, head.current_version))
+    if rendered is None:
+        rendered = _render(agency_id, year, version or head.current_version)
+    response = Response(rendered.body, mimetype="application/json")
+    return conditional(response, rendered.etag, immutable=version is not None)
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    body: bytes
+    etag: str
+
+
+def _render(agency_id: str, year: int, version: int) -> _Rendered:
+    """The JSON of a version of a report, kept under its filing and the current version it
+    states (read again here: a correction filed since the probe is stated, and kept apart)."""
+    filing = _filing(agency_id, year, version)
+    body = _report_body(filing)
+    body["tables"] = filing_tables(engine(), filing)
+    rendered = _Rendered(
+        body=json_body(ReportOut, body).encode(),
+        etag=etag_of([filing.sha256, filing.version, "json"]),
+    )
+    return _bodies().put((filing.id, filing.current_version), rendered)
 
 
 class _Bodies:
@@ -123,26 +148,32 @@ class _Bodies:
 
     def __init__(self, size: int = 512) -> None:
         self.size = size
-        self.items: OrderedDict[tuple[int, int], str] = OrderedDict()
+        self.items: OrderedDict[tuple[int, int], _Rendered] = OrderedDict()
         self.lock = Lock()
 
-    def get(self, key: tuple[int, int]) -> str | None:
+    def get(self, key: tuple[int, int]) -> _Rendered | None:
         with self.lock:
-            text = self.items.get(key)
-            if text is not None:
+            rendered = self.items.get(key)
+            if rendered is not None:
                 self.items.move_to_end(key)
-            return text
+            return rendered
 
-    def put(self, key: tuple[int, int], text: str) -> str:
+    def put(self, key: tuple[int, int], rendered: _Rendered) -> _Rendered:
         with self.lock:
-            self.items[key] = text
+            self.items[key] = rendered
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
-        return text
+        return rendered
+
+
+_BODIES = "gongkai.report_bodies"
 
 
 def _bodies() -> _Bodies:
-    return current_app.extensions.setdefault("gongkai.report_bodies", _Bodies())
+    bodies = current_app.extensions.get(_BODIES)
+    if bodies is None:
+        bodies = current_app.extensions.setdefault(_BODIES, _Bodies())
+    return bodies
 
 
 def _report_body(filing: Filing) -> dict[str, Any]:

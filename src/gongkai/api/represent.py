@@ -27,7 +27,15 @@ BOM = "\ufeff"
 def parse_args(args_class: type[Schema]) -> dict[str, Any]:
     """The query string through an …Args class; unknown arguments are a 400, and so is a
     repeated one unless it is a list (`?a=x&a=y` or `?a=x,y`)."""
-    schema = args_class()
+    if not request.args:  # the usual read: the class's defaults, parsed once
+        defaults = _DEFAULTS.get(args_class)
+        if defaults is None:  # a class that needs an argument raises here, every time
+            loaded = _args_schema(args_class).load({})
+            if not all(isinstance(v, (str, int, float, type(None))) for v in loaded.values()):
+                return loaded  # a default that could be changed in place is never shared
+            defaults = _DEFAULTS[args_class] = loaded
+        return dict(defaults)
+    schema = _args_schema(args_class)
     lists = {
         field.data_key or name
         for name, field in schema.fields.items()
@@ -43,6 +51,18 @@ def parse_args(args_class: type[Schema]) -> dict[str, Any]:
         else:
             data[name] = values[0]
     return schema.load(data)
+
+
+_ARGS: dict[type[Schema], Schema] = {}
+_DEFAULTS: dict[type[Schema], dict[str, Any]] = {}
+
+
+def _args_schema(args_class: type[Schema]) -> Schema:
+    """One instance per …Args class (loading keeps no state in it)."""
+    schema = _ARGS.get(args_class)
+    if schema is None:
+        schema = _ARGS[args_class] = args_class()
+    return schema
 
 
 def split_suffix(name: str) -> tuple[str, bool]:
@@ -145,12 +165,21 @@ def _dumps(body: Any) -> str:
 
 
 def cached(response: Response, tag_parts: Iterable[Any], *, immutable: bool) -> Response:
-    """ETag from the content's identity; 304 when the client has it already.
+    """ETag from the content's identity; 304 when the client has it already."""
+    return conditional(response, etag_of(tag_parts), immutable=immutable)
+
+
+def etag_of(tag_parts: Iterable[Any]) -> str:
+    """The ETag of content identified by `tag_parts`."""
+    return hashlib.sha256("\0".join(map(str, tag_parts)).encode()).hexdigest()[:32]
+
+
+def conditional(response: Response, etag: str, *, immutable: bool) -> Response:
+    """`response` with its ETag and caching headers; a 304 when the client has it already.
 
     A read pinned to a version never changes: it is cacheable for GONGKAI_CACHE_MAX_AGE.
     The current version can be corrected at any time: clients revalidate with the ETag.
     """
-    etag = hashlib.sha256("\0".join(map(str, tag_parts)).encode()).hexdigest()[:32]
     response.set_etag(etag)
     if immutable:
         response.headers["Cache-Control"] = f"public, max-age={settings().cache_max_age}, immutable"

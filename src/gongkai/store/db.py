@@ -18,7 +18,23 @@ from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 PROGRESS_STEPS = 20_000  # SQLite virtual-machine steps between two looks at the clock
-DEADLINE = "gongkai_deadline"  # connection-record info: when the running statement must end
+STATEMENT_CLOCK = "gongkai_statement_clock"  # connection-record info: a StatementClock
+
+
+class StatementClock:
+    """When the running statement of one SQLite connection must end. SQLAlchemy starts it
+    before each statement; whoever runs statements on the DBAPI connection directly must
+    start it too (the progress handler counts steps across a cached statement's runs)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline = float("inf")
+
+    def start(self) -> None:
+        self.deadline = time.monotonic() + self.seconds
+
+    def expired(self) -> bool:
+        return time.monotonic() > self.deadline
 
 
 class StatementTimeout(Exception):
@@ -65,17 +81,17 @@ def make_engine(url: str, *, statement_timeout: float | None = None, **kwargs: A
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
         if statement_timeout:
-            deadline = record.info[DEADLINE] = [float("inf")]
-            # a non-zero answer interrupts the statement (sqlite3.OperationalError)
-            dbapi_conn.set_progress_handler(lambda: time.monotonic() > deadline[0], PROGRESS_STEPS)
+            clock = record.info[STATEMENT_CLOCK] = StatementClock(statement_timeout)
+            # a true answer interrupts the statement (sqlite3.OperationalError)
+            dbapi_conn.set_progress_handler(clock.expired, PROGRESS_STEPS)
 
     if statement_timeout:
 
         @event.listens_for(engine, "before_cursor_execute")
         def _start_clock(conn: Any, *_: Any) -> None:
-            deadline = conn.info.get(DEADLINE)
-            if deadline is not None:
-                deadline[0] = time.monotonic() + statement_timeout
+            clock = conn.info.get(STATEMENT_CLOCK)
+            if clock is not None:
+                clock.start()
 
         _raise_timeouts(engine, statement_timeout, _sqlite_interrupted)
 
