@@ -153,47 +153,47 @@ def _assemble(
     return package
 
 
-def _check_total(source: str, total: int) -> None:
-    limit = max_package_bytes()
+def _check_total(source: str, total: int, limit: int) -> None:
     if total > limit:
         raise PackageError("too-large", source, f"{total} bytes", limit)
 
 
-def read_package(path: str | os.PathLike[str]) -> ReportPackage:
-    """Read a package folder, its datapackage.json, a zip of it, or a folder of the CSVs."""
+def read_package(path: str | os.PathLike[str], max_bytes: int | None = None) -> ReportPackage:
+    """Read a package folder, its datapackage.json, a zip of it, or a folder of the CSVs, of
+    at most `max_bytes` (default: GONGKAI_MAX_PACKAGE_BYTES, the limit of an upload)."""
     path = Path(path)
     source = str(path)
+    limit = max_package_bytes() if max_bytes is None else max_bytes
     try:
-        return _read_path(path, source)
+        return _read_path(path, source, limit)
     except (OSError, RuntimeError) as exc:  # unreadable, a symlink loop (3.11: RuntimeError)
         detail = getattr(exc, "strerror", None) or str(exc)
         raise PackageError("unreadable", source, detail) from exc
 
 
-def _read_path(path: Path, source: str) -> ReportPackage:
+def _read_path(path: Path, source: str, limit: int) -> ReportPackage:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError as exc:
         raise PackageError("not-found", source) from exc
     if stat.S_ISDIR(mode):
-        return _read_folder(path, source)
+        return _read_folder(path, source, limit)
     if not stat.S_ISREG(mode):  # /dev/zero, a FIFO, a socket: never read them
         raise PackageError("not-a-file", source)
     size = path.stat().st_size
-    if size > max_package_bytes():
-        raise PackageError("too-large", source, f"{size} bytes", max_package_bytes())
+    if size > limit:
+        raise PackageError("too-large", source, f"{size} bytes", limit)
     if zipfile.is_zipfile(path):
-        return package_from_zip(_read_regular(path, source), source)
+        return package_from_zip(_read_regular(path, source, limit), source, limit)
     if path.name == DESCRIPTOR:
-        return _read_folder(path.parent, source)
+        return _read_folder(path.parent, source, limit)
     raise PackageError("not-a-package", source)
 
 
-def _read_regular(path: Path, source: str) -> bytes:
+def _read_regular(path: Path, source: str, limit: int) -> bytes:
     """A regular file's bytes, never more than the limit (it may grow while being read)."""
     if not path.is_file():
         raise PackageError("not-a-file", source, str(path))
-    limit = max_package_bytes()
     with path.open("rb") as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
@@ -201,11 +201,11 @@ def _read_regular(path: Path, source: str) -> bytes:
     return data
 
 
-def _read_folder(folder: Path, source: str) -> ReportPackage:
+def _read_folder(folder: Path, source: str, limit: int) -> ReportPackage:
     descriptor = None
     if (folder / DESCRIPTOR).is_file():
-        _check_total(source, (folder / DESCRIPTOR).stat().st_size)
-        descriptor = _parse_descriptor(_read_regular(folder / DESCRIPTOR, source), source)
+        _check_total(source, (folder / DESCRIPTOR).stat().st_size, limit)
+        descriptor = _parse_descriptor(_read_regular(folder / DESCRIPTOR, source, limit), source)
         wanted = _resource_paths(descriptor, source)
     else:
         wanted = {t: (f"{t}.csv", None) for t in TABLE_NAMES if (folder / f"{t}.csv").is_file()}
@@ -221,15 +221,15 @@ def _read_folder(folder: Path, source: str) -> ReportPackage:
             absent[table] = relative  # reported as a missing table by validation
             continue
         total += target.stat().st_size
-        _check_total(source, total)
-        raw[table], names[table] = _read_regular(target, source), relative
+        _check_total(source, total, limit)
+        raw[table], names[table] = _read_regular(target, source, limit), relative
     declared = {t: enc for t, (_, enc) in wanted.items()}
     package = _assemble(source, raw, names, declared, descriptor)
     package.absent = absent if descriptor else {}
     return package
 
 
-def package_from_zip(data: bytes, source: str) -> ReportPackage:
+def package_from_zip(data: bytes, source: str, max_bytes: int | None = None) -> ReportPackage:
     """Read a zip of a package, refusing traversal, oversize members and zip bombs."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -243,7 +243,7 @@ def package_from_zip(data: bytes, source: str) -> ReportPackage:
         ]
         if len(members) > MAX_ZIP_MEMBERS:
             raise PackageError("zip-bomb", source, f"{len(members)} files")
-        limit = max_package_bytes()
+        limit = max_package_bytes() if max_bytes is None else max_bytes
         declared_size = sum(i.file_size for i in members)
         for info in members:
             if _is_unsafe(info.filename):
@@ -269,7 +269,7 @@ def package_from_zip(data: bytes, source: str) -> ReportPackage:
                 raise PackageError("zip-bomb", source, f"{name} expands past {limit} bytes")
             return content
 
-        return _from_names(sorted(by_name), read, source)
+        return _from_names(sorted(by_name), read, source, limit)
 
 
 def _member_fault(exc: BaseException) -> str:
@@ -284,12 +284,13 @@ def _member_fault(exc: BaseException) -> str:
 
 def package_from_files(files: Mapping[str, bytes], source: str) -> ReportPackage:
     """Read uploaded files (e.g. multipart): reports.csv, proactive.csv, … and datapackage.json."""
-    _check_total(source, sum(len(v) for v in files.values()))
+    limit = max_package_bytes()
+    _check_total(source, sum(len(v) for v in files.values()), limit)
     flat = {PurePosixPath(_normal(k)).name: v for k, v in files.items()}
-    return _from_names(sorted(flat), flat.__getitem__, source)
+    return _from_names(sorted(flat), flat.__getitem__, source, limit)
 
 
-def _from_names(names: list[str], read: Any, source: str) -> ReportPackage:
+def _from_names(names: list[str], read: Any, source: str, limit: int) -> ReportPackage:
     """Find the package root among member names and read its tables with `read(name)`."""
     descriptors = sorted((n for n in names if PurePosixPath(n).name == DESCRIPTOR), key=len)
     descriptor = None
@@ -314,7 +315,7 @@ def _from_names(names: list[str], read: Any, source: str) -> ReportPackage:
         raw[table] = read(name)
         file_names[table] = relative
         total += len(raw[table])
-        _check_total(source, total)
+        _check_total(source, total, limit)
     declared = {t: enc for t, (_, enc) in wanted.items()}
     package = _assemble(source, raw, file_names, declared, descriptor)
     package.absent = absent if descriptor else {}

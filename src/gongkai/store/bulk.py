@@ -1,0 +1,295 @@
+"""Filing many reports in one transaction: COPY into PostgreSQL, executemany into SQLite.
+
+The same outcome as `file_report` once per filing, in bulk: each filing is the next version of
+its agency and year unless its sha256 is the current version's (then nothing is stored), and
+is stored whole or not at all (the batch is one transaction). Two loads racing queue on the
+`heads` rows of the reports they share, taken in key order (so neither waits on the other in
+a circle); on SQLite the transaction holds the database's write lock from its start. A
+conflict the database still reports rolls the batch back, and it is tried again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, bindparam, select, text, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from gongkai.package import ReportPackage
+from gongkai.standard import TABLE_NAMES, load_standard
+from gongkai.store.filings import ATTEMPTS, NewFiling, Receipt, origin_of, utc
+from gongkai.store.tables import (
+    agencies,
+    derived_region_columns,
+    figures_table,
+    filing_files,
+    filings,
+    heads,
+)
+
+KEYS_PER_STATEMENT = 2000  # (agency_id, year) pairs bound in one statement
+
+
+def file_many(engine: Engine, batch: Sequence[NewFiling]) -> list[Receipt]:
+    """File every filing of `batch` (in order: a later one of the same agency and year is the
+    later version) in one transaction; a receipt for each, as `file_report` gives."""
+    if not batch:
+        return []
+    for attempt in range(ATTEMPTS):
+        try:
+            with engine.connect() as conn:
+                conn.execution_options(sqlite_immediate=True)
+                with conn.begin():
+                    return _file_batch(conn, batch)
+        except (IntegrityError, OperationalError):
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _file_batch(conn: Connection, batch: Sequence[NewFiling]) -> list[Receipt]:
+    keys = sorted({(f.agency_id, f.year) for f in batch})
+    current = _lock_heads(conn, keys)
+    received_at = datetime.now(UTC)
+    new_ids = iter(_reserve_ids(conn, sum(1 for _ in batch)))
+    receipts: list[Receipt] = []
+    added: list[tuple[int, NewFiling, int]] = []  # filing id, filing, version
+    replaced: dict[tuple[str, int], int | None] = {}  # key -> current filing before the batch
+    for filing in batch:
+        key = (filing.agency_id, filing.year)
+        version, filing_id, head = current[key]
+        if head is not None and head.sha256 == filing.sha256:
+            receipts.append(_receipt(head, created=False))
+            continue
+        new_id = next(new_ids)
+        replaced.setdefault(key, filing_id)
+        added.append((new_id, filing, version + 1))
+        head = _Head(new_id, filing, version + 1, received_at)
+        current[key] = (version + 1, new_id, head)
+        receipts.append(_receipt(head, created=True))
+    if not added:
+        return receipts
+    _insert(conn, added, received_at)
+    changed = {k: current[k] for k in replaced}
+    conn.execute(
+        update(heads)
+        .where(heads.c.agency_id == bindparam("k_agency"), heads.c.year == bindparam("k_year"))
+        .values(version=bindparam("v"), filing_id=bindparam("f")),
+        [
+            {"k_agency": a, "k_year": y, "v": version, "f": filing_id}
+            for (a, y), (version, filing_id, _) in changed.items()
+        ],
+    )
+    _apply_totals(
+        conn,
+        added=[head.id for _, _, head in changed.values()],
+        replaced=[f for f in replaced.values() if f is not None],
+    )
+    return receipts
+
+
+class _Head:
+    """The current version of an agency and year, as far as the batch has come."""
+
+    def __init__(self, id: int, filing: NewFiling, version: int, received_at: datetime):
+        self.id = id
+        self.agency_id = filing.agency_id
+        self.year = filing.year
+        self.version = version
+        self.sha256 = filing.sha256
+        self.received_at = received_at
+        self.format = filing.format
+        self.warnings = filing.warnings
+
+
+def _receipt(row: Any, created: bool) -> Receipt:
+    return Receipt(
+        filing_id=row.id,
+        agency_id=row.agency_id,
+        year=row.year,
+        version=row.version,
+        sha256=row.sha256,
+        received_at=utc(row.received_at),
+        format=row.format,
+        warnings=list(row.warnings),
+        created=created,
+    )
+
+
+def _chunks(keys: list[tuple[str, int]]) -> Iterable[list[tuple[str, int]]]:
+    for start in range(0, len(keys), KEYS_PER_STATEMENT):
+        yield keys[start : start + KEYS_PER_STATEMENT]
+
+
+def _lock_heads(
+    conn: Connection, keys: list[tuple[str, int]]
+) -> dict[tuple[str, int], tuple[int, int | None, Any]]:
+    """key -> (version, current filing id, current filing row or None), the heads rows
+    created where missing and locked in key order."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    for chunk in _chunks(keys):
+        conn.execute(
+            dialect.insert(heads).on_conflict_do_nothing(),
+            [{"agency_id": a, "year": y, "version": 0, "filing_id": None} for a, y in chunk],
+        )
+    found: dict[tuple[str, int], tuple[int, int | None, Any]] = {}
+    for chunk in _chunks(keys):
+        locked = conn.execute(
+            select(heads.c.agency_id, heads.c.year, heads.c.version, heads.c.filing_id)
+            .where(tuple_(heads.c.agency_id, heads.c.year).in_(chunk))
+            .order_by(heads.c.agency_id, heads.c.year)
+            .with_for_update()
+        ).all()
+        ids = [r.filing_id for r in locked if r.filing_id is not None]
+        rows = {r.id: r for r in conn.execute(select(filings).where(filings.c.id.in_(ids)))}
+        for r in locked:
+            found[(r.agency_id, r.year)] = (r.version, r.filing_id, rows.get(r.filing_id))
+    return found
+
+
+def _reserve_ids(conn: Connection, count: int) -> list[int]:
+    """Ids for the new filings, taken from the sequence (PostgreSQL) or past the highest one
+    (SQLite, whose write lock this transaction holds)."""
+    if conn.dialect.name == "postgresql":
+        return list(
+            conn.execute(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('filings', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": count},
+            ).scalars()
+        )
+    highest = conn.execute(text("SELECT coalesce(max(id), 0) FROM filings")).scalar_one()
+    return list(range(highest + 1, highest + 1 + count))
+
+
+def _filing_row(
+    filing_id: int, filing: NewFiling, version: int, received_at: datetime
+) -> dict[str, Any]:
+    return {
+        "id": filing_id,
+        "agency_id": filing.agency_id,
+        "year": filing.year,
+        "version": version,
+        "sha256": filing.sha256,
+        "received_at": received_at,
+        "format": filing.format,
+        "valid": True,
+        "warnings": filing.warnings,
+        "token_id": None,
+        "origin": origin_of(filing, None),
+    }
+
+
+def _figure_rows(filing_id: int, filing: NewFiling) -> Iterable[tuple[str, dict[str, Any]]]:
+    """(database table, row) of each figures row of a filing, as file_report stores them."""
+    fmt = load_standard().formats[filing.format]
+    for name in TABLE_NAMES:
+        schema_table = fmt.tables[name]
+        table = figures_table(name, filing.format).name
+        order = {code: i for i, code in enumerate(schema_table.item_codes)}
+        for source in filing.tables.get(name, []):
+            row = {c: source.get(c) for c in schema_table.field_names}
+            row["filing_id"] = filing_id
+            if "item" in row:
+                row["seq"] = order.get(str(row["item"]), len(order))
+            if name == "reports":
+                row.update(derived_region_columns(str(row["region_code"])))
+            yield table, row
+
+
+def _insert(
+    conn: Connection, added: list[tuple[int, NewFiling, int]], received_at: datetime
+) -> None:
+    filing_rows = [_filing_row(i, f, v, received_at) for i, f, v in added]
+    file_rows = [
+        {"filing_id": i, "name": n, "content": c} for i, f, _ in added for n, c in f.files.items()
+    ]
+    figures: dict[str, list[dict[str, Any]]] = {}
+    for filing_id, filing, _ in added:
+        for table, row in _figure_rows(filing_id, filing):
+            figures.setdefault(table, []).append(row)
+    if conn.dialect.name == "postgresql":
+        _copy(conn, filings.name, filing_rows, json_columns=("warnings",))
+        _copy(conn, filing_files.name, file_rows)
+        for table, rows in figures.items():
+            _copy(conn, table, rows)
+        return
+    conn.execute(filings.insert(), filing_rows)
+    conn.execute(filing_files.insert(), file_rows)
+    for table, rows in figures.items():
+        conn.execute(filings.metadata.tables[table].insert(), rows)
+
+
+def _copy(
+    conn: Connection, table: str, rows: list[dict[str, Any]], json_columns: tuple[str, ...] = ()
+) -> None:
+    """COPY rows into a table through psycopg's copy protocol, on the transaction's own
+    connection."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    json.dumps(row[c], ensure_ascii=False) if c in json_columns else row[c]
+                    for c in columns
+                ]
+            )
+
+
+def _apply_totals(conn: Connection, added: list[int], replaced: list[int]) -> None:
+    """The per-year totals follow the filings that became current (and the ones they
+    replaced as current), in the same transaction."""
+    del conn, added, replaced
+
+
+def registered(engine: Engine, agency_ids: Iterable[str]) -> set[str]:
+    """Those of the agencies that the registry holds."""
+    wanted = sorted(set(agency_ids))
+    found: set[str] = set()
+    with engine.connect() as conn:
+        for start in range(0, len(wanted), KEYS_PER_STATEMENT):
+            chunk = wanted[start : start + KEYS_PER_STATEMENT]
+            found.update(
+                conn.execute(
+                    select(agencies.c.agency_id).where(agencies.c.agency_id.in_(chunk))
+                ).scalars()
+            )
+    return found
+
+
+def stored_packages(engine: Engine, keys: Iterable[tuple[str, int]]) -> list[ReportPackage]:
+    """The current filings of these agencies and years as report packages (their tables as
+    filed), for the continuity rules of the year after."""
+    wanted = sorted(set(keys))
+    files: dict[int, dict[str, bytes]] = {}
+    names: dict[int, str] = {}
+    with engine.connect() as conn:
+        for chunk in _chunks(wanted):
+            rows = conn.execute(
+                select(
+                    heads.c.agency_id,
+                    heads.c.year,
+                    heads.c.version,
+                    filing_files.c.filing_id,
+                    filing_files.c.name,
+                    filing_files.c.content,
+                )
+                .join(filing_files, filing_files.c.filing_id == heads.c.filing_id)
+                .where(tuple_(heads.c.agency_id, heads.c.year).in_(chunk))
+                .where(filing_files.c.name.like("%.csv"))
+            )
+            for row in rows:
+                files.setdefault(row.filing_id, {})[row.name.removesuffix(".csv")] = row.content
+                names[row.filing_id] = f"{row.agency_id}/{row.year} version {row.version}"
+    return [ReportPackage(source=names[i], files=files[i]) for i in sorted(files)]
