@@ -22,6 +22,7 @@ from gongkai.store.tables import (
     heads,
     rejections,
 )
+from gongkai.store.totals import apply_filings
 
 if TYPE_CHECKING:
     from gongkai.validation import Issue, ValidationResult
@@ -148,6 +149,8 @@ def _file_once(conn: Connection, filing: NewFiling, token_id: int | None) -> Rec
             [{"filing_id": filing_id, "name": n, "content": c} for n, c in filing.files.items()],
         )
     _insert_figures(conn, filing_id, filing)
+    # the totals move with the current version, in this same transaction
+    apply_filings(conn, [filing_id], [head.filing_id] if head.filing_id is not None else [])
     conn.execute(
         update(heads)
         .where(heads.c.agency_id == filing.agency_id, heads.c.year == filing.year)

@@ -181,3 +181,41 @@ def derived_region_columns(region_code: str) -> dict[str, str]:
 
 def figures_table(name: str, fmt: str) -> Table:
     return figures[(name, fmt)]
+
+
+# Totals: per year, format, region, level and scope (and item), the sums of the current
+# versions, kept up to date in the transaction of each filing (store.totals). Per figure: its
+# sum (NULL when no report gave it: blank is never 0) and `<figure>_reported`; `reports`: how
+# many reports the row counts, so blank = reports - reported.
+TOTALS_KEYS = ("year", "format", "region_code", "level", "scope")
+REPORTED = "_reported"
+
+
+def _totals_table(name: str, fmt: str) -> Table:
+    source = figures[(name, fmt)]
+    columns: list[Column[Any]] = [
+        Column("year", Integer, primary_key=True),
+        Column("format", String(16), primary_key=True),
+        Column("region_code", String(16), primary_key=True),
+        Column("level", String(16), primary_key=True),
+        Column("scope", String(16), primary_key=True),
+    ]
+    if "item" in source.c:
+        columns.append(Column("item", String(64), primary_key=True))
+        columns.append(Column("seq", SmallInteger, nullable=False))
+    columns.append(Column("reports", BigInteger, nullable=False))
+    for field in load_standard().formats[fmt].tables[name].value_fields:
+        columns.append(_value_column(field.name, field.type))
+        columns.append(Column(field.name + REPORTED, BigInteger, nullable=False))
+    return Table(source.name.replace("figures_", "totals_", 1), metadata, *columns)
+
+
+# figures table name -> its totals (applications and reviews: one for both formats, as figures)
+totals: dict[str, Table] = {}
+for (_name, _fmt), _table in figures.items():
+    if _table.name not in totals:
+        totals[_table.name] = _totals_table(_name, _fmt)
+
+
+def totals_table(name: str, fmt: str) -> Table:
+    return totals[figures[(name, fmt)].name]
