@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import random
 import threading
+from collections import defaultdict
 from dataclasses import replace
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, select
 
+import tests.store.test_totals as totals_test
 from conftest_db import DATASETS, registry_row, report_tables
 from gongkai.package import package_files, package_from_files, read_package
 from gongkai.standard import TABLE_NAMES
@@ -113,3 +117,34 @@ def test_two_loads_racing_file_each_report_once(engine: Engine) -> None:
     assert sum(map(sum, outcomes)) == len(batch)  # each report filed by one of the two
     with engine.connect() as conn:
         assert set(conn.execute(select(heads.c.version)).scalars()) == {1}
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_bulk_loads_keep_the_totals(engine: Engine, seed: int) -> None:
+    """Batches with first filings, corrections (some in the same batch) and repeats: the
+    maintained totals equal a recomputation from the raw rows."""
+    rng = random.Random(seed)
+    totals_test._register(engine)
+    filed: dict[tuple[str, int], list[NewFiling]] = defaultdict(list)
+    for batch_number in range(6):
+        batch = []
+        for step in range(12):
+            agency_id, year = (
+                rng.choice(list(totals_test.AGENCIES)),
+                rng.choice(list(totals_test.YEARS)),
+            )
+            earlier = filed[(agency_id, year)]
+            if earlier and rng.random() < 0.3:
+                filing = rng.choice(earlier)  # the current content again, or an earlier one
+            else:
+                tables = totals_test.random_tables(rng, agency_id, year)
+                sha = f"b{seed}-{batch_number}-{step}".ljust(64, "0")
+                filing = NewFiling(agency_id, year, totals_test.YEARS[year], sha, {}, tables)
+            earlier.append(filing)
+            batch.append(filing)
+        file_many(engine, batch)
+    with engine.connect() as conn:
+        assert max(conn.execute(select(heads.c.version)).scalars()) > 2
+    expected = totals_test.recomputed_totals(engine)
+    assert sum(len(rows) for rows in expected.values()) > 50
+    assert totals_test.stored_totals(engine) == expected

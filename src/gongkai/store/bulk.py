@@ -30,6 +30,7 @@ from gongkai.store.tables import (
     filings,
     heads,
 )
+from gongkai.store.totals import apply_filings
 
 KEYS_PER_STATEMENT = 2000  # (agency_id, year) pairs bound in one statement
 
@@ -84,7 +85,8 @@ def _file_batch(conn: Connection, batch: Sequence[NewFiling]) -> list[Receipt]:
             for (a, y), (version, filing_id, _) in changed.items()
         ],
     )
-    _apply_totals(
+    # the per-year totals follow the versions that became current, in the same transaction
+    apply_filings(
         conn,
         added=[head.id for _, _, head in changed.values()],
         replaced=[f for f in replaced.values() if f is not None],
@@ -220,10 +222,13 @@ def _insert(
         for table, rows in figures.items():
             _copy(conn, table, rows)
         return
-    conn.execute(filings.insert(), filing_rows)
-    conn.execute(filing_files.insert(), file_rows)
-    for table, rows in figures.items():
-        conn.execute(filings.metadata.tables[table].insert(), rows)
+    for table, rows in [
+        (filings.name, filing_rows),
+        (filing_files.name, file_rows),
+        *figures.items(),
+    ]:
+        if rows:
+            conn.execute(filings.metadata.tables[table].insert(), rows)
 
 
 def _copy(
@@ -245,12 +250,6 @@ def _copy(
                     for c in columns
                 ]
             )
-
-
-def _apply_totals(conn: Connection, added: list[int], replaced: list[int]) -> None:
-    """The per-year totals follow the filings that became current (and the ones they
-    replaced as current), in the same transaction."""
-    del conn, added, replaced
 
 
 def registered(engine: Engine, agency_ids: Iterable[str]) -> set[str]:
