@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
@@ -50,6 +49,10 @@ def default_database_url() -> str:
     """SQLite at default_database_path(): the embedded default."""
     return f"sqlite:///{default_database_path()}"
 
+
+NO_LIMIT = (
+    2**62
+)  # GONGKAI_MAX_LOAD_BYTES=0: a size no file reaches (and bytes can still count past)
 
 # name -> (default, meaning); the README table is written from this list.
 SETTINGS: dict[str, tuple[str, str]] = {
@@ -176,7 +179,7 @@ def max_load_bytes(env: Mapping[str, str] | None = None) -> int:
     limit = _int(os.environ if env is None else env, "GONGKAI_MAX_LOAD_BYTES")
     if limit < 0:
         raise ValueError(f"GONGKAI_MAX_LOAD_BYTES must be 0 (no limit) or more, got {limit}")
-    return limit or sys.maxsize
+    return limit or NO_LIMIT
 
 
 def _int(env: Mapping[str, str], name: str) -> int:
@@ -217,7 +220,7 @@ def _storage(env: Mapping[str, str], name: str) -> str:
 class Settings:
     database_url: str
     max_upload_bytes: int = 20_000_000
-    max_load_bytes: int = 2_000_000_000  # sys.maxsize: no limit
+    max_load_bytes: int = 2_000_000_000  # NO_LIMIT: none
     page_size: int = 100
     page_max: int = 1000
     cache_max_age: int = 86400

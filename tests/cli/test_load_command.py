@@ -131,3 +131,7 @@ def test_the_command_line_limit_is_its_own(engine: Engine, tmp_path: Path) -> No
     assert load(engine, str(collection), env=small_uploads).stdout == SUMMARY.format(3, 0, 0)
     too_small = load(engine, str(collection), env={"GONGKAI_MAX_LOAD_BYTES": "1000"})
     assert too_small.exit_code == 1 and "the limit is 1000 bytes" in too_small.stderr
+    unlimited = load(
+        engine, "--max-bytes", "0", str(collection), env={"GONGKAI_MAX_LOAD_BYTES": "1000"}
+    )
+    assert unlimited.stdout == SUMMARY.format(0, 3, 0)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 lang_option = click.option(
@@ -21,10 +19,10 @@ json_option = click.option(
 def load_limit(max_bytes: int | None) -> int:
     """--max-bytes, else GONGKAI_MAX_LOAD_BYTES: what the command line reads of one package
     (0: no limit). The API's uploads have their own limit."""
-    from gongkai.settings import max_load_bytes
+    from gongkai.settings import NO_LIMIT, max_load_bytes
 
     if max_bytes is not None:
-        return max_bytes or sys.maxsize
+        return max_bytes or NO_LIMIT
     try:
         return max_load_bytes()
     except ValueError as exc:

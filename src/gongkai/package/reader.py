@@ -28,6 +28,7 @@ from gongkai.standard import TABLE_NAMES
 DESCRIPTOR = "datapackage.json"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 MAX_ZIP_MEMBERS = 200
+READ_CHUNK = 1 << 20  # bytes read at a time past a file's size on disk (it may grow)
 # what reading a damaged member raises: a bad CRC or header (BadZipFile), bad deflate data
 # (zlib.error), the encrypted flag (RuntimeError), an unknown method (NotImplementedError)
 _MEMBER_ERRORS = (
@@ -194,8 +195,14 @@ def _read_regular(path: Path, source: str, limit: int) -> bytes:
     """A regular file's bytes, never more than the limit (it may grow while being read)."""
     if not path.is_file():
         raise PackageError("not-a-file", source, str(path))
-    with path.open("rb") as fh:
-        data = fh.read(limit + 1)
+    with path.open("rb", buffering=0) as fh:
+        # read(n) sets n bytes aside first: ask for the size on disk, then for what came since
+        parts = [fh.read(min(limit, os.fstat(fh.fileno()).st_size) + 1)]
+        total = len(parts[0])
+        while total <= limit and (more := fh.read(min(READ_CHUNK, limit + 1 - total))):
+            parts.append(more)
+            total += len(more)
+    data = parts[0] if len(parts) == 1 else b"".join(parts)
     if len(data) > limit:
         raise PackageError("too-large", source, f"more than {limit} bytes", limit)
     return data
