@@ -24,6 +24,7 @@ from gongkai.package.collection import report_keys, split_collection
 from gongkai.package.reader import DESCRIPTOR
 from gongkai.standard import TABLE_NAMES
 from gongkai.store.bulk import file_many, registered, stored_packages
+from gongkai.store.copy_text import is_plain
 from gongkai.store.filings import IMPORT_NOTES, NewFiling, issue_record
 from gongkai.store.registry import load_agencies
 from gongkai.validation import Issue, ValidationResult, validate_many
@@ -116,6 +117,7 @@ class Loader:
         self.outcome = Outcome()
         self.pending: list[Unit] = []
         self.values = PackageReader()
+        self.copies = engine.dialect.name == "postgresql"  # the store COPYs from the files
 
     def add(self, unit: Unit) -> None:
         self.pending.append(unit)
@@ -169,7 +171,10 @@ class Loader:
                 if not self.register:
                     self.outcome.skipped.append((unit.source, [_unregistered(agency_id)]))
                     continue
-                new_agencies.setdefault(agency_id, tables["reports"][0])
+                reports = tables.get("reports") or self.values.rows(
+                    result.format, "reports", unit.package.files["reports"]
+                )
+                new_agencies.setdefault(agency_id, reports[0])
             files = {f"{name}.csv": data for name, data in unit.package.files.items()}
             if unit.descriptor_file is not None:
                 files[DESCRIPTOR] = unit.descriptor_file
@@ -192,9 +197,13 @@ class Loader:
 
     def _tables(self, unit: Unit, result: ValidationResult) -> dict[str, list[dict[str, Any]]]:
         """The typed rows of a valid package: the row engine's when it ran, else read again
-        as the row engine reads them (a CSV shape only the row engine reads: by it)."""
+        as the row engine reads them (a CSV shape only the row engine reads: by it). None
+        into PostgreSQL from plain CSV: the store reads its COPY text from the files."""
         if result.tables:
             return result.tables
+        files = unit.package.files
+        if self.copies and all(is_plain(files[n], result.format, n) for n in TABLE_NAMES):
+            return {}
         try:
             return {
                 name: self.values.rows(result.format, name, unit.package.files[name])

@@ -71,6 +71,11 @@ def test_bulk_filing_stores_what_file_report_stores(engine: Engine) -> None:
     assert [r.created for r in receipts] == [True] * len(batch)
     assert _figures(engine) == one_by_one
     assert sum(len(rows) for rows in one_by_one.values()) > 100
+    if engine.dialect.name == "postgresql":
+        # without typed rows: the COPY text is made from the CSV files themselves
+        _empty(engine)
+        file_many(engine, [replace(f, tables={}) for f in batch])
+        assert _figures(engine) == one_by_one
 
 
 def test_corrections_in_one_batch_are_the_next_versions(engine: Engine) -> None:

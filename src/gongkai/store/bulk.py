@@ -10,17 +10,17 @@ conflict the database still reports rolls the batch back, and it is tried again.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, select, text, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from gongkai.package import ReportPackage
 from gongkai.standard import TABLE_NAMES, load_standard
+from gongkai.store.copy_text import FigureLines, block, figure_columns, typed_lines
 from gongkai.store.filings import ATTEMPTS, NewFiling, Receipt, origin_of, utc
 from gongkai.store.tables import (
     agencies,
@@ -31,6 +31,7 @@ from gongkai.store.tables import (
     heads,
 )
 from gongkai.store.totals import apply_filings
+from gongkai.validation.values import PackageReader
 
 KEYS_PER_STATEMENT = 2000  # (agency_id, year) pairs bound in one statement
 
@@ -76,15 +77,7 @@ def _file_batch(conn: Connection, batch: Sequence[NewFiling]) -> list[Receipt]:
         return receipts
     _insert(conn, added, received_at)
     changed = {k: current[k] for k in replaced}
-    conn.execute(
-        update(heads)
-        .where(heads.c.agency_id == bindparam("k_agency"), heads.c.year == bindparam("k_year"))
-        .values(version=bindparam("v"), filing_id=bindparam("f")),
-        [
-            {"k_agency": a, "k_year": y, "v": version, "f": filing_id}
-            for (a, y), (version, filing_id, _) in changed.items()
-        ],
-    )
+    _move_heads(conn, changed)
     # the per-year totals follow the versions that became current, in the same transaction
     apply_filings(
         conn,
@@ -132,25 +125,100 @@ def _lock_heads(
 ) -> dict[tuple[str, int], tuple[int, int | None, Any]]:
     """key -> (version, current filing id, current filing row or None), the heads rows
     created where missing and locked in key order."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    if conn.dialect.name == "postgresql":
+        locked = _lock_heads_postgresql(conn, keys)
+    else:
+        locked = _lock_heads_sqlite(conn, keys)
+    ids = [r.filing_id for r in locked if r.filing_id is not None]
+    rows: dict[int, Any] = {}
+    for start in range(0, len(ids), KEYS_PER_STATEMENT):
+        chunk = ids[start : start + KEYS_PER_STATEMENT]
+        found = conn.execute(select(filings).where(filings.c.id.in_(chunk)))
+        rows.update((r.id, r) for r in found)
+    return {(r.agency_id, r.year): (r.version, r.filing_id, rows.get(r.filing_id)) for r in locked}
+
+
+# The keys go in as two arrays: one statement for a whole batch, whatever its size. The rows
+# are inserted and then locked in key order (the arrays are sorted), so that two loads never
+# wait on each other in a circle.
+_CREATE_HEADS = text(
+    """
+    INSERT INTO heads (agency_id, year, version, filing_id)
+    SELECT k.agency_id, k.year, 0, NULL
+    FROM unnest(CAST(:agencies AS text[]), CAST(:years AS integer[])) AS k(agency_id, year)
+    ON CONFLICT DO NOTHING
+    """
+)
+_LOCK_HEADS = text(
+    """
+    SELECT h.agency_id, h.year, h.version, h.filing_id
+    FROM heads h
+    JOIN unnest(CAST(:agencies AS text[]), CAST(:years AS integer[])) AS k(agency_id, year)
+      ON h.agency_id = k.agency_id AND h.year = k.year
+    ORDER BY h.agency_id, h.year
+    FOR UPDATE OF h
+    """
+)
+_MOVE_HEADS = text(
+    """
+    UPDATE heads SET version = k.version, filing_id = k.filing_id
+    FROM unnest(CAST(:agencies AS text[]), CAST(:years AS integer[]),
+                CAST(:versions AS integer[]), CAST(:ids AS integer[]))
+         AS k(agency_id, year, version, filing_id)
+    WHERE heads.agency_id = k.agency_id AND heads.year = k.year
+    """
+)
+
+
+def _key_arrays(keys: list[tuple[str, int]]) -> dict[str, list[Any]]:
+    return {"agencies": [a for a, _ in keys], "years": [y for _, y in keys]}
+
+
+def _lock_heads_postgresql(conn: Connection, keys: list[tuple[str, int]]) -> list[Any]:
+    conn.execute(_CREATE_HEADS, _key_arrays(keys))
+    return list(conn.execute(_LOCK_HEADS, _key_arrays(keys)))
+
+
+def _lock_heads_sqlite(conn: Connection, keys: list[tuple[str, int]]) -> list[Any]:
+    """The transaction holds the database's write lock already: nothing to lock row by row."""
+    locked: list[Any] = []
     for chunk in _chunks(keys):
         conn.execute(
-            dialect.insert(heads).on_conflict_do_nothing(),
+            sqlite.insert(heads).on_conflict_do_nothing(),
             [{"agency_id": a, "year": y, "version": 0, "filing_id": None} for a, y in chunk],
         )
-    found: dict[tuple[str, int], tuple[int, int | None, Any]] = {}
-    for chunk in _chunks(keys):
-        locked = conn.execute(
+        locked += conn.execute(
             select(heads.c.agency_id, heads.c.year, heads.c.version, heads.c.filing_id)
             .where(tuple_(heads.c.agency_id, heads.c.year).in_(chunk))
             .order_by(heads.c.agency_id, heads.c.year)
-            .with_for_update()
         ).all()
-        ids = [r.filing_id for r in locked if r.filing_id is not None]
-        rows = {r.id: r for r in conn.execute(select(filings).where(filings.c.id.in_(ids)))}
-        for r in locked:
-            found[(r.agency_id, r.year)] = (r.version, r.filing_id, rows.get(r.filing_id))
-    return found
+    return locked
+
+
+def _move_heads(
+    conn: Connection, changed: dict[tuple[str, int], tuple[int, int | None, Any]]
+) -> None:
+    """Point each changed head at its new current version."""
+    if conn.dialect.name == "postgresql":
+        keys = sorted(changed)
+        conn.execute(
+            _MOVE_HEADS,
+            {
+                **_key_arrays(keys),
+                "versions": [changed[k][0] for k in keys],
+                "ids": [changed[k][1] for k in keys],
+            },
+        )
+        return
+    conn.execute(
+        update(heads)
+        .where(heads.c.agency_id == bindparam("k_agency"), heads.c.year == bindparam("k_year"))
+        .values(version=bindparam("v"), filing_id=bindparam("f")),
+        [
+            {"k_agency": a, "k_year": y, "v": version, "f": filing_id}
+            for (a, y), (version, filing_id, _) in changed.items()
+        ],
+    )
 
 
 def _reserve_ids(conn: Connection, count: int) -> list[int]:
@@ -208,6 +276,9 @@ def _figure_rows(filing_id: int, filing: NewFiling) -> Iterable[tuple[str, dict[
 def _insert(
     conn: Connection, added: list[tuple[int, NewFiling, int]], received_at: datetime
 ) -> None:
+    if conn.dialect.name == "postgresql":
+        _copy_all(conn, added, received_at)
+        return
     filing_rows = [_filing_row(i, f, v, received_at) for i, f, v in added]
     file_rows = [
         {"filing_id": i, "name": n, "content": c} for i, f, _ in added for n, c in f.files.items()
@@ -216,12 +287,6 @@ def _insert(
     for filing_id, filing, _ in added:
         for table, row in _figure_rows(filing_id, filing):
             figures.setdefault(table, []).append(row)
-    if conn.dialect.name == "postgresql":
-        _copy(conn, filings.name, filing_rows, json_columns=("warnings",))
-        _copy(conn, filing_files.name, file_rows)
-        for table, rows in figures.items():
-            _copy(conn, table, rows)
-        return
     for table, rows in [
         (filings.name, filing_rows),
         (filing_files.name, file_rows),
@@ -231,25 +296,78 @@ def _insert(
             conn.execute(filings.metadata.tables[table].insert(), rows)
 
 
-def _copy(
-    conn: Connection, table: str, rows: list[dict[str, Any]], json_columns: tuple[str, ...] = ()
+class _FigureText:
+    """COPY lines of every figures table for a batch, table by table."""
+
+    def __init__(self) -> None:
+        self.readers: dict[tuple[str, str], FigureLines] = {}
+        self.lines: dict[tuple[str, str], list[str]] = {}
+
+    def add(self, filing_id: int, filing: NewFiling) -> None:
+        for name in TABLE_NAMES:
+            key = (filing.format, name)
+            self.lines.setdefault(key, []).extend(self._lines(filing_id, filing, name))
+
+    def _lines(self, filing_id: int, filing: NewFiling, name: str) -> list[str]:
+        """From the typed rows when the filing carries them, else from its CSV file."""
+        if filing.tables:
+            return typed_lines(filing_id, filing.format, name, filing.tables.get(name, []))
+        key = (filing.format, name)
+        reader = self.readers.get(key)
+        if reader is None:
+            reader = self.readers[key] = FigureLines(*key)
+        data = filing.files[f"{name}.csv"]
+        found = reader.lines(filing_id, data)
+        if found is None:  # not plain CSV: read as the row engine reads it
+            rows = _values.rows(filing.format, name, data)
+            found = typed_lines(filing_id, filing.format, name, rows)
+        return found
+
+
+_values = PackageReader()
+
+
+def _copy_all(
+    conn: Connection, added: list[tuple[int, NewFiling, int]], received_at: datetime
 ) -> None:
-    """COPY rows into a table through psycopg's copy protocol, on the transaction's own
-    connection."""
-    if not rows:
-        return
-    columns = list(rows[0])
+    """COPY the batch into PostgreSQL: each table's rows as one block of text."""
+    filing_rows = [_filing_row(i, f, v, received_at) for i, f, v in added]
+    filing_columns = list(filing_rows[0])
+    _copy(conn, filings.name, filing_columns, [block(list(r.values()) for r in filing_rows)])
+    _copy(
+        conn,
+        filing_files.name,
+        ["filing_id", "name", "content"],
+        [block((i, n, c) for n, c in f.files.items()) for i, f, _ in added],
+    )
+    text_of_figures = _FigureText()
+    for filing_id, filing, _ in added:
+        text_of_figures.add(filing_id, filing)
+    for (fmt, name), lines in text_of_figures.lines.items():
+        if lines:
+            _copy(conn, figures_table(name, fmt).name, figure_columns(fmt, name), lines)
+
+
+COPY_BLOCK = 1 << 20  # characters sent to the server at a time
+
+
+def _copy(conn: Connection, table: str, columns: list[str], parts: list[str]) -> None:
+    """COPY text into a table through psycopg's copy protocol, on the transaction's own
+    connection, in blocks of about a megabyte."""
     driver = conn.connection.driver_connection
     assert driver is not None
     statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(
-                [
-                    json.dumps(row[c], ensure_ascii=False) if c in json_columns else row[c]
-                    for c in columns
-                ]
-            )
+        pending: list[str] = []
+        size = 0
+        for part in parts:
+            pending.append(part)
+            size += len(part)
+            if size >= COPY_BLOCK:
+                copy.write("".join(pending))
+                pending, size = [], 0
+        if pending:
+            copy.write("".join(pending))
 
 
 def registered(engine: Engine, agency_ids: Iterable[str]) -> set[str]:

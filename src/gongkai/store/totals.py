@@ -44,9 +44,9 @@ def apply_filings(conn: Connection, added: Sequence[int], replaced: Sequence[int
     A filing must not be added twice, nor replaced unless it was added: the caller moves
     current versions (the filing that becomes current, the one it replaces)."""
     for ids, sign in ((added, 1), (replaced, -1)):
-        for chunk in _chunks(ids):
+        for choice in _choices(ids):
             for source, target in _pairs():
-                query = _sums(source, sign).where(source.c.filing_id.in_(chunk))
+                query = _sums(source, sign).where(_chosen(source.c.filing_id, choice))
                 conn.execute(_upsert(conn, target, query))
     for chunk in _chunks(replaced):
         for target in totals.values():
@@ -66,6 +66,37 @@ def _pairs() -> Iterator[tuple[Table, Table]]:
     """Each figures table once, with its totals."""
     for source in {id(t): t for t in figures.values()}.values():
         yield source, totals[source.name]
+
+
+RUN = 100  # contiguous ids from this many on are chosen by range (a bulk load's new ids)
+
+
+def _choices(ids: Sequence[int]) -> Iterator[tuple[int, int] | list[int]]:
+    """Parts that together choose exactly `ids`: (first, last) for each long run of
+    consecutive ids (one index range scan, none of an IN list's bound values), lists of the
+    rest."""
+    rest: list[int] = []
+    for first, last in _runs(sorted(set(ids))):
+        if last - first + 1 >= RUN:
+            yield first, last
+        else:
+            rest += range(first, last + 1)
+    yield from _chunks(rest)
+
+
+def _chosen(column: ColumnElement[Any], choice: tuple[int, int] | list[int]) -> Any:
+    if isinstance(choice, tuple):
+        return column.between(*choice)
+    return column.in_(choice)
+
+
+def _runs(ids: list[int]) -> Iterator[tuple[int, int]]:
+    """(first, last) of each run of consecutive numbers in sorted `ids`."""
+    start = 0
+    for k in range(1, len(ids) + 1):
+        if k == len(ids) or ids[k] != ids[k - 1] + 1:
+            yield ids[start], ids[k - 1]
+            start = k
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
