@@ -34,6 +34,7 @@ from gongkai.store.totals import apply_filings
 from gongkai.validation.values import PackageReader
 
 KEYS_PER_STATEMENT = 2000  # (agency_id, year) pairs bound in one statement
+WORK_MEM = "128MB"  # PostgreSQL's memory for one sort or hash of a batch's transaction
 
 
 def file_many(engine: Engine, batch: Sequence[NewFiling]) -> list[Receipt]:
@@ -46,6 +47,9 @@ def file_many(engine: Engine, batch: Sequence[NewFiling]) -> list[Receipt]:
             with engine.connect() as conn:
                 conn.execution_options(sqlite_immediate=True)
                 with conn.begin():
+                    if conn.dialect.name == "postgresql":
+                        # the totals group a whole batch: in memory, not spilled to disk
+                        conn.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
                     return _file_batch(conn, batch)
         except (IntegrityError, OperationalError):
             if attempt == ATTEMPTS - 1:
