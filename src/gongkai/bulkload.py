@@ -11,7 +11,6 @@ the same load (a collection's reports are taken year by year).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,6 +20,7 @@ from sqlalchemy import Engine
 
 from gongkai.package import PackageError, ReportPackage, read_package
 from gongkai.package.collection import report_keys, split_collection
+from gongkai.package.descriptor_text import DescriptorText
 from gongkai.package.reader import DESCRIPTOR
 from gongkai.standard import TABLE_NAMES
 from gongkai.store.bulk import file_many, registered, stored_packages
@@ -53,10 +53,12 @@ class Outcome:
     skipped: list[tuple[str, list[str]]] = field(default_factory=list)  # what, why
 
 
+_descriptor_text = DescriptorText()
+
+
 def _descriptor_file(descriptor: Mapping[str, Any] | None) -> bytes | None:
-    if descriptor is None:
-        return None
-    return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """The datapackage.json filed with the report, as `file_report` files it."""
+    return None if descriptor is None else _descriptor_text(descriptor)
 
 
 def _year(text: str) -> int | None:
