@@ -78,7 +78,7 @@ class ReportPackage:
 def _is_unsafe(path: str) -> bool:
     if not path or "://" in path or path.startswith(("/", "\\")) or ":" in path[:3]:
         return True
-    return ".." in PurePosixPath(path.replace("\\", "/")).parts
+    return ".." in path.replace("\\", "/").split("/")  # a ".." part, as PurePosixPath has it
 
 
 def _normal(path: str) -> str:
@@ -148,10 +148,22 @@ def _assemble(
             undecodable.append(table)
             continue
         text, encoding = decoded
-        package.files[table] = _TRAILING_EMPTY_LINES.sub("\n", text).encode("utf-8")
+        kept = _without_trailing_empty_lines(text)
+        unchanged = encoding == "utf-8" and kept is text
+        package.files[table] = data if unchanged else kept.encode("utf-8")
         package.encodings[table] = encoding
     package.undecodable = tuple(undecodable)
     return package
+
+
+def _without_trailing_empty_lines(text: str) -> str:
+    """The text without empty lines (or lines of bare commas) at its end: the same text when
+    there are none. A match of the pattern holds only those characters and ends the text, so
+    it is sought in that tail alone (on the whole text it would be tried at every line)."""
+    cut = len(text.rstrip(" \t,\r\n"))
+    tail = text[cut:]
+    kept = _TRAILING_EMPTY_LINES.sub("\n", tail)
+    return text if kept == tail else text[:cut] + kept
 
 
 def _check_total(source: str, total: int, limit: int) -> None:
@@ -218,22 +230,39 @@ def _read_folder(folder: Path, source: str, limit: int) -> ReportPackage:
         wanted = {t: (f"{t}.csv", None) for t in TABLE_NAMES if (folder / f"{t}.csv").is_file()}
         if not wanted:
             raise PackageError("not-a-package", source)
-    root = folder.resolve()
     raw, names, absent, total = {}, {}, {}, 0
     for table, (relative, _) in wanted.items():
-        target = (folder / relative).resolve()
-        if not target.is_relative_to(root):  # a symlink pointing out of the package
+        if not _stays_inside(folder, relative):  # a symlink pointing out of the package
             raise PackageError("unsafe-path", source, relative)
-        if not target.exists():
+        target = folder / relative
+        try:
+            size = target.stat().st_size
+        except FileNotFoundError:
             absent[table] = relative  # reported as a missing table by validation
             continue
-        total += target.stat().st_size
+        total += size
         _check_total(source, total, limit)
         raw[table], names[table] = _read_regular(target, source, limit), relative
     declared = {t: enc for t, (_, enc) in wanted.items()}
     package = _assemble(source, raw, names, declared, descriptor)
     package.absent = absent if descriptor else {}
     return package
+
+
+def _stays_inside(folder: Path, relative: str) -> bool:
+    """Whether folder/relative (a path without "..") is inside the folder: it is unless a part
+    of it is a symbolic link, which is then followed (one lstat per part, instead of resolving
+    every folder up to the root for every file)."""
+    current = str(folder)
+    for part in relative.split("/"):
+        current = os.path.join(current, part)
+        try:
+            is_link = stat.S_ISLNK(os.lstat(current).st_mode)
+        except FileNotFoundError:
+            return True  # not there: said to be missing
+        if is_link:
+            return (folder / relative).resolve().is_relative_to(folder.resolve())
+    return True
 
 
 def package_from_zip(data: bytes, source: str, max_bytes: int | None = None) -> ReportPackage:

@@ -1,10 +1,10 @@
-"""Types and single-cell constraints, decided once per distinct value of a column.
+"""Types and single-cell constraints of the cells that are not plain (fields.py), decided once
+per distinct value of a column.
 
-A column of a national year holds millions of cells but few distinct values, so each distinct
-(format, table, field, raw cell) is read once by the standard's own Frictionless field (type,
-required, enum, pattern, minimum, maximum, minLength, uri) and by the row engine's own extra
-checks (full-width digits, decimals), and the verdict is joined back to every cell that holds
-it. The verdicts are kept across batches: a value is never read twice.
+Each distinct (format, table, field, raw cell) is read by the standard's own Frictionless field
+(type, required, enum, pattern, minimum, maximum, minLength, uri) and by the row engine's own
+extra checks (full-width digits, decimals), and the verdict is written back to every cell that
+holds it. The verdicts are kept across batches: a value is never read twice.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from typing import Any
 import duckdb
 
 from gongkai.standard import Field, find_field, load_standard
+from gongkai.validation.columnar.fields import INTEGER_DIGITS, NUMBER, SCALE
 from gongkai.validation.tabular import FULL_WIDTH, _constraint, _schema
 
-# Figures as the engine holds them: DECIMAL(18, 6), summed exactly in DECIMAL(38, 6) (and read
-# from text ~200x faster than DECIMAL(38, 6) in DuckDB 1.5). A value outside it (a count of a
-# trillion, seven decimals in a field without a limit) sends its package to the row engine.
-NUMBER = "DECIMAL(18, 6)"
-SCALE, INTEGER_DIGITS = 6, 12
+# Figures as the engine holds them: BIGINT, or DECIMAL(18, 6) with decimals, summed exactly in
+# DECIMAL(38, 6) (DECIMAL(18, 6) is read from text ~200x faster than DECIMAL(38, 6) in DuckDB
+# 1.5). A value outside it (a count of a trillion, seven decimals in a field without a limit)
+# sends its package to the row engine.
 
 
 @dataclass(frozen=True)
@@ -109,9 +109,9 @@ class Verdicts:
         )
 
     def add_new(self) -> None:
-        """Judge the values of `cellraw` not judged before."""
+        """Judge the values of `oddcells` not judged before."""
         new = self.con.execute(
-            "SELECT DISTINCT fmt, tbl, fld, raw FROM cellraw "
+            "SELECT DISTINCT fmt, tbl, fld, raw FROM oddcells "
             "ANTI JOIN verdicts USING (fmt, tbl, fld, raw)"
         ).fetchall()
         if not new:

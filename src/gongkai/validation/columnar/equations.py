@@ -1,24 +1,40 @@
-"""The `equation` rules as one set-wise query: every term of every expanded equation joined to
-the cells of every report, then grouped per (report, equation).
+"""The `equation` rules, compiled from rules.equations() — the same expansion of rules.json the
+row engine interprets — into set-wise queries over the wide tables.
 
-The terms come from rules.equations(), the same expansion of rules.json the row engine
-interprets, and the reading is the same: an equation with a missing or unreadable cell is not
-checked (that cell has its own issue), one with a blank cell is `incomplete` naming the blank
-cells, otherwise left and right must add up.
+The reading is the row engine's (rules.check_equation): an equation with a missing, repeated or
+unreadable cell is not checked (that cell has its own issue), one with a blank cell is
+`incomplete` naming the blank cells, otherwise left and right must add up. Three forms:
+
+- an equation within one row (表三 row totals, 表四 group totals, one per item or group) is
+  column arithmetic over that table's rows, one query per shape of equation;
+- an equation across the rows of 表三 (column totals, the balance) is, for a report whose 表三
+  holds each item once and no blank or unreadable figure, one weighted sum per equation in a
+  single aggregate over 表三 (a weight per item: +1 left, -1 right); it holds when the sum is 0;
+- anything else — a report whose 表三 is irregular, a sum that is not 0, a blank or unreadable
+  figure, an equation across tables — is read cell by cell (`long_check`): the equation's terms
+  joined to the report's cells, then grouped per (report, equation). Those are few.
+
+Continuity compares each report with last year's (continuity.py) through the row form.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
 import duckdb
 
-from gongkai.standard import FORMATS
+from gongkai.standard import FORMATS, load_standard
 from gongkai.validation.columnar.cells import insert_columns
-from gongkai.validation.columnar.tables import CONTINUITY, RULES
-from gongkai.validation.rules import equations
+from gongkai.validation.columnar.fields import NUMBER, column
+from gongkai.validation.columnar.tables import RULES, key_ok
+from gongkai.validation.rules import Equation, equations
 
 
 def create_terms(con: duckdb.DuckDBPyConnection) -> None:
-    """Tables `equations` (one row per expanded equation) and `terms` (one per term)."""
+    """Tables `equations` (one row per expanded equation), `terms` (one per term) and
+    `cellids` (a number for each cell an equation reads)."""
     con.execute(
         "CREATE TABLE equations (fmt VARCHAR, eq INTEGER, rule VARCHAR, severity VARCHAR, "
         "needs_previous BOOLEAN, tbl VARCHAR, item VARCHAR, fld VARCHAR)"
@@ -35,52 +51,314 @@ def create_terms(con: duckdb.DuckDBPyConnection) -> None:
             needs = bool(eq.rule.get("needs_previous"))
             first = eq.left[0]
             eq_rows.append(
-                (
-                    fmt,
-                    number,
-                    eq.rule["id"],
-                    eq.rule["severity"],
-                    needs,
-                    first.table,
-                    first.item,
-                    first.field,
-                )
-            )
+                (fmt, number, eq.rule["id"], eq.rule["severity"], needs, first.table,
+                 first.item, first.field)
+            )  # fmt: skip
             for ord_, term in enumerate(eq.left + eq.right):
                 term_rows.append(
                     (
                         fmt, number, ord_, ord_ < len(eq.left), term.table, term.item,
                         term.item or "", term.field, term.sign, term.previous, term.label, needs,
-                        None,
+                        cell_ids()[(term.table, term.item or "", term.field)],
                     )
                 )  # fmt: skip
     for table, rows in (("equations", eq_rows), ("terms", term_rows)):
         names = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
         insert_columns(con, table, {n: [r[k] for r in rows] for k, n in enumerate(names)})
     con.execute(
-        "CREATE TABLE cellids AS SELECT row_number() OVER (ORDER BY tbl, item_key, fld) AS cid, * "
-        "FROM (SELECT DISTINCT tbl, item_key, fld FROM terms)"
-    )
-    con.execute(
-        "UPDATE terms SET cid = i.cid FROM cellids i WHERE (terms.tbl, terms.item_key, "
-        "terms.fld) = (i.tbl, i.item_key, i.fld)"
+        "CREATE TABLE cellids AS SELECT DISTINCT cid, tbl, item_key, fld FROM terms ORDER BY cid"
     )
 
 
-def continuity_cells() -> str:
-    """SQL: the cells (cid, tbl, item_key, fld) the continuity equations read."""
-    return "SELECT DISTINCT cid, tbl, item_key, fld FROM terms WHERE needs_previous ORDER BY cid"
+@cache
+def cell_ids() -> dict[tuple[str, str, str], int]:
+    """(table, item or '', field) -> a number, for every cell an equation of any format reads."""
+    cells = sorted(
+        {(t.table, t.item or "", t.field) for fmt in FORMATS for eq in equations(fmt)
+         for t in eq.left + eq.right}
+    )  # fmt: skip
+    return {cell: number for number, cell in enumerate(cells, start=1)}
 
 
-def insert_equation_issues(
-    con: duckdb.DuckDBPyConnection, reports: str, cells: str, needs_previous: bool
+# --- the plan: which form each equation takes -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    row: dict[tuple[str, tuple], list[int]]  # (table, shape) -> equations within one row
+    across: list[int]  # equations across the rows of the items table
+    other: list[int]  # equations across tables: read cell by cell for every report
+    continuity: list[int]
+
+
+def _items_table(fmt: str) -> str:
+    return next(t.name for t in load_standard().format(fmt).tables.values() if t.items)
+
+
+def shape_of(eq: Equation) -> tuple:
+    """An equation without its item: the equations of one rule over each item share it."""
+    return (
+        eq.rule["id"],
+        tuple((t.field, t.sign, k < len(eq.left)) for k, t in enumerate(eq.left + eq.right)),
+    )
+
+
+@cache
+def plan(fmt: str) -> Plan:
+    items_table = _items_table(fmt)
+    row: dict[tuple[str, tuple], list[int]] = {}
+    across, other, continuity = [], [], []
+    for number, eq in enumerate(equations(fmt)):
+        terms = eq.left + eq.right
+        tables = {t.table for t in terms}
+        if eq.rule.get("needs_previous"):
+            continuity.append(number)
+        elif len(tables) != 1:
+            other.append(number)
+        elif len({t.item for t in terms}) == 1:
+            row.setdefault((terms[0].table, shape_of(eq)), []).append(number)
+        elif tables == {items_table}:
+            across.append(number)
+        else:
+            other.append(number)
+    return Plan(row, across, other, continuity)
+
+
+# --- the row form ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermSQL:
+    """A term as SQL over the rows at hand: its value, status ('ok', 'blank', 'bad', or NULL
+    when the cell is missing) and line, and its description (SQL too: the item may vary)."""
+
+    value: str
+    status: str
+    line: str
+    table: str
+    item: str  # SQL
+    field: str
+    label: str  # SQL
+    sign: int
+    previous: bool
+
+
+def status_sql(fmt: str, table: str, name: str, alias: str) -> str:
+    """SQL: the status of a cell of a wide table's row."""
+    bit = 1 << column(fmt, table, name).bit
+    return (
+        f"CASE WHEN {alias}.bad & {bit} <> 0 THEN 'bad' "
+        f"WHEN {alias}.\"{name}\" IS NULL THEN 'blank' ELSE 'ok' END"
+    )
+
+
+def _text(value: str | None) -> str:
+    return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
+
+
+def row_issues_sql(
+    terms: list[TermSQL], n_left: int, rule: dict, source: str, keys: str, eq: str, stage: int
+) -> str:
+    """SELECT of the issues of one equation evaluated on each row of `source` (a FROM clause):
+    columns as table `issues` wants them. `keys`: SQL of (pkg, k1) for each row; `eq`: SQL of
+    the equation's number (k3)."""
+    readable = " AND ".join(f"coalesce({t.status} IN ('ok', 'blank'), false)" for t in terms)
+    labels = ", ".join(f"CASE WHEN {t.status} = 'blank' THEN {t.label} END" for t in terms)
+
+    def first_blank(part: Callable[[TermSQL], str]) -> str:
+        cases = " ".join(f"WHEN {t.status} = 'blank' THEN {part(t)}" for t in terms)
+        return f"CASE {cases} END"
+
+    def total(side: list[TermSQL]) -> str:
+        return " + ".join(f"CAST({t.value} AS DECIMAL(38, 6)) * {t.sign}" for t in side)
+
+    lead = terms[0]
+    return f"""
+        SELECT pkg,
+               CASE WHEN b IS NULL THEN '{rule["id"]}' ELSE 'incomplete' END AS code,
+               CASE WHEN b IS NULL THEN '{rule["severity"]}' ELSE 'warning' END AS severity,
+               CASE WHEN b IS NULL THEN '{lead.table}' ELSE b_table END AS resource,
+               CASE WHEN b IS NULL THEN anchor ELSE b_line END AS row,
+               CASE WHEN b IS NULL THEN lead_item ELSE b_item END AS item,
+               CASE WHEN b IS NULL THEN '{lead.field}' ELSE b_field END AS field,
+               CASE WHEN b IS NULL THEN expected END AS expected_num,
+               CASE WHEN b IS NULL THEN found END AS found_num,
+               list_filter(blanks, x -> x IS NOT NULL) AS cells,
+               CASE WHEN b IS NULL THEN NULL ELSE '{rule["id"]}' END AS rule,
+               {stage} AS stage, k1, 0 AS k2, k3
+        FROM (
+            SELECT {keys}, {eq} AS k3, {readable} AS readable, [{labels}] AS blanks,
+                   {first_blank(lambda t: "true")} AS b,
+                   {first_blank(lambda t: _text(t.table))} AS b_table,
+                   {first_blank(lambda t: "NULL" if t.previous else t.line)} AS b_line,
+                   {first_blank(lambda t: t.item)} AS b_item,
+                   {first_blank(lambda t: _text(t.field))} AS b_field,
+                   {lead.line} AS anchor, {lead.item} AS lead_item,
+                   {total(terms[:n_left])} AS found, {total(terms[n_left:])} AS expected
+            FROM {source}
+        ) _
+        WHERE readable AND (b IS NOT NULL OR found <> expected)
+    """
+
+
+def _same_row_terms(fmt: str, eq: Equation, alias: str, item_sql: str) -> list[TermSQL]:
+    found = []
+    for t in eq.left + eq.right:
+        label = f"{item_sql} || '.{t.field}'" if t.item else _text(t.label)
+        found.append(
+            TermSQL(
+                value=f'{alias}."{t.field}"',
+                status=status_sql(fmt, t.table, t.field, alias),
+                line=f"{alias}.line",
+                table=t.table,
+                item=item_sql if t.item else "NULL",
+                field=t.field,
+                label=label,
+                sign=t.sign,
+                previous=False,
+            )
+        )
+    return found
+
+
+def insert_row_equations(con: duckdb.DuckDBPyConnection, fmt: str) -> None:
+    """The equations within one row, for each row that is its report's only row of that table
+    and item: in the items table, the rows of reports whose 表三 holds each item once (`ga`,
+    column `regular`; the others are read cell by cell); in a one-row table, the rows of
+    reports with one row there (`g_<table>`)."""
+    items_table = _items_table(fmt)
+    codes = load_standard().format(fmt).table(items_table).item_codes
+    all_eqs = equations(fmt)
+    for (table, _), numbers in plan(fmt).row.items():
+        if table != items_table:
+            source = (
+                f"{table} x JOIN reps r USING (pkg, agency_id, year) "
+                f"JOIN g_{table} g ON g.rid = r.rid WHERE len(g.lines) = 1"
+            )
+            for n in numbers:
+                _insert_row(con, all_eqs[n], _same_row_terms(fmt, all_eqs[n], "x", "NULL"),
+                            source, "r.rid", str(n))  # fmt: skip
+            continue
+        # one query for the equations of one rule over every item: the equation's number
+        # looked up by the row's item
+        by_pos = {codes.index(all_eqs[n].left[0].item) + 1: n for n in numbers}  # type: ignore[arg-type]
+        numbers_by_pos = [by_pos.get(pos, -1) for pos in range(len(codes) + 1)]
+        source = (
+            f"{table} x JOIN ga g USING (pkg, agency_id, year) "
+            f"WHERE g.regular AND list_contains({sorted(by_pos)}, x.pos)"
+        )
+        eq = all_eqs[numbers[0]]
+        terms = _same_row_terms(fmt, eq, "x", "x.item")
+        _insert_row(con, eq, terms, source, "g.rid", f"{numbers_by_pos}[x.pos + 1]")
+
+
+def _insert_row(
+    con: duckdb.DuckDBPyConnection,
+    eq: Equation,
+    terms: list[TermSQL],
+    source: str,
+    rid: str,
+    eq_sql: str,
 ) -> None:
-    """Check the equations (those with `needs_previous`, or the others) of each report.
+    sql = row_issues_sql(
+        terms, len(eq.left), eq.rule, f"(SELECT x.*, {rid} AS rid FROM {source}) x",
+        "x.pkg, x.rid AS k1", eq_sql, RULES,
+    )  # fmt: skip
+    con.execute(
+        "INSERT INTO issues (pkg, code, severity, resource, row, item, field, expected_num, "
+        f"found_num, cells, rule, stage, k1, k2, k3) {sql}"
+    )
+
+
+# --- the form across the rows of 表三 ---------------------------------------------------------
+
+
+def across_aggregates(fmt: str) -> list[str]:
+    """SQL aggregates over the items table's rows of a report: `d<eq>`, the equation's left
+    minus right for each equation across rows, and `dirty`: a figure those read is blank or
+    unreadable (then the report is read cell by cell)."""
+    codes = load_standard().format(fmt).table(_items_table(fmt)).item_codes
+    all_eqs = equations(fmt)
+    found = []
+    names: set[str] = set()
+    for n in plan(fmt).across:
+        eq = all_eqs[n]
+        weights: dict[str, list[int]] = {}
+        for k, t in enumerate(eq.left + eq.right):
+            side = 1 if k < len(eq.left) else -1
+            row = weights.setdefault(t.field, [0] * len(codes))
+            row[codes.index(t.item)] += side * t.sign  # type: ignore[arg-type]
+            names.add(t.field)
+        parts = " + ".join(f'"{f}" * {w}[pos]' for f, w in weights.items())
+        found.append(f"sum({parts}) AS d{n}")
+    table = _items_table(fmt)
+    if names:
+        mask = sum(1 << column(fmt, table, f).bit for f in names)
+        blank = " OR ".join(f'"{f}" IS NULL' for f in sorted(names))
+        found.append(f"bool_or(bad & {mask} <> 0 OR {blank}) AS dirty")
+    else:
+        found.append("false AS dirty")
+    return found
+
+
+def across_broken(fmt: str) -> str:
+    """SQL over a row of `ga`: some equation across rows does not hold (or cannot be read
+    from the sums)."""
+    tests = [f"d{n} <> 0" for n in plan(fmt).across]
+    return " OR ".join(["dirty", *tests])
+
+
+# --- cell by cell ------------------------------------------------------------------------------
+
+
+def create_long_cells(con: duckdb.DuckDBPyConnection, fmt: str, reports: str) -> None:
+    """Table `termcells` (rid, cid, status, num, line): the cells the equations read, of the
+    reports in `reports` (a table of rid, pkg, agency_id, year), from the rows that are the
+    only one of their report, table and item."""
+    selects = []
+    wanted: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for (table, item, name), cid in cell_ids().items():
+        spec = load_standard().format(fmt).tables.get(table)
+        if spec is None or spec.field(name) is None:
+            continue
+        wanted.setdefault((table, item), []).append((name, cid))
+    for table in {t for t, _ in wanted}:
+        pairs = [(item, name, cid) for (t, item), cells in wanted.items() if t == table
+                 for name, cid in cells]  # fmt: skip
+        item_key = "coalesce(x.item, '')" if _items_table(fmt) == table else "''"
+        rows = f"""
+            SELECT r.rid, x.* FROM {table} x JOIN {reports} r USING (pkg, agency_id, year)
+            WHERE {key_ok(fmt, table, "x")}
+            QUALIFY count(*) OVER (PARTITION BY r.rid, {item_key}) = 1
+        """
+        for item, name, cid in pairs:
+            test = f"AND {item_key} = {_text(item)}" if item else ""
+            selects.append(
+                f"SELECT rid, {cid} AS cid, {status_sql(fmt, table, name, 'x')} AS status, "
+                f'CAST(x."{name}" AS {NUMBER}) AS num, x.line FROM u_{table} x '
+                f"WHERE true {test}"
+            )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE u_{table} AS {rows}")
+    if not selects:
+        con.execute(
+            f"CREATE OR REPLACE TABLE termcells (rid INTEGER, cid INTEGER, status VARCHAR, "
+            f"num {NUMBER}, line INTEGER)"
+        )
+        return
+    con.execute(f"CREATE OR REPLACE TABLE termcells AS {' UNION ALL '.join(selects)}")
+
+
+def long_check(
+    con: duckdb.DuckDBPyConnection, reports: str, cells: str, numbers: list[int], stage: int
+) -> None:
+    """Check equations `numbers` of each report cell by cell.
 
     `reports`: SQL giving (rid, pkg, fmt, prev_rid) — prev_rid last year's report of the same
     agency (continuity only). `cells`: a table of (rid, cid, status, num, line): the cells of
     each report's rows that are there exactly once.
     """
+    if not numbers:
+        return
     con.execute(
         f"""
         INSERT INTO issues (pkg, code, severity, resource, row, item, field, expected_num,
@@ -89,7 +367,7 @@ def insert_equation_issues(
             SELECT r.rid, r.pkg, t.fmt, t.eq, t.ord, t.is_left, t.label, t.sign,
                    t.tbl, t.item, t.fld, t.previous, c.status, c.num, c.line
             FROM ({reports}) r
-            JOIN terms t ON t.fmt = r.fmt AND t.needs_previous = {needs_previous}
+            JOIN terms t ON t.fmt = r.fmt AND list_contains(?, t.eq)
             LEFT JOIN {cells} c
               ON c.rid = CASE WHEN t.previous THEN r.prev_rid ELSE r.rid END AND c.cid = t.cid
         ),
@@ -116,8 +394,9 @@ def insert_equation_issues(
                CASE WHEN j.blank_labels IS NULL THEN j.found END,
                coalesce(j.blank_labels, []),
                CASE WHEN j.blank_labels IS NULL THEN NULL ELSE e.rule END,
-               {CONTINUITY if needs_previous else RULES}, j.rid, 0, j.eq
+               {stage}, j.rid, 0, j.eq
         FROM judged j JOIN equations e USING (fmt, eq)
         WHERE j.readable AND (j.blank_labels IS NOT NULL OR j.found <> j.expected)
-        """
+        """,
+        [numbers],
     )

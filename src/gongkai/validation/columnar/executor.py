@@ -20,29 +20,38 @@ import duckdb
 
 from gongkai.package import ReportPackage
 from gongkai.standard import load_standard
-from gongkai.validation.columnar.cells import NUMBER, Verdicts, insert_columns
+from gongkai.validation.columnar import continuity
+from gongkai.validation.columnar.cells import Verdicts, insert_columns
 from gongkai.validation.columnar.equations import (
-    continuity_cells,
+    across_aggregates,
+    across_broken,
+    create_long_cells,
     create_terms,
-    insert_equation_issues,
+    insert_row_equations,
+    long_check,
+    plan,
 )
-from gongkai.validation.columnar.intake import Batch, is_plain
-from gongkai.validation.columnar.report_rules import as_figure, check_reports
+from gongkai.validation.columnar.intake import Batch, is_large, plain_tables
+from gongkai.validation.columnar.report_rules import as_figure, check_reports, create_one_rows
 from gongkai.validation.columnar.tables import (
     DESCRIPTOR,
+    RULES,
     create_issue_table,
-    group_reports,
+    create_item_groups,
+    create_reports,
+    create_row_groups,
     insert_cell_issues,
-    insert_key_issues,
-    type_cells,
+    insert_foreign_key_issues,
+    insert_primary_key_issues,
 )
+from gongkai.validation.columnar.wide import load
 from gongkai.validation.engine import ValidationResult, detect_format, validate_alone
 from gongkai.validation.issues import Issue
-from gongkai.validation.reports import ABSENT, ReportData
+from gongkai.validation.reports import ReportData
 from gongkai.validation.shape import check_descriptor
 
 BATCH_PACKAGES = 2000
-MEMORY_LIMIT = "512MB"  # the engine's; past it, it spills to the temporary folder
+MEMORY_LIMIT = "1536MB"  # the engine's; past it, it spills to the temporary folder
 _ISSUE_NAMES = (
     "pkg", "code", "severity", "resource", "row", "item", "field", "expected_txt",
     "expected_num", "found_txt", "found_num", "cells", "rule", "note", "note_en",
@@ -52,25 +61,19 @@ _ISSUE_NAMES = (
 class Executor:
     def __init__(self, folder: Path, batch_size: int, counts: dict[str, int]) -> None:
         self.counts = counts  # packages by executor: "columns", "rows"
+        self.folder = folder
         self.con = duckdb.connect()  # in memory; spills to temp_directory past its memory limit
         self.con.execute(f"SET temp_directory = '{folder / 'spill'}'")
-        self.con.execute("SET preserve_insertion_order = false")
         self.con.execute("SET enable_progress_bar = false")
         self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-        self.batch = Batch(folder)
+        # a table read from a file keeps the file's order: a row's position is its line
+        self.con.execute("SET preserve_insertion_order = true")
+        self.batch = Batch()
         self.batch_size = batch_size
         self.verdicts = Verdicts(self.con)
         create_terms(self.con)
         create_issue_table(self.con)
-        self.con.execute(
-            "CREATE TABLE allreps (rid INTEGER, pkg INTEGER, fmt VARCHAR, agency_id VARCHAR, "
-            "year INTEGER, checked BOOLEAN)"
-        )
-        self.con.execute(
-            "CREATE TABLE contcells (rid INTEGER, cid INTEGER, status VARCHAR, "
-            f"num {NUMBER}, line INTEGER)"
-        )
-        self.continuity_cells = self.con.execute(continuity_cells()).fetchall()
+        continuity.create_table(self.con)
         self.next_rid = 0
         self.packages: dict[int, tuple[str, str, bool]] = {}  # number -> source, format, checked
         self.pending: dict[int, ReportPackage] = {}  # this batch's packages
@@ -80,7 +83,7 @@ class Executor:
         number = len(self.packages)
         fmt = detect_format(package)
         self.packages[number] = (package.source, fmt, checked)
-        tables = is_plain(package, fmt)
+        tables = plain_tables(package, fmt)
         if tables is None:
             self._row_engine(number, package)
             return
@@ -90,98 +93,118 @@ class Executor:
             "issues",
             [(*row, DESCRIPTOR, k, 0, 0) for k, row in enumerate(_issue_rows(number, warnings))],
         )
+        large = is_large(tables)
+        if large:
+            self.flush()  # a large package is read alone: the engine counts its cells
         self.batch.add(number, fmt, tables)
         self.pending[number] = package
-        if self.batch.count >= self.batch_size:
+        if large or self.batch.count >= self.batch_size:
             self.flush()
 
     def _row_engine(self, number: int, package: ReportPackage) -> None:
-        """The row engine's verdict on one package; its reports' continuity cells join the
-        others (continuity is checked once, for all packages, by the engine)."""
+        """The row engine's verdict on one package; its reports join the others for
+        continuity, which is checked once, for all packages, by the engine."""
         result = validate_alone(package)
         self.counts["rows"] = self.counts.get("rows", 0) + 1
         source, _, checked = self.packages[number]
         self.packages[number] = (source, result.format, checked)
         self.python_issues[number] = result.issues
-        reps, cells = [], []
-        for (agency_id, year), report in result.reports.items():
+        reports = []
+        for report in result.reports.values():
             rid, self.next_rid = self.next_rid, self.next_rid + 1
-            reps.append((rid, number, result.format, agency_id, year, checked))
-            for cid, table, item_key, name in self.continuity_cells:
-                cell = report.cell(table, item_key or None, name)
-                if cell.status == ABSENT:
-                    continue
-                value = cell.value if isinstance(cell.value, int | Decimal) else None
-                line = cell.row.number if cell.row else None
-                cells.append((rid, cid, cell.status, value, line))
-        _insert_rows(self.con, "allreps", reps)
-        _insert_rows(self.con, "contcells", cells)
+            reports.append((rid, number, result.format, report, checked))
+        continuity.insert_reports(self.con, reports)
 
     def flush(self) -> None:
         if not self.batch.count:
             return
-        checked = {n: self.packages[n][2] for n in self.pending}
-        self.batch.load(self.con)
-        self.verdicts.add_new()
-        for number in type_cells(self.con):
-            self._row_engine(number, self.pending.pop(number))
-        self.con.execute(
-            "CREATE OR REPLACE TABLE batch_packages (pkg INTEGER, fmt VARCHAR, checked BOOLEAN)"
-        )
+        for fmt in self.batch.formats():
+            numbers = sorted({n for (f, _), parts in self.batch.bodies.items() if f == fmt
+                              for n, _ in parts})  # fmt: skip
+            try:
+                inexact = load(self.con, self.folder, self.batch, fmt, self.verdicts)
+            except duckdb.InvalidInputException:
+                if len(numbers) != 1:
+                    raise
+                inexact = numbers  # a ragged line in a large table: the row engine says it
+            for number in inexact:
+                self._row_engine(number, self.pending.pop(number))
+            taken = [n for n in numbers if n not in inexact]
+            if taken:
+                self._validate(fmt, taken)
+        self.batch.clear()
+        self.pending.clear()
+
+    def _validate(self, fmt: str, numbers: list[int]) -> None:
+        """Everything but continuity, for the batch's packages of one format."""
+        con = self.con
+        con.execute("CREATE OR REPLACE TABLE batch_packages (pkg INTEGER, checked BOOLEAN)")
+        _insert_rows(con, "batch_packages", [(n, self.packages[n][2]) for n in numbers])
+        self.counts["columns"] = self.counts.get("columns", 0) + len(numbers)
+        insert_cell_issues(con)
+        insert_primary_key_issues(con)
+        self.next_rid = create_reports(con, fmt, self.next_rid)
+        create_row_groups(con, fmt)
+        create_item_groups(con, fmt, across_aggregates(fmt))
+        for table in ("proactive", "reviews"):
+            insert_foreign_key_issues(
+                con, table, f"(SELECT DISTINCT pkg, agency_id, year FROM w_{table})"
+            )
+        insert_foreign_key_issues(con, "applications", "ga")
+        insert_row_equations(con, fmt)
+        self._read_cell_by_cell(fmt)
+        create_one_rows(con, fmt)
         _insert_rows(
-            self.con,
-            "batch_packages",
-            [(n, self.packages[n][1], checked[n]) for n in self.pending],
-        )
-        self.counts["columns"] = self.counts.get("columns", 0) + len(self.pending)
-        insert_cell_issues(self.con)
-        self.con.execute("DROP TABLE cellraw")  # the raw cells are no longer needed
-        insert_key_issues(self.con)
-        self.next_rid = group_reports(self.con, self.next_rid)
-        insert_equation_issues(
-            self.con,
-            "SELECT rid, pkg, fmt, NULL AS prev_rid FROM reps",
-            "termcells",
-            needs_previous=False,
-        )
-        _insert_rows(
-            self.con,
+            con,
             "issues",
-            [(*next(_issue_rows(n, [i])), *order) for n, order, i in check_reports(self.con)],
+            [(*next(_issue_rows(n, [i])), *order) for n, order, i in check_reports(con, fmt)],
         )
-        self.con.execute(
-            "INSERT INTO allreps SELECT r.rid, r.pkg, r.fmt, r.agency_id, r.year, b.checked "
-            "FROM reps r JOIN batch_packages b USING (pkg)"
-        )
-        self.con.execute(
-            """
-            INSERT INTO contcells
-            SELECT c.rid, c.cid, c.status, c.num, c.line FROM termcells c
-            WHERE c.cid IN (SELECT cid FROM terms WHERE needs_previous)
-            """
-        )
-        self.con.execute(
+        continuity.insert_batch(con, fmt)
+        con.execute(
             "DELETE FROM issues WHERE pkg IN (SELECT pkg FROM batch_packages WHERE NOT checked)"
         )
-        self.pending.clear()
-        for table in ("cellraw", "cells", "rowkeys", "groups", "repcells", "termcells", "reps"):
-            self.con.execute(f"DROP TABLE IF EXISTS {table}")  # the batch's: free the memory
+        for table in ("reps", "lookup", "ga", "g_proactive", "g_reviews", "oddcells",
+                      "one_reports", "one_proactive", "one_reviews", "termcells"):  # fmt: skip
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        for table in ("reports", "proactive", "applications", "reviews"):
+            con.execute(f"DROP VIEW IF EXISTS {table}")
+            con.execute(f"DROP TABLE IF EXISTS w_{table}")
 
-    def check_continuity(self) -> None:
-        """Each checked report against last year's report of the same agency: the one in the
-        last package holding it (packages given as previous come first)."""
-        insert_equation_issues(
-            self.con,
+    def _read_cell_by_cell(self, fmt: str) -> None:
+        """The equations the sums cannot settle: in reports whose 表三 is irregular, all of
+        表三's; where a sum across 表三 is not 0 or meets a blank or unreadable figure, those
+        across 表三; and equations across tables, in every report."""
+        steps = plan(fmt)
+        items_rows = [n for (table, _), ns in steps.row.items() if table == "applications"
+                      for n in ns]  # fmt: skip
+        self.con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE slow AS
+            SELECT r.rid, r.pkg, r.fmt, r.agency_id, r.year,
+                   CASE WHEN NOT coalesce(g.regular, false) THEN 'irregular'
+                        WHEN {across_broken(fmt)} THEN 'across'
+                        WHEN {"true" if steps.other else "false"} THEN 'other' END AS reading
+            FROM reps r LEFT JOIN ga g ON g.rid = r.rid
             """
-            SELECT r.rid, r.pkg, r.fmt, p.rid AS prev_rid
-            FROM allreps r
-            JOIN (SELECT agency_id, year, arg_max(rid, pkg) AS rid FROM allreps GROUP BY ALL) p
-              ON p.agency_id = r.agency_id AND p.year = r.year - 1
-            WHERE r.checked
-            """,
-            "contcells",
-            needs_previous=True,
         )
+        self.con.execute("DELETE FROM slow WHERE reading IS NULL")
+        (count,) = self.con.execute("SELECT count(*) FROM slow").fetchone() or (0,)
+        if not count:
+            return
+        create_long_cells(self.con, fmt, "slow")
+        reading = {
+            "irregular": steps.across + items_rows + steps.other,
+            "across": steps.across + steps.other,
+            "other": steps.other,
+        }
+        for kind, numbers in reading.items():
+            long_check(
+                self.con,
+                f"SELECT rid, pkg, fmt, NULL AS prev_rid FROM slow WHERE reading = '{kind}'",
+                "termcells",
+                sorted(numbers),
+                RULES,
+            )
 
     def results(self) -> Iterator[ValidationResult]:
         issues = _grouped(
@@ -191,7 +214,7 @@ class Executor:
         )
         reports = _grouped(
             self.con.cursor().execute(
-                "SELECT pkg, agency_id, year FROM allreps WHERE checked ORDER BY pkg"
+                "SELECT pkg, agency_id, year FROM contwide WHERE checked ORDER BY pkg, rid"
             )
         )
         next_issues, next_reports = next(issues, None), next(reports, None)
@@ -293,7 +316,7 @@ def validate_columnar(
             for package in packages:
                 executor.add(package, checked=True)
             executor.flush()
-            executor.check_continuity()
+            continuity.check(executor.con)
             yield from executor.results()
         finally:
             executor.con.close()

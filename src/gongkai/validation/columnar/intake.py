@@ -1,104 +1,102 @@
-"""Packages into the column engine: each table's lines as (package, line, field, raw cell).
+"""Packages into the column engine: each table's data lines, written per (format, table) into
+one file per batch that the engine reads in bulk.
 
 Only plain CSV is taken in: the standard's header, one row per line, no quotes, no carriage
-returns, no blank rows, as many cells as columns. That is what the generator, the writer and
-nearly every agency produce, and the one shape in which a line number is a row number and both
-executors split cells alike. A package with anything else (a wrong header, a ragged row, a
-missing or unreadable table) goes to the row engine, which says what is wrong in its own words.
+returns, no NUL, no empty or blank rows, as many cells as columns. That is what the generator,
+the writer and nearly every agency produce, and the one shape in which a line number is a row
+number and both executors split cells alike. A package with anything else (a wrong header, a
+ragged row, a missing or unreadable table) goes to the row engine, which says what is wrong in
+its own words.
+
+The checks are byte searches, except counting each line's cells: Python counts them in a small
+table; in a large one the engine does, as it reads (a line with another count stops the read,
+and the package goes to the row engine; a large package is therefore read in a batch of its
+own).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
-
-import duckdb
 
 from gongkai.package import ReportPackage
 from gongkai.standard import TABLE_NAMES, load_standard
 
+LARGE = 1 << 20  # bytes of a table from which the engine counts the cells of its lines
 
-def plain_lines(data: bytes, fields: list[str]) -> list[str] | None:
-    """The data lines of a table in plain CSV with exactly the standard's header, else None."""
-    text = data.decode("utf-8")
-    if '"' in text or "\r" in text:
+
+def plain_body(data: bytes, fields: list[str]) -> bytes | None:
+    """The data lines of a table in plain CSV with exactly the standard's header (each line
+    ending in a newline), else None."""
+    if b'"' in data or b"\r" in data or b"\0" in data:
         return None
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    if not lines or lines[0] != ",".join(fields):
+    if not data.endswith(b"\n"):
+        data += b"\n"
+    end = data.find(b"\n")
+    if data[:end] != ",".join(fields).encode() or b"\n\n" in data:
         return None
+    body = data[end + 1 :]
     commas = len(fields) - 1
-    for line in lines:
-        if line.count(",") != commas or not line.strip(","):
-            return None  # a ragged row, or a blank one
-    return lines[1:]
+    if b"\n" + b"," * commas + b"\n" in b"\n" + body:
+        return None  # a blank row
+    if len(body) < LARGE and any(line.count(b",") != commas for line in body.splitlines()):
+        return None  # a ragged row
+    return body
 
 
-def is_plain(package: ReportPackage, fmt: str) -> dict[str, list[str]] | None:
+def plain_tables(package: ReportPackage, fmt: str) -> dict[str, bytes] | None:
     """Every table's data lines when the package is plain CSV throughout, else None."""
     if package.undecodable or package.absent or set(package.files) != set(TABLE_NAMES):
         return None
     tables = load_standard().format(fmt).tables
     found = {}
     for name in TABLE_NAMES:
-        lines = plain_lines(package.files[name], tables[name].field_names)
-        if lines is None:
+        body = plain_body(package.files[name], tables[name].field_names)
+        if body is None:
             return None
-        found[name] = lines
+        found[name] = body
     return found
+
+
+def is_large(tables: dict[str, bytes]) -> bool:
+    return any(len(body) >= LARGE for body in tables.values())
 
 
 @dataclass
 class Batch:
-    """Plain packages written out per (format, table) for one bulk read by the engine."""
+    """The plain packages of a batch, kept until the batch is written for the engine."""
 
-    folder: Path
-    files: dict[tuple[str, str], TextIO] = field(default_factory=dict)  # open for writing
+    bodies: dict[tuple[str, str], list[tuple[int, bytes]]] = field(default_factory=dict)
     count: int = 0
 
-    def add(self, number: int, fmt: str, tables: dict[str, list[str]]) -> None:
-        for table, lines in tables.items():
-            out = self.files.get((fmt, table))
-            if out is None:
-                path = self.folder / f"{fmt}-{table}.csv"
-                out = self.files[(fmt, table)] = path.open("w", encoding="utf-8")
-            prefix = f"{number},"
-            out.write("".join(f"{prefix}{n},{line}\n" for n, line in enumerate(lines, start=2)))
+    def add(self, number: int, fmt: str, tables: dict[str, bytes]) -> None:
+        for table, body in tables.items():
+            self.bodies.setdefault((fmt, table), []).append((number, body))
         self.count += 1
 
-    def load(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Replace table `cellraw` with this batch: (pkg, fmt, tbl, line, fld, raw), a blank
-        cell as ''."""
-        con.execute(
-            "CREATE OR REPLACE TABLE cellraw (pkg INTEGER, fmt VARCHAR, tbl VARCHAR, "
-            "line INTEGER, fld VARCHAR, raw VARCHAR)"
-        )
-        for (fmt, table), out in self.files.items():
-            out.close()
-            names = load_standard().format(fmt).table(table).field_names
-            columns = {"pkg": "INTEGER", "line": "INTEGER"} | {n: "VARCHAR" for n in names}
-            path = self.folder / f"{fmt}-{table}.csv"
-            cells = ", ".join(f"coalesce({_quoted(n)}, '') AS {_quoted(n)}" for n in names)
-            on = ", ".join(_quoted(n) for n in names)
-            con.execute(
-                f"""
-                INSERT INTO cellraw
-                SELECT pkg, '{fmt}', '{table}', line, fld, raw FROM (
-                    UNPIVOT (
-                        SELECT pkg, line, {cells}
-                        FROM read_csv(?, header = false, delim = ',', quote = '', escape = '',
-                                      auto_detect = false, columns = ?, nullstr = '')
-                    ) ON {on} INTO NAME fld VALUE raw
-                )
-                """,
-                [str(path), columns],
-            )
-            path.unlink()
-        self.files.clear()
+    def formats(self) -> list[str]:
+        return sorted({fmt for fmt, _ in self.bodies})
+
+    def write(self, folder: Path, fmt: str, table: str) -> tuple[Path, int | None]:
+        """The table's lines of this batch in one file, and the package number when it holds
+        one package. Lines of several packages start with the package number and the position
+        of the package's first line in the file (a row's line is then its position minus that,
+        plus 2)."""
+        path = folder / f"{fmt}-{table}.csv"
+        parts = self.bodies.get((fmt, table), [])
+        with path.open("wb") as out:
+            if len(parts) == 1:
+                out.write(parts[0][1])
+                return path, parts[0][0]
+            start = 0
+            for number, body in parts:
+                if not body:
+                    continue
+                prefix = f"{number},{start},".encode()
+                out.write(prefix + body[:-1].replace(b"\n", b"\n" + prefix) + b"\n")
+                start += body.count(b"\n")
+        return path, None
+
+    def clear(self) -> None:
+        self.bodies.clear()
         self.count = 0
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

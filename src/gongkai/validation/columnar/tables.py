@@ -1,17 +1,19 @@
-"""One batch in the engine: typed cells, rows and their keys, primary and foreign keys, the
+"""One batch of one format, over the wide tables: cell issues, primary and foreign keys, the
 reports and the rows that belong to each (reports.group_reports, set-wise).
 
 Frictionless semantics kept: a key cell is its typed value (a type error makes it None, a
 broken constraint keeps it); a primary key repeats when an earlier row has the same values;
-a foreign key is looked up among the reports rows whose key is not all None.
+a foreign key is looked up among the reports rows whose key is not all None. A row whose
+agency_id or year has an error belongs to no report.
 """
 
 from __future__ import annotations
 
 import duckdb
 
-from gongkai.standard import FORMATS, TABLE_NAMES, load_standard
+from gongkai.standard import FORMATS, KEY_FIELDS, TABLE_NAMES, load_standard
 from gongkai.validation.columnar.cells import insert_columns
+from gongkai.validation.columnar.fields import bits, columns
 
 ISSUE_COLUMNS = (
     "pkg INTEGER, code VARCHAR, severity VARCHAR, resource VARCHAR, row INTEGER, item VARCHAR, "
@@ -22,6 +24,13 @@ ISSUE_COLUMNS = (
 # Issues come out in the row engine's order, by (stage, k1, k2, k3) within a package:
 READ, CAPTURED, SHAPE, DESCRIPTOR, RULES, CONTINUITY = range(6)
 _TABLE_ORDER = "list_position(['reports', 'proactive', 'applications', 'reviews'], {})"
+FIGURE_TABLES = ("proactive", "applications", "reviews")
+
+
+def key_ok(fmt: str, table: str, alias: str = "") -> str:
+    """SQL: the row's agency_id and year were read without error (it names a report)."""
+    prefix = f"{alias}." if alias else ""
+    return f"{prefix}bad & {bits(fmt, table, KEY_FIELDS)} = 0"
 
 
 def create_issue_table(con: duckdb.DuckDBPyConnection) -> None:
@@ -37,59 +46,25 @@ def create_issue_table(con: duckdb.DuckDBPyConnection) -> None:
     insert_columns(con, "fieldpos", {n: [r[k] for r in rows] for k, n in enumerate(names)})
 
 
-def type_cells(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Tables `cells` and `rowkeys` of this batch. Returns the packages holding a value the
-    engine cannot sum exactly (they are taken out of the batch, for the row engine)."""
-    inexact = [
-        pkg
-        for (pkg,) in con.execute(
-            "SELECT DISTINCT pkg FROM cellraw JOIN verdicts USING (fmt, tbl, fld, raw) "
-            "WHERE NOT exact"
-        ).fetchall()
-    ]
-    if inexact:
-        con.execute("DELETE FROM cellraw WHERE list_contains(?, pkg)", [inexact])
-    con.execute(
-        """
-        CREATE OR REPLACE TABLE cells AS
-        SELECT c.pkg, c.fmt, c.tbl, c.line, c.fld, v.bad, v.num, v.txt,
-               CASE WHEN v.bad THEN 'bad'
-                    WHEN v.num IS NULL AND v.txt IS NULL THEN 'blank' ELSE 'ok' END AS status
-        FROM cellraw c JOIN verdicts v USING (fmt, tbl, fld, raw)
-        """
-    )
-    con.execute(
-        """
-        CREATE OR REPLACE TABLE rowkeys AS
-        SELECT pkg, fmt, tbl, line,
-               max(txt) FILTER (fld = 'agency_id') AS agency_id,
-               max(num) FILTER (fld = 'year') AS year,
-               max(txt) FILTER (fld = 'item') AS item,
-               bool_or(bad) FILTER (fld IN ('agency_id', 'year')) AS key_bad
-        FROM cells GROUP BY pkg, fmt, tbl, line
-        """
-    )
-    return inexact
-
-
 def insert_cell_issues(con: duckdb.DuckDBPyConnection) -> None:
-    """Type and constraint errors: each cell holding a value whose verdict has issues (an item
-    outside the format's list is said by table-shape instead, as in the row engine)."""
+    """Type and constraint errors: each odd cell whose verdict has issues (an item outside the
+    format's list is said by table-shape instead, as in the row engine)."""
     con.execute(
         f"""
         INSERT INTO issues (pkg, code, severity, resource, row, item, field, expected_txt,
                             found_txt, note, note_en, stage, k1, k2, k3)
-        SELECT c.pkg, i.code, 'error', c.tbl, c.line,
-               CASE WHEN c.tbl = 'applications' THEN k.item END, c.fld, i.expected, i.found,
+        SELECT o.pkg, i.code, 'error', o.tbl, o.line,
+               CASE WHEN o.tbl = 'applications' THEN a.item END, o.fld, i.expected, i.found,
                i.note, i.note_en,
                CASE WHEN i.note IS NOT NULL OR starts_with(i.expected, 'decimals ')
                     THEN {CAPTURED} ELSE {READ} END,
-               {_TABLE_ORDER.format("c.tbl")}, c.line, f.pos
-        FROM cellraw c
+               {_TABLE_ORDER.format("o.tbl")}, o.line, f.pos
+        FROM oddcells o
         JOIN cell_issues i USING (fmt, tbl, fld, raw)
-        JOIN rowkeys k USING (pkg, tbl, line)
         JOIN fieldpos f USING (fmt, tbl, fld)
-        WHERE NOT (c.tbl = 'applications' AND c.fld = 'item' AND i.code = 'constraint-error')
+        LEFT JOIN (SELECT pkg, line, item FROM applications) a
+          ON o.tbl = 'applications' AND a.pkg = o.pkg AND a.line = o.line
+        WHERE NOT (o.tbl = 'applications' AND o.fld = 'item' AND i.code = 'constraint-error')
         """
     )
 
@@ -99,9 +74,9 @@ def _key_fields(table: str) -> list[str]:
     return list(descriptor.get("primaryKey", []))
 
 
-def insert_key_issues(con: duckdb.DuckDBPyConnection) -> None:
-    """primary-key (a repeated key; not in applications, where table-shape says it, nor
-    where agency_id or year is None: such a row names no report) and foreign-key."""
+def insert_primary_key_issues(con: duckdb.DuckDBPyConnection) -> None:
+    """A repeated key; not in applications, where table-shape says it, nor where agency_id or
+    year is None: such a row names no report."""
     for table in TABLE_NAMES:
         keys = _key_fields(table)
         if table == "applications" or not keys:
@@ -109,86 +84,132 @@ def insert_key_issues(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(
             f"""
             INSERT INTO issues (pkg, code, severity, resource, row, note, stage, k1, k2, k3)
-            SELECT pkg, 'primary-key', 'error', tbl, line,
+            SELECT pkg, 'primary-key', 'error', '{table}', line,
                    'the same as in the row at position ' || before,
-                   {READ}, {_TABLE_ORDER.format("tbl")}, line, 1000
+                   {READ}, {_TABLE_ORDER.format(f"'{table}'")}, line, 1000
             FROM (
-                SELECT pkg, tbl, line,
+                SELECT pkg, line,
                        lag(line) OVER (PARTITION BY pkg, {", ".join(keys)} ORDER BY line) AS before
-                FROM rowkeys
-                WHERE tbl = '{table}' AND agency_id IS NOT NULL AND year IS NOT NULL
+                FROM {table} WHERE agency_id IS NOT NULL AND year IS NOT NULL
             )
             WHERE before IS NOT NULL
             """
         )
+
+
+def create_reports(con: duckdb.DuckDBPyConnection, fmt: str, first_rid: int) -> int:
+    """Table `reps` (rid, pkg, fmt, agency_id, year, line: the first reports row of each key
+    read without error; rid numbers the reports from `first_rid`) and `lookup` (the keys of
+    every reports row whose key is not all None, for foreign keys). Returns the next rid."""
     con.execute(
         f"""
-        INSERT INTO issues (pkg, code, severity, resource, row, item, note, stage, k1, k2, k3)
-        WITH lookup AS (
-            SELECT DISTINCT pkg, coalesce(agency_id, chr(0)) AS a, coalesce(year, -1) AS y
-            FROM rowkeys WHERE tbl = 'reports' AND NOT (agency_id IS NULL AND year IS NULL)
-        )
-        SELECT r.pkg, 'foreign-key', 'error', r.tbl, r.line,
-               CASE WHEN r.tbl = 'applications' THEN r.item END,
-               'for "agency_id, year": values "' || coalesce(r.agency_id, 'None') || ', '
-               || coalesce(CAST(CAST(r.year AS HUGEINT) AS VARCHAR), 'None')
-               || '" not found in the lookup table "reports" as "agency_id, year"',
-               {READ}, {_TABLE_ORDER.format("r.tbl")}, r.line, 1001
-        FROM rowkeys r
-        ANTI JOIN lookup l
-          ON l.pkg = r.pkg AND l.a = coalesce(r.agency_id, chr(0)) AND l.y = coalesce(r.year, -1)
-        WHERE r.tbl <> 'reports' AND NOT (r.agency_id IS NULL AND r.year IS NULL)
-        """
-    )
-
-
-def group_reports(con: duckdb.DuckDBPyConnection, first_rid: int) -> int:
-    """Tables `reps` (rid, pkg, fmt, agency_id, year, line: the first reports row of each
-    readable key; rid numbers the reports from `first_rid`), `groups` (the rows of each report
-    per table and item: lines in order), `repcells` (the cells of each report's rows that are
-    there exactly once) and `termcells` (those the equations read, by cell id). Returns the
-    next free rid."""
-    con.execute(
-        """
         CREATE OR REPLACE TABLE reps AS
-        SELECT ? + row_number() OVER (ORDER BY pkg, line) - 1 AS rid, *
+        SELECT CAST(? + row_number() OVER (ORDER BY pkg, line) - 1 AS INTEGER) AS rid, *
         FROM (
-            SELECT pkg, fmt, agency_id, CAST(year AS INTEGER) AS year, min(line) AS line
-            FROM rowkeys WHERE tbl = 'reports' AND NOT key_bad
+            SELECT pkg, '{fmt}' AS fmt, agency_id, CAST(year AS INTEGER) AS year,
+                   min(line) AS line
+            FROM reports WHERE {key_ok(fmt, "reports")}
               AND agency_id IS NOT NULL AND year IS NOT NULL
-            GROUP BY pkg, fmt, agency_id, year
+            GROUP BY pkg, agency_id, year
         )
         """,
         [first_rid],
     )
     con.execute(
         """
-        CREATE OR REPLACE TABLE groups AS
-        SELECT p.rid, r.pkg, r.tbl,
-               CASE WHEN r.tbl = 'applications' THEN coalesce(r.item, '') ELSE '' END AS item_key,
-               list(r.line ORDER BY r.line) AS lines
-        FROM rowkeys r
-        JOIN reps p ON p.pkg = r.pkg AND p.agency_id = r.agency_id AND p.year = r.year
-        WHERE r.tbl <> 'reports' AND NOT r.key_bad
-        GROUP BY ALL
-        UNION ALL
-        SELECT rid, pkg, 'reports', '', [line] FROM reps
-        """
-    )
-    con.execute(
-        """
-        CREATE OR REPLACE TABLE repcells AS
-        SELECT g.rid, g.tbl, g.item_key, c.fld, c.status, c.num, c.txt, c.line
-        FROM groups g JOIN cells c ON c.pkg = g.pkg AND c.tbl = g.tbl AND c.line = g.lines[1]
-        WHERE len(g.lines) = 1
-        """
-    )
-    con.execute(
-        """
-        CREATE OR REPLACE TABLE termcells AS
-        SELECT c.rid, i.cid, c.status, c.num, c.line
-        FROM repcells c JOIN cellids i USING (tbl, item_key, fld)
+        CREATE OR REPLACE TABLE lookup AS
+        SELECT DISTINCT pkg, coalesce(agency_id, chr(0)) AS a, coalesce(year, -1) AS y
+        FROM reports WHERE NOT (agency_id IS NULL AND year IS NULL)
         """
     )
     (count,) = con.execute("SELECT count(*) FROM reps").fetchone() or (0,)
     return first_rid + int(count)
+
+
+def create_row_groups(con: duckdb.DuckDBPyConnection, fmt: str) -> None:
+    """Tables `g_<table>` of the one-row figure tables: each report's rows (lines in order,
+    their number, whether all their figures are blank)."""
+    for table in FIGURE_TABLES:
+        if table == "applications":
+            continue
+        con.execute(
+            f"""
+            CREATE OR REPLACE TABLE g_{table} AS
+            SELECT r.rid, list(t.line ORDER BY t.line) AS lines, count(*) AS n,
+                   bool_and({all_blank(fmt, table, "t")}) AS blank
+            FROM {table} t JOIN reps r USING (pkg, agency_id, year)
+            WHERE {key_ok(fmt, table, "t")}
+            GROUP BY r.rid
+            """
+        )
+
+
+def insert_foreign_key_issues(con: duckdb.DuckDBPyConnection, table: str, groups: str) -> None:
+    """Rows of `table` whose key is not among the package's reports rows. `groups`: a table of
+    the distinct (pkg, agency_id, year) of `table` (a table of millions of rows is looked up
+    once per key, and read again only for the keys not found)."""
+    con.execute(
+        f"""
+        INSERT INTO issues (pkg, code, severity, resource, row, item, note, stage, k1, k2, k3)
+        WITH missing AS (
+            SELECT pkg, agency_id, year FROM {groups} g
+            WHERE NOT (agency_id IS NULL AND year IS NULL) AND NOT EXISTS (
+                SELECT 1 FROM lookup l WHERE l.pkg = g.pkg
+                AND l.a = coalesce(g.agency_id, chr(0)) AND l.y = coalesce(g.year, -1))
+        )
+        SELECT t.pkg, 'foreign-key', 'error', '{table}', t.line,
+               {"t.item" if table == "applications" else "NULL"},
+               'for "agency_id, year": values "' || coalesce(t.agency_id, 'None') || ', '
+               || coalesce(CAST(t.year AS VARCHAR), 'None')
+               || '" not found in the lookup table "reports" as "agency_id, year"',
+               {READ}, {_TABLE_ORDER.format(f"'{table}'")}, t.line, 1001
+        FROM {table} t
+        SEMI JOIN missing m ON m.pkg = t.pkg AND m.agency_id IS NOT DISTINCT FROM t.agency_id
+                           AND m.year IS NOT DISTINCT FROM t.year
+        """
+    )
+
+
+def value_names(fmt: str, table: str) -> list[str]:
+    return [f.name for f in load_standard().format(fmt).table(table).value_fields]
+
+
+def all_blank(fmt: str, table: str, alias: str = "") -> str:
+    """SQL: every figure of the row is blank (None and read without error)."""
+    prefix = f"{alias}." if alias else ""
+    names = value_names(fmt, table)
+    tests = [f"{prefix}bad & {bits(fmt, table, names)} = 0"]
+    tests += [f'{prefix}"{n}" IS NULL' for n in names]
+    return " AND ".join(tests)
+
+
+def column_names(fmt: str, table: str) -> list[str]:
+    return [c.name for c in columns(fmt, table)]
+
+
+def create_item_groups(con: duckdb.DuckDBPyConnection, fmt: str, aggregates: list[str]) -> None:
+    """Table `ga`: the rows of the items table (表三) by key (pkg, agency_id, year) with their
+    report `rid`, whether they hold each item of the format once and nothing else (`regular`),
+    whether all their figures are blank, and `aggregates` (SQL over the rows)."""
+    codes = load_standard().format(fmt).table("applications").item_codes
+    if len(codes) > 63:
+        raise ValueError("more than 63 items: the item mask holds 63")
+    every = (1 << len(codes)) - 1
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE ga AS
+        SELECT a.*, r.rid,
+               coalesce(r.rid IS NOT NULL AND a.n = {len(codes)} AND a.n_known = {len(codes)}
+                        AND a.items = {every}, false) AS regular
+        FROM (
+            SELECT pkg, agency_id, year, NOT ({key_ok(fmt, "applications")}) AS key_bad,
+                   count(*) AS n, count(pos) AS n_known,
+                   bit_or(CAST(1 AS UBIGINT) << (pos - 1)) AS items,
+                   bool_and({all_blank(fmt, "applications")}) AS blank,
+                   {", ".join(aggregates)}
+            FROM w_applications GROUP BY ALL
+        ) a
+        LEFT JOIN reps r ON NOT a.key_bad AND r.pkg = a.pkg AND r.agency_id = a.agency_id
+                        AND r.year = a.year
+        """
+    )
