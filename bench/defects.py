@@ -8,7 +8,8 @@ several agencies, or two consecutive years of one agency, in one package or spli
 packages in a row) and then gets zero to four defects drawn from DEFECTS: broken types and
 constraints of every kind in the schemas, blanks (incomplete), each equation broken, every
 table-shape finding, repeated and dangling keys, wrong check characters, a township making
-规章, late publication, the wrong format for the year, broken continuity, and input only the
+规章, late publication, the wrong format for the year, broken continuity, a report of blanks
+only (nothing-reported), and input only the
 row engine reads (quotes, a wrong header, a ragged row, CRLF, a BOM, GB18030, a missing table,
 a datapackage.json with another schema, a figure too large to sum in the engine).
 """
@@ -166,6 +167,16 @@ def _balance(tables: Tables, rng: random.Random) -> None:
         row[9] += 1
 
 
+def _nothing(tables: Tables, rng: random.Random) -> None:
+    """Every figure of one report blank: a report that reports nothing."""
+    key = rng.choice(tables["reports"])[:2]
+    for table in ("proactive", "applications", "reviews"):
+        for row in tables[table]:
+            if row[:2] == key:
+                for column in VALUE_COLUMNS[table]:
+                    row[column] = ""
+
+
 def _format_year(tables: Tables, rng: random.Random) -> None:
     rng.choice(tables["reports"])[6] = rng.choice(["2019", "2020", ""])
 
@@ -206,6 +217,7 @@ DEFECTS: dict[str, Callable[[Tables, random.Random], None]] = {
     "format-year": _format_year,
     "carryover": _carryover,
     "balance": _balance,
+    "nothing": _nothing,
 }
 # Input the column engine does not take in: the row engine validates these packages.
 RAW_DEFECTS = ("quotes", "header", "ragged", "crlf", "bom", "gb18030", "no-table", "descriptor",

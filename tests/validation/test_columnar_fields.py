@@ -5,13 +5,14 @@ every format, hostile cells the engine calls plain read alike in both."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from gongkai.standard import FORMATS, TABLE_NAMES
 from gongkai.validation.columnar.cells import judge
-from gongkai.validation.columnar.fields import _SAFE_PATTERN, columns
+from gongkai.validation.columnar.fields import _SAFE_PATTERN, _alternatives, _as_glob, columns
 
 CELLS = [
     "", " ", "0", "00", "007", "7", " 7", "7 ", "+5", "-1", "-0", "1e2", "1E2", "1_000", "0x10",
@@ -97,3 +98,47 @@ def test_plain_cells_are_the_common_ones(con: duckdb.DuckDBPyConnection) -> None
 )
 def test_patterns_handed_to_the_engine_read_alike_there(pattern: str, safe: bool) -> None:
     assert bool(_SAFE_PATTERN.fullmatch(pattern)) is safe
+
+
+@pytest.mark.parametrize(
+    ("pattern", "globs"),
+    [
+        ("([0-9A-H]{3}|[0-9]{6}-[a-z0-9]+(-[a-z0-9]+)*)", ["[0-9A-H][0-9A-H][0-9A-H]", None]),
+        ("[0-9]{2}", ["[0-9][0-9]"]),
+        ("(a)|(b)", [None, None]),  # no group is taken apart
+        ("[(|]x", [None]),  # a | in a class is a character
+        ("\\(a|b", [None, "b"]),
+        ("(a|b)c", [None]),
+        ("a+", [None]),
+    ],
+)
+def test_a_glob_stands_for_an_alternative_only_when_it_matches_the_same(
+    pattern: str, globs: list[str | None]
+) -> None:
+    assert [_as_glob(a) for a in _alternatives(pattern)] == globs
+
+
+def test_each_row_keeps_its_line_in_a_large_table(tmp_path: Path) -> None:
+    """Rows are numbered by their place in the engine's table: that place must be the line's
+    in the file even for a table the engine would read in parallel (tens of MB)."""
+    from gongkai.standard import load_standard
+    from gongkai.validation.columnar.cells import Verdicts
+    from gongkai.validation.columnar.intake import Batch
+    from gongkai.validation.columnar.wide import load
+
+    items = load_standard().format("2021").table("applications").item_codes
+    rows = 800_000  # ~45 MB: several of the engine's reading blocks
+    lines = "".join(
+        f"11320800000000000X,2024,{items[n % len(items)]},{n},0,0,0,0,0,{n}\n"
+        for n in range(2, rows + 2)
+    )
+    batch = Batch()
+    empty = memoryview(b"")
+    batch.add(0, "2021", {"reports": empty, "proactive": empty, "reviews": empty,
+                          "applications": memoryview(lines.encode())})  # fmt: skip
+    con = duckdb.connect()
+    load(con, tmp_path, batch, "2021", Verdicts(con))
+    moved = con.execute(
+        "SELECT count(*) FILTER (natural_person <> line), count(*) FROM applications"
+    ).fetchone()
+    assert moved == (0, rows)

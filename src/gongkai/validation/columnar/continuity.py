@@ -141,12 +141,12 @@ def check(con: duckdb.DuckDBPyConnection) -> None:
                     )
                 )
             sql = row_issues_sql(
-                terms, len(eq.left), eq.rule, f"pairs WHERE fmt = '{fmt}'", "pkg, rid AS k1",
-                str(n), CONTINUITY,
+                terms, len(eq.left), eq.rule, f"pairs x WHERE x.fmt = '{fmt}'",
+                "x.pkg, x.rid AS k1", str(n), CONTINUITY,
             )  # fmt: skip
             con.execute(
-                "INSERT INTO issues (pkg, code, severity, resource, row, item, field, "
-                f"expected_num, found_num, cells, rule, stage, k1, k2, k3) {sql}"
+                "INSERT INTO issues (pkg, k1, code, severity, resource, row, item, field, "
+                f"expected_num, found_num, cells, rule, stage, k2, k3) {sql}"
             )
 
 

@@ -29,6 +29,7 @@ from gongkai.standard import FORMATS, load_standard
 from gongkai.validation.columnar.cells import insert_columns
 from gongkai.validation.columnar.fields import NUMBER, column
 from gongkai.validation.columnar.tables import RULES, key_ok
+from gongkai.validation.columnar.wide import item_list
 from gongkai.validation.rules import Equation, equations
 
 
@@ -141,6 +142,7 @@ class TermSQL:
     label: str  # SQL
     sign: int
     previous: bool
+    integral: bool = False  # its value is a BIGINT: summed as one, not as a DECIMAL(38, 6)
 
 
 def status_sql(fmt: str, table: str, name: str, alias: str) -> str:
@@ -157,12 +159,25 @@ def _text(value: str | None) -> str:
 
 
 def row_issues_sql(
-    terms: list[TermSQL], n_left: int, rule: dict, source: str, keys: str, eq: str, stage: int
+    terms: list[TermSQL],
+    n_left: int,
+    rule: dict,
+    source: str,
+    keys: str,
+    eq: str,
+    stage: int,
+    then: str = "",
+    readable: str | None = None,
 ) -> str:
-    """SELECT of the issues of one equation evaluated on each row of `source` (a FROM clause):
-    columns as table `issues` wants them. `keys`: SQL of (pkg, k1) for each row; `eq`: SQL of
-    the equation's number (k3)."""
-    readable = " AND ".join(f"coalesce({t.status} IN ('ok', 'blank'), false)" for t in terms)
+    """SELECT of the issues of one equation evaluated on each row `x` of `source` (a FROM
+    clause naming its rows x): columns as table `issues` wants them. The rows that break the
+    equation or meet a blank are found first; only they go through `then` (a JOIN … WHERE …
+    on x, e.g. to their report) and are worded. `keys`: SQL of (pkg, k1) for each row; `eq`:
+    SQL of the equation's number (k3). `readable`: SQL that is true when no term's cell is
+    missing or unreadable, if cheaper than asking each term's status."""
+    readable = readable or " AND ".join(
+        f"coalesce({t.status} IN ('ok', 'blank'), false)" for t in terms
+    )
     labels = ", ".join(f"CASE WHEN {t.status} = 'blank' THEN {t.label} END" for t in terms)
 
     def first_blank(part: Callable[[TermSQL], str]) -> str:
@@ -170,34 +185,40 @@ def row_issues_sql(
         return f"CASE {cases} END"
 
     def total(side: list[TermSQL]) -> str:
+        if all(t.integral for t in terms):
+            return " + ".join(f"{t.value} * {t.sign}" for t in side)
         return " + ".join(f"CAST({t.value} AS DECIMAL(38, 6)) * {t.sign}" for t in side)
 
+    # once the cells are readable, a blank one is a NULL value
+    any_blank = " OR ".join(f"{t.value} IS NULL" for t in terms)
     lead = terms[0]
+    blank = "x._b IS NOT NULL"
     return f"""
-        SELECT pkg,
-               CASE WHEN b IS NULL THEN '{rule["id"]}' ELSE 'incomplete' END AS code,
-               CASE WHEN b IS NULL THEN '{rule["severity"]}' ELSE 'warning' END AS severity,
-               CASE WHEN b IS NULL THEN '{lead.table}' ELSE b_table END AS resource,
-               CASE WHEN b IS NULL THEN anchor ELSE b_line END AS row,
-               CASE WHEN b IS NULL THEN lead_item ELSE b_item END AS item,
-               CASE WHEN b IS NULL THEN '{lead.field}' ELSE b_field END AS field,
-               CASE WHEN b IS NULL THEN expected END AS expected_num,
-               CASE WHEN b IS NULL THEN found END AS found_num,
-               list_filter(blanks, x -> x IS NOT NULL) AS cells,
-               CASE WHEN b IS NULL THEN NULL ELSE '{rule["id"]}' END AS rule,
-               {stage} AS stage, k1, 0 AS k2, k3
+        SELECT {keys},
+               CASE WHEN {blank} THEN 'incomplete' ELSE '{rule["id"]}' END AS code,
+               CASE WHEN {blank} THEN 'warning' ELSE '{rule["severity"]}' END AS severity,
+               CASE WHEN {blank} THEN {first_blank(lambda t: _text(t.table))}
+                    ELSE '{lead.table}' END AS resource,
+               CASE WHEN {blank} THEN {first_blank(lambda t: "NULL" if t.previous else t.line)}
+                    ELSE {lead.line} END AS row,
+               CASE WHEN {blank} THEN {first_blank(lambda t: t.item)} ELSE {lead.item} END
+                   AS item,
+               CASE WHEN {blank} THEN {first_blank(lambda t: _text(t.field))}
+                    ELSE '{lead.field}' END AS field,
+               CASE WHEN {blank} THEN NULL ELSE x._expected END AS expected_num,
+               CASE WHEN {blank} THEN NULL ELSE x._found END AS found_num,
+               list_filter([{labels}], v -> v IS NOT NULL) AS cells,
+               CASE WHEN {blank} THEN '{rule["id"]}' END AS rule,
+               {stage} AS stage, 0 AS k2, {eq} AS k3
         FROM (
-            SELECT {keys}, {eq} AS k3, {readable} AS readable, [{labels}] AS blanks,
-                   {first_blank(lambda t: "true")} AS b,
-                   {first_blank(lambda t: _text(t.table))} AS b_table,
-                   {first_blank(lambda t: "NULL" if t.previous else t.line)} AS b_line,
-                   {first_blank(lambda t: t.item)} AS b_item,
-                   {first_blank(lambda t: _text(t.field))} AS b_field,
-                   {lead.line} AS anchor, {lead.item} AS lead_item,
-                   {total(terms[:n_left])} AS found, {total(terms[n_left:])} AS expected
-            FROM {source}
-        ) _
-        WHERE readable AND (b IS NOT NULL OR found <> expected)
+            SELECT * FROM (
+                SELECT x.*, {readable} AS _readable,
+                       CASE WHEN {any_blank} THEN {first_blank(lambda t: "true")} END AS _b,
+                       {total(terms[:n_left])} AS _found, {total(terms[n_left:])} AS _expected
+                FROM {source}
+            ) x
+            WHERE x._readable AND (x._b IS NOT NULL OR x._found <> x._expected)
+        ) x {then}
     """
 
 
@@ -216,9 +237,17 @@ def _same_row_terms(fmt: str, eq: Equation, alias: str, item_sql: str) -> list[T
                 label=label,
                 sign=t.sign,
                 previous=False,
+                integral=column(fmt, t.table, t.field).sql_type == "BIGINT",
             )
         )
     return found
+
+
+def _same_row_readable(fmt: str, eq: Equation, alias: str) -> str:
+    """SQL: no cell of the equation in this row has an error (one mask test)."""
+    table = eq.left[0].table
+    mask = sum(1 << column(fmt, table, t.field).bit for t in eq.left + eq.right)
+    return f"{alias}.bad & {mask} = 0"
 
 
 def insert_row_equations(con: duckdb.DuckDBPyConnection, fmt: str) -> None:
@@ -231,71 +260,85 @@ def insert_row_equations(con: duckdb.DuckDBPyConnection, fmt: str) -> None:
     all_eqs = equations(fmt)
     for (table, _), numbers in plan(fmt).row.items():
         if table != items_table:
-            source = (
-                f"{table} x JOIN reps r USING (pkg, agency_id, year) "
+            then = (
+                "JOIN reps r USING (pkg, agency_id, year) "
                 f"JOIN g_{table} g ON g.rid = r.rid WHERE len(g.lines) = 1"
             )
             for n in numbers:
-                _insert_row(con, all_eqs[n], _same_row_terms(fmt, all_eqs[n], "x", "NULL"),
-                            source, "r.rid", str(n))  # fmt: skip
+                _insert_row(con, fmt, all_eqs[n], _same_row_terms(fmt, all_eqs[n], "x", "NULL"),
+                            f"{table} x", then, "r.rid", str(n))  # fmt: skip
             continue
         # one query for the equations of one rule over every item: the equation's number
         # looked up by the row's item
         by_pos = {codes.index(all_eqs[n].left[0].item) + 1: n for n in numbers}  # type: ignore[arg-type]
         numbers_by_pos = [by_pos.get(pos, -1) for pos in range(len(codes) + 1)]
         source = (
-            f"{table} x JOIN ga g USING (pkg, agency_id, year) "
-            f"WHERE g.regular AND list_contains({sorted(by_pos)}, x.pos)"
+            f"(SELECT *, CAST(rowid - start + 2 AS INTEGER) AS line FROM w_{table}) x "
+            f"WHERE list_contains({sorted(by_pos)}, x.pos)"
         )
+        then = "JOIN ga g USING (pkg, agency_id, year) WHERE g.regular"
         eq = all_eqs[numbers[0]]
-        terms = _same_row_terms(fmt, eq, "x", "x.item")
-        _insert_row(con, eq, terms, source, "g.rid", f"{numbers_by_pos}[x.pos + 1]")
+        terms = _same_row_terms(fmt, eq, "x", f"coalesce({item_list(fmt)}[x.pos], x.item)")
+        _insert_row(con, fmt, eq, terms, source, then, "g.rid", f"{numbers_by_pos}[x.pos + 1]")
 
 
 def _insert_row(
     con: duckdb.DuckDBPyConnection,
+    fmt: str,
     eq: Equation,
     terms: list[TermSQL],
     source: str,
+    then: str,
     rid: str,
     eq_sql: str,
 ) -> None:
     sql = row_issues_sql(
-        terms, len(eq.left), eq.rule, f"(SELECT x.*, {rid} AS rid FROM {source}) x",
-        "x.pkg, x.rid AS k1", eq_sql, RULES,
+        terms, len(eq.left), eq.rule, source, f"x.pkg, {rid} AS k1", eq_sql, RULES, then,
+        _same_row_readable(fmt, eq, "x"),
     )  # fmt: skip
     con.execute(
-        "INSERT INTO issues (pkg, code, severity, resource, row, item, field, expected_num, "
-        f"found_num, cells, rule, stage, k1, k2, k3) {sql}"
+        "INSERT INTO issues (pkg, k1, code, severity, resource, row, item, field, expected_num, "
+        f"found_num, cells, rule, stage, k2, k3) {sql}"
     )
 
 
 # --- the form across the rows of 表三 ---------------------------------------------------------
 
 
-def across_aggregates(fmt: str) -> list[str]:
-    """SQL aggregates over the items table's rows of a report: `d<eq>`, the equation's left
+def across_aggregates(con: duckdb.DuckDBPyConnection, fmt: str) -> list[str]:
+    """SQL aggregates over the items table's rows `x` of a report: `d<eq>`, the equation's left
     minus right for each equation across rows, and `dirty`: a figure those read is blank or
-    unreadable (then the report is read cell by cell)."""
+    unreadable (then the report is read cell by cell). Creates table `weights` (`pos`, and a
+    weight per equation and field: +1 left, -1 right, 0 elsewhere), which `c` names."""
     codes = load_standard().format(fmt).table(_items_table(fmt)).item_codes
     all_eqs = equations(fmt)
     found = []
+    weights: dict[str, list[int]] = {}
     names: set[str] = set()
     for n in plan(fmt).across:
         eq = all_eqs[n]
-        weights: dict[str, list[int]] = {}
+        parts = []
         for k, t in enumerate(eq.left + eq.right):
             side = 1 if k < len(eq.left) else -1
-            row = weights.setdefault(t.field, [0] * len(codes))
-            row[codes.index(t.item)] += side * t.sign  # type: ignore[arg-type]
+            name = f"w{n}_{t.field}"
+            if name not in weights:
+                weights[name] = [0] * len(codes)
+                parts.append(f'x."{t.field}" * c.{name}')
+            weights[name][codes.index(t.item)] += side * t.sign  # type: ignore[arg-type]
             names.add(t.field)
-        parts = " + ".join(f'"{f}" * {w}[pos]' for f, w in weights.items())
-        found.append(f"sum({parts}) AS d{n}")
+        found.append(f"sum({' + '.join(parts)}) AS d{n}")
+    columns_sql = {"pos": [k + 1 for k in range(len(codes))]} | weights
+    con.execute(
+        "CREATE OR REPLACE TABLE weights ("
+        + ", ".join(f"{n} {'UTINYINT' if n == 'pos' else 'INTEGER'}" for n in columns_sql)
+        + ")"
+    )
+    insert_columns(con, "weights", columns_sql)
     table = _items_table(fmt)
     if names:
         mask = sum(1 << column(fmt, table, f).bit for f in names)
-        blank = " OR ".join(f'"{f}" IS NULL' for f in sorted(names))
-        found.append(f"bool_or(bad & {mask} <> 0 OR {blank}) AS dirty")
+        blank = " OR ".join(f'x."{f}" IS NULL' for f in sorted(names))
+        found.append(f"bool_or(x.bad & {mask} <> 0 OR {blank}) AS dirty")
     else:
         found.append("false AS dirty")
     return found
@@ -325,18 +368,33 @@ def create_long_cells(con: duckdb.DuckDBPyConnection, fmt: str, reports: str) ->
     for table in {t for t, _ in wanted}:
         pairs = [(item, name, cid) for (t, item), cells in wanted.items() if t == table
                  for name, cid in cells]  # fmt: skip
-        item_key = "coalesce(x.item, '')" if _items_table(fmt) == table else "''"
-        rows = f"""
-            SELECT r.rid, x.* FROM {table} x JOIN {reports} r USING (pkg, agency_id, year)
+        items = _items_table(fmt) == table
+        item = f"coalesce({item_list(fmt)}[x.pos], x.item)" if items else "NULL"
+        # from the table itself, not its view: line and item only for the rows wanted
+        rows = (
+            f"""
+            SELECT r.rid, x.* REPLACE ({item} AS item),
+                   CAST(x.rowid - x.start + 2 AS INTEGER) AS line
+            FROM w_{table} x JOIN {reports} r USING (pkg, agency_id, year)
             WHERE {key_ok(fmt, table, "x")}
-            QUALIFY count(*) OVER (PARTITION BY r.rid, {item_key}) = 1
+            QUALIFY count(*) OVER (PARTITION BY r.rid, coalesce({item}, '')) = 1
         """
-        for item, name, cid in pairs:
-            test = f"AND {item_key} = {_text(item)}" if item else ""
+            if items
+            else f"""
+            SELECT r.rid, x.*, CAST(x.rowid - x.start + 2 AS INTEGER) AS line
+            FROM w_{table} x JOIN {reports} r USING (pkg, agency_id, year)
+            WHERE {key_ok(fmt, table, "x")}
+            QUALIFY count(*) OVER (PARTITION BY r.rid) = 1
+        """
+        )
+        item_key = "coalesce(x.item, '')" if items else "''"
+        # one pass per field over the rows, each cell matched to its number
+        for name in sorted({name for _, name, _ in pairs}):
             selects.append(
-                f"SELECT rid, {cid} AS cid, {status_sql(fmt, table, name, 'x')} AS status, "
+                f"SELECT x.rid, c.cid, {status_sql(fmt, table, name, 'x')} AS status, "
                 f'CAST(x."{name}" AS {NUMBER}) AS num, x.line FROM u_{table} x '
-                f"WHERE true {test}"
+                f"JOIN cellids c ON c.tbl = '{table}' AND c.fld = '{name}' "
+                f"AND c.item_key = {item_key}"
             )
         con.execute(f"CREATE OR REPLACE TEMP TABLE u_{table} AS {rows}")
     if not selects:

@@ -52,6 +52,8 @@ from gongkai.validation.shape import check_descriptor
 
 BATCH_PACKAGES = 2000
 MEMORY_LIMIT = "1536MB"  # the engine's; past it, it spills to the temporary folder
+_BATCH_TABLES = ("reps", "lookup", "ga", "g_proactive", "g_reviews", "oddcells", "one_reports",
+                 "one_proactive", "one_reviews", "termcells", "weights")  # fmt: skip
 _ISSUE_NAMES = (
     "pkg", "code", "severity", "resource", "row", "item", "field", "expected_txt",
     "expected_num", "found_txt", "found_num", "cells", "rule", "note", "note_en",
@@ -128,6 +130,8 @@ class Executor:
                     raise
                 inexact = numbers  # a ragged line in a large table: the row engine says it
             for number in inexact:
+                # its descriptor warnings are the row engine's to say now
+                self.con.execute("DELETE FROM issues WHERE pkg = ?", [number])
                 self._row_engine(number, self.pending.pop(number))
             taken = [n for n in numbers if n not in inexact]
             if taken:
@@ -145,7 +149,7 @@ class Executor:
         insert_primary_key_issues(con)
         self.next_rid = create_reports(con, fmt, self.next_rid)
         create_row_groups(con, fmt)
-        create_item_groups(con, fmt, across_aggregates(fmt))
+        create_item_groups(con, fmt, across_aggregates(con, fmt))
         for table in ("proactive", "reviews"):
             insert_foreign_key_issues(
                 con, table, f"(SELECT DISTINCT pkg, agency_id, year FROM w_{table})"
@@ -163,8 +167,7 @@ class Executor:
         con.execute(
             "DELETE FROM issues WHERE pkg IN (SELECT pkg FROM batch_packages WHERE NOT checked)"
         )
-        for table in ("reps", "lookup", "ga", "g_proactive", "g_reviews", "oddcells",
-                      "one_reports", "one_proactive", "one_reviews", "termcells"):  # fmt: skip
+        for table in _BATCH_TABLES:
             con.execute(f"DROP TABLE IF EXISTS {table}")
         for table in ("reports", "proactive", "applications", "reviews"):
             con.execute(f"DROP VIEW IF EXISTS {table}")

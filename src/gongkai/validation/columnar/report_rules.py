@@ -100,9 +100,9 @@ def check_shape(con: duckdb.DuckDBPyConnection, rule: dict[str, Any], fmt: Forma
     for pkg, rid, missing in con.execute(
         """
         SELECT r.pkg, r.rid, list(e.item ORDER BY e.position)
-        FROM reps r CROSS JOIN (SELECT unnest(?) AS item, generate_subscripts(?, 1) AS position) e
-        WHERE r.rid NOT IN (SELECT rid FROM ga WHERE regular)
-          AND NOT EXISTS (SELECT 1 FROM item_groups g WHERE g.rid = r.rid AND g.item_key = e.item)
+        FROM (SELECT * FROM reps ANTI JOIN (SELECT rid FROM ga WHERE regular) USING (rid)) r
+        CROSS JOIN (SELECT unnest(?) AS item, generate_subscripts(?, 1) AS position) e
+        WHERE NOT EXISTS (SELECT 1 FROM item_groups g WHERE g.rid = r.rid AND g.item_key = e.item)
         GROUP BY r.rid, r.pkg
         """,
         [expected, expected],

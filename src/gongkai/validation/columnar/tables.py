@@ -53,8 +53,7 @@ def insert_cell_issues(con: duckdb.DuckDBPyConnection) -> None:
         f"""
         INSERT INTO issues (pkg, code, severity, resource, row, item, field, expected_txt,
                             found_txt, note, note_en, stage, k1, k2, k3)
-        SELECT o.pkg, i.code, 'error', o.tbl, o.line,
-               CASE WHEN o.tbl = 'applications' THEN a.item END, o.fld, i.expected, i.found,
+        SELECT o.pkg, i.code, 'error', o.tbl, o.line, o.item, o.fld, i.expected, i.found,
                i.note, i.note_en,
                CASE WHEN i.note IS NOT NULL OR starts_with(i.expected, 'decimals ')
                     THEN {CAPTURED} ELSE {READ} END,
@@ -62,8 +61,6 @@ def insert_cell_issues(con: duckdb.DuckDBPyConnection) -> None:
         FROM oddcells o
         JOIN cell_issues i USING (fmt, tbl, fld, raw)
         JOIN fieldpos f USING (fmt, tbl, fld)
-        LEFT JOIN (SELECT pkg, line, item FROM applications) a
-          ON o.tbl = 'applications' AND a.pkg = o.pkg AND a.line = o.line
         WHERE NOT (o.tbl = 'applications' AND o.fld = 'item' AND i.code = 'constraint-error')
         """
     )
@@ -188,9 +185,10 @@ def column_names(fmt: str, table: str) -> list[str]:
 
 
 def create_item_groups(con: duckdb.DuckDBPyConnection, fmt: str, aggregates: list[str]) -> None:
-    """Table `ga`: the rows of the items table (表三) by key (pkg, agency_id, year) with their
-    report `rid`, whether they hold each item of the format once and nothing else (`regular`),
-    whether all their figures are blank, and `aggregates` (SQL over the rows)."""
+    """Table `ga`: the rows `x` of the items table (表三) by key (pkg, agency_id, year) with
+    their report `rid`, whether they hold each item of the format once and nothing else
+    (`regular`), whether all their figures are blank, and `aggregates` (SQL over the rows, with
+    table `weights` as `c`)."""
     codes = load_standard().format(fmt).table("applications").item_codes
     if len(codes) > 63:
         raise ValueError("more than 63 items: the item mask holds 63")
@@ -198,18 +196,19 @@ def create_item_groups(con: duckdb.DuckDBPyConnection, fmt: str, aggregates: lis
     con.execute(
         f"""
         CREATE OR REPLACE TABLE ga AS
-        SELECT a.*, r.rid,
-               coalesce(r.rid IS NOT NULL AND a.n = {len(codes)} AND a.n_known = {len(codes)}
-                        AND a.items = {every}, false) AS regular
+        SELECT a.*, CASE WHEN NOT a.key_bad THEN r.rid END AS rid,
+               coalesce(NOT a.key_bad AND r.rid IS NOT NULL AND a.n = {len(codes)}
+                        AND a.n_known = {len(codes)} AND a.items = {every}, false) AS regular
         FROM (
-            SELECT pkg, agency_id, year, NOT ({key_ok(fmt, "applications")}) AS key_bad,
-                   count(*) AS n, count(pos) AS n_known,
-                   bit_or(CAST(1 AS UBIGINT) << (pos - 1)) AS items,
-                   bool_and({all_blank(fmt, "applications")}) AS blank,
+            SELECT x.pkg, x.agency_id, x.year,
+                   NOT ({key_ok(fmt, "applications", "x")}) AS key_bad,
+                   count(*) AS n, count(x.pos) AS n_known,
+                   bit_or(CAST(1 AS UBIGINT) << (x.pos - 1)) AS items,
+                   bool_and({all_blank(fmt, "applications", "x")}) AS blank,
                    {", ".join(aggregates)}
-            FROM w_applications GROUP BY ALL
+            FROM w_applications x LEFT JOIN weights c ON c.pos = x.pos
+            GROUP BY ALL
         ) a
-        LEFT JOIN reps r ON NOT a.key_bad AND r.pkg = a.pkg AND r.agency_id = a.agency_id
-                        AND r.year = a.year
+        LEFT JOIN reps r ON r.pkg = a.pkg AND r.agency_id = a.agency_id AND r.year = a.year
         """
     )

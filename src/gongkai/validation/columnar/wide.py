@@ -87,12 +87,17 @@ def load(
             f"r{c.bit}" for c in columns(fmt, table)
         ]
         types = {n: ("INTEGER" if n in ("pkg", "start") else "VARCHAR") for n in names}
+        # One thread: a row's position in the table is then its position in the file. With
+        # more, DuckDB 1.5 keeps the file's order for a plain read but not through this
+        # projection (measured: most rows of a national 表三 moved), and a line is a position.
+        con.execute("SET threads = 1")
         try:
             con.execute(
                 f"CREATE OR REPLACE TABLE w_{table} AS {_scan_sql(fmt, table, one)}",
                 [str(path), types],
             )
         finally:
+            con.execute("RESET threads")
             path.unlink()
         con.execute(f"CREATE OR REPLACE VIEW {table} AS {_view_sql(fmt, table)}")
     _odd_cells(con, fmt)
@@ -113,15 +118,17 @@ def load(
 
 
 def _odd_cells(con: duckdb.DuckDBPyConnection, fmt: str) -> None:
-    """Table oddcells (fmt, tbl, rid, pkg, line, fld, bit, raw): each cell that is not plain."""
+    """Table oddcells (fmt, tbl, rid, pkg, line, fld, bit, raw, item): each cell that is not
+    plain, and the item of its row (in the table with items)."""
     selects = []
     for table in TABLE_NAMES:
         fields = ", ".join(f"('{c.name}', {c.bit})" for c in columns(fmt, table))
+        item = f"coalesce({item_list(fmt)}[w.pos], w.item)" if _has_items(fmt, table) else "NULL"
         selects.append(
             f"""
             SELECT '{fmt}' AS fmt, '{table}' AS tbl, w.rowid AS rid, w.pkg,
                    CAST(w.rowid - w.start + 2 AS INTEGER) AS line, f.fld, f.bit,
-                   string_split(w.odd, ',')[f.bit + 1] AS raw
+                   string_split(w.odd, ',')[f.bit + 1] AS raw, {item} AS item
             FROM w_{table} w CROSS JOIN (VALUES {fields}) f(fld, bit)
             WHERE w.oddmask IS NOT NULL AND (w.oddmask >> f.bit) & 1 = 1
             """
