@@ -10,7 +10,8 @@ same CSVs into bare tables, side by side in one run.
 
 - baseline: the collection's four CSVs (or every folder's, one COPY per file) COPYed into
   bare tables of text columns named as the standard's, no keys: what the database alone costs;
-- gongkai load: read and split into reports, validate (columnar executor, continuity with the
+- gongkai load: read and split into reports, validate (a collection as one collection, each
+  finding given to its report; folders in chunks; columnar executor, continuity with the
   stored year), type the rows and file each valid report (COPY, heads, totals), timed by phase.
 
 Each runs on a fresh schema of the same server; the two alternate `--rounds` times.
@@ -85,13 +86,15 @@ def gongkai_load(engine: Engine, folder: Path) -> tuple[dict[str, float], bulklo
     originals = (
         bulkload.read_units,
         bulkload.Loader._validate,
+        bulkload.Loader._validate_collection,
         bulkload.Loader._filings,
         bulkload.file_many,
     )
     bulkload.read_units = timed("read and split", originals[0])
     bulkload.Loader._validate = timed("validate", originals[1])  # type: ignore[method-assign]
-    bulkload.Loader._filings = timed("type rows", originals[2])  # type: ignore[method-assign]
-    bulkload.file_many = timed("store", originals[3])
+    bulkload.Loader._validate_collection = timed("validate", originals[2])  # type: ignore[method-assign]
+    bulkload.Loader._filings = timed("type rows", originals[3])  # type: ignore[method-assign]
+    bulkload.file_many = timed("store", originals[4])
     try:
         paths = (
             [folder]
@@ -102,8 +105,10 @@ def gongkai_load(engine: Engine, folder: Path) -> tuple[dict[str, float], bulklo
         outcome = bulkload.load_paths(engine, paths, register=False, max_bytes=NO_LIMIT)
         spent["total"] = time.perf_counter() - start
     finally:
-        (bulkload.read_units, bulkload.Loader._validate, bulkload.Loader._filings,
-         bulkload.file_many) = originals  # type: ignore[method-assign]  # fmt: skip
+        loader = bulkload.Loader
+        bulkload.read_units, bulkload.file_many = originals[0], originals[4]
+        loader._validate, loader._validate_collection = originals[1:3]  # type: ignore[method-assign]
+        loader._filings = originals[3]  # type: ignore[method-assign]
     return dict(spent), outcome
 
 

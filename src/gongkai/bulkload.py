@@ -1,25 +1,26 @@
 """Loading many packages at once (`gongkai load`): folders, zips and collections.
 
-Every report is filed as if it had been sent alone: a collection is split into the packages
-of its reports (gongkai.package.collection), and each report's package is validated, with
-last year's stored report of its agency for the continuity rules, and filed as its own
-version. Reports go through in chunks: the chunk is validated together by the columnar
-executor, then its valid reports are filed in one transaction (gongkai.store.bulk); a chunk
-is filed before the next is validated, so a report finds last year's even when both came in
-the same load (a collection's reports are taken year by year).
+Every report is filed as if it had been sent alone, with last year's stored report of its
+agency for the continuity rules, as its own version. A collection is split into the packages
+of its reports (gongkai.package.collection) and validated as one collection, each finding
+given to its report (gongkai.validation.by_report); its valid reports are filed, year by
+year, in transactions of CHUNK_REPORTS (gongkai.store.bulk). Packages of one report (folders,
+zips) go through in chunks: the chunk is validated together by the columnar executor, then its
+valid reports are filed in one transaction; a chunk is filed before the next is validated, so
+a report finds last year's even when both came in the same load.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
 from gongkai.package import PackageError, ReportPackage, read_package
-from gongkai.package.collection import report_keys, split_collection
+from gongkai.package.collection import ReportSlice, report_keys, split_collection
 from gongkai.package.descriptor_text import DescriptorText
 from gongkai.package.reader import DESCRIPTOR
 from gongkai.standard import TABLE_NAMES
@@ -28,11 +29,11 @@ from gongkai.store.copy_text import is_plain
 from gongkai.store.filings import IMPORT_NOTES, NewFiling, issue_record
 from gongkai.store.registry import load_agencies
 from gongkai.validation import Issue, ValidationResult, validate_many
+from gongkai.validation.by_report import ROW_ENGINE_BELOW, ByReport, validate_by_report
 from gongkai.validation.engine import validate_alone
 from gongkai.validation.values import PackageReader
 
-CHUNK_REPORTS = 5000  # reports validated together and filed in one transaction
-ROW_ENGINE_BELOW = 20  # fewer reports than this: the row engine, which costs less to start
+CHUNK_REPORTS = 5000  # reports validated together (folders) and filed in one transaction
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Unit:
     package: ReportPackage
     keys: list[tuple[str, int]]  # its reports (agency_id, year), as far as they read
     descriptor_file: bytes | None  # what is filed as its datapackage.json
-    lines: Mapping[str, list[int]] | None = None  # a collection's report: its rows' lines
+    part: ReportSlice | None = None  # a collection's report: as split, with its rows' lines
 
 
 @dataclass
@@ -71,7 +72,8 @@ def _keys(pairs: list[tuple[str, str]]) -> list[tuple[str, int]]:
 
 def read_units(path: Path, max_bytes: int) -> tuple[list[Unit], list[tuple[str, list[str]]]]:
     """The reports of one path: a package of one report as it is, a collection as the packages
-    of its reports (by year, then as they come); and what cannot be loaded, with why."""
+    of its reports (by year, then as they come; each with its `part`); and what cannot be
+    loaded, with why."""
     try:
         package = read_package(path, max_bytes)
     except PackageError as exc:
@@ -84,7 +86,7 @@ def read_units(path: Path, max_bytes: int) -> tuple[list[Unit], list[tuple[str, 
     descriptor = split.reports[0].package.descriptor if split.reports else None
     filed = _descriptor_file(_without_schemas(descriptor))
     units = [
-        Unit(s.package.source, s.package, _keys([(s.agency_id, s.year)]), filed, s.lines)
+        Unit(s.package.source, s.package, _keys([(s.agency_id, s.year)]), filed, s)
         for s in sorted(split.reports, key=lambda s: _year(s.year) or 0)
     ]
     stray = [
@@ -128,13 +130,28 @@ class Loader:
 
     def flush(self) -> None:
         units, self.pending = self.pending, []
-        if not units:
+        if units:
+            self._file(units, self._validate(units))
+
+    def add_collection(self, source: str, units: list[Unit]) -> None:
+        """A collection's reports (each with its `part`): validated as one collection, then
+        filed a chunk at a time. A finding of the collection as a whole files none of them."""
+        self.flush()
+        judged = self._validate_collection(source, units)
+        if judged.collection_errors:
+            lines = [_issue_line(i) for i in judged.collection_errors]
+            self.outcome.skipped.append((source, [_COLLECTION_REFUSED, *lines]))
+            self.progress(len(units))
             return
-        results = self._validate(units)
+        for start in range(0, len(units), CHUNK_REPORTS):
+            end = start + CHUNK_REPORTS
+            self._file(units[start:end], judged.results[start:end])
+
+    def _file(self, units: list[Unit], results: list[ValidationResult]) -> None:
         ready: list[tuple[Unit, ValidationResult]] = []
         for unit, result in zip(units, results, strict=True):
             if not result.valid:
-                lines = [_issue_line(_in_collection(i, unit.lines)) for i in result.errors]
+                lines = [_issue_line(i) for i in result.errors]
                 self.outcome.skipped.append((unit.source, lines))
             elif len(result.reports) != 1:
                 self.outcome.skipped.append((unit.source, [_NOT_ONE_REPORT]))
@@ -147,12 +164,21 @@ class Loader:
         self.outcome.same += len(receipts) - created
         self.progress(len(units))
 
+    def _previous(self, units: list[Unit]) -> list[ReportPackage]:
+        """Last year's stored report of each agency whose last year is not among `units`."""
+        own = {key for u in units for key in u.keys}
+        wanted = {(agency, year - 1) for agency, year in own} - own
+        return stored_packages(self.engine, wanted) if wanted else []
+
+    def _validate_collection(self, source: str, units: list[Unit]) -> ByReport:
+        parts = [u.part for u in units if u.part is not None]
+        columnar = len(parts) >= ROW_ENGINE_BELOW
+        return validate_by_report(source, parts, self._previous(units), columnar=columnar)
+
     def _validate(self, units: list[Unit]) -> list[ValidationResult]:
         """Each unit's verdict, with last year's stored report of each agency at hand (the
         chunk's own reports are compared with each other by the executor)."""
-        own = {key for u in units for key in u.keys}
-        wanted = {(agency, year - 1) for agency, year in own} - own
-        previous = stored_packages(self.engine, wanted) if wanted else []
+        previous = self._previous(units)
         packages = [u.package for u in units]
         if len(units) < ROW_ENGINE_BELOW:
             return validate_many(packages, previous=validate_many(previous))
@@ -216,6 +242,10 @@ class Loader:
 
 
 _NOT_ONE_REPORT = "一次报送只能是一份报告 / a filing is one report (one agency, one year)"
+_COLLECTION_REFUSED = (
+    "整个汇总包有误，其中的报告均未入库 / the collection as a whole has errors: none of its "
+    "reports was filed"
+)
 
 
 def _unregistered(agency_id: str) -> str:
@@ -223,17 +253,6 @@ def _unregistered(agency_id: str) -> str:
         f"机关 {agency_id} 不在机关名录中 / agency {agency_id} is not in the registry "
         "(load it with `gongkai agencies load` or use --register)"
     )
-
-
-def _in_collection(issue: Issue, lines: Mapping[str, list[int]] | None) -> Issue:
-    """An issue of a collection's report, its row being the collection's line."""
-    if lines is None or issue.resource is None or issue.resource not in lines:
-        return issue
-    if issue.row is None or issue.row < 2:
-        return issue
-    rows = lines[issue.resource]
-    index = issue.row - 2
-    return replace(issue, row=rows[index]) if index < len(rows) else issue
 
 
 def _issue_line(issue: Issue) -> str:
@@ -261,6 +280,9 @@ def load_paths(
             found(len(units) - 1)
         else:
             progress(1)
+        if units and units[0].part is not None:
+            loader.add_collection(str(path), units)
+            continue
         for unit in units:
             loader.add(unit)
     loader.flush()

@@ -81,6 +81,25 @@ def test_invalid_reports_and_stray_rows_of_a_collection_are_listed(
     assert get_filing(engine, "320813-bulk-001", 2024) is None
 
 
+def test_a_collection_wrong_as_a_whole_files_none_of_its_reports(
+    engine: Engine, tmp_path: Path, executor: str
+) -> None:
+    each = reports(3)
+    register(engine, each)
+    collection = write_collection(tmp_path / "national", each)
+    reviews = collection / "reviews.csv"
+    header, rest = reviews.read_text(encoding="utf-8").split("\n", 1)
+    reviews.write_text(header.rsplit(",", 1)[0] + ",not_a_field\n" + rest, encoding="utf-8")
+    result = load(engine, str(collection))
+    assert result.exit_code == 1
+    assert result.stdout == SUMMARY.format(0, 0, 1)
+    assert f"skipped {collection}:\n  整个汇总包有误" in result.stderr
+    assert "the collection as a whole has errors" in result.stderr
+    assert "incorrect-label reviews" in result.stderr
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(filings)).scalar_one() == 0
+
+
 def test_bulk_load_compares_with_last_years_stored_report(
     engine: Engine, tmp_path: Path, executor: str
 ) -> None:
