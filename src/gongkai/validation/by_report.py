@@ -114,12 +114,13 @@ def validate_by_report(
                 collection_errors.append(issue)
             for index in indexes:
                 issues[index].append(issue)
+    reports = {key: report for result in whole for key, report in result.reports.items()}
     results = [
         ValidationResult(
             package=package,
             format=formats[index],
             issues=[i.at(package.source) for i in issues[index]],
-            reports={k: r for g in whole for k, r in g.reports.items() if k in keys[index]},
+            reports={key: reports[key] for key in keys[index]},
         )
         for index, package in enumerate(packages)
     ]
