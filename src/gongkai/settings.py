@@ -50,6 +50,10 @@ def default_database_url() -> str:
     return f"sqlite:///{default_database_path()}"
 
 
+NO_LIMIT = (
+    2**62
+)  # GONGKAI_MAX_LOAD_BYTES=0: a size no file reaches (and bytes can still count past)
+
 # name -> (default, meaning); the README table is written from this list.
 SETTINGS: dict[str, tuple[str, str]] = {
     "GONGKAI_DATABASE_URL": (
@@ -57,6 +61,11 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "SQLAlchemy URL of the database, e.g. postgresql+psycopg://user@host/db",
     ),
     "GONGKAI_MAX_UPLOAD_BYTES": ("20000000", "largest accepted request body (413 above it)"),
+    "GONGKAI_MAX_LOAD_BYTES": (
+        "2000000000",
+        "the most a package (a collection: a year of a nation is ~250 MB) may hold for "
+        "`gongkai validate` and `gongkai load`, uncompressed; 0 turns the limit off",
+    ),
     "GONGKAI_PAGE_SIZE": ("100", "rows per page of /tables/{table} when `limit` is not given"),
     "GONGKAI_PAGE_MAX": ("1000", "largest `limit` accepted by /tables/{table}"),
     "GONGKAI_CACHE_MAX_AGE": (
@@ -163,6 +172,16 @@ def _license(env: Mapping[str, str]) -> str:
     return value
 
 
+def max_load_bytes(env: Mapping[str, str] | None = None) -> int:
+    """GONGKAI_MAX_LOAD_BYTES: what the command line reads at most of one package. Separate from
+    the upload limit (GONGKAI_MAX_PACKAGE_BYTES): a collection on disk is far larger than a
+    filing, and the one loading it chose it."""
+    limit = _int(os.environ if env is None else env, "GONGKAI_MAX_LOAD_BYTES")
+    if limit < 0:
+        raise ValueError(f"GONGKAI_MAX_LOAD_BYTES must be 0 (no limit) or more, got {limit}")
+    return limit or NO_LIMIT
+
+
 def _int(env: Mapping[str, str], name: str) -> int:
     raw = env.get(name, SETTINGS[name][0])
     try:
@@ -201,6 +220,7 @@ def _storage(env: Mapping[str, str], name: str) -> str:
 class Settings:
     database_url: str
     max_upload_bytes: int = 20_000_000
+    max_load_bytes: int = 2_000_000_000  # NO_LIMIT: none
     page_size: int = 100
     page_max: int = 1000
     cache_max_age: int = 86400
@@ -226,6 +246,7 @@ class Settings:
         return cls(
             database_url=env.get("GONGKAI_DATABASE_URL") or default_database_url(),
             max_upload_bytes=_int(env, "GONGKAI_MAX_UPLOAD_BYTES"),
+            max_load_bytes=max_load_bytes(env),
             page_size=_int(env, "GONGKAI_PAGE_SIZE"),
             page_max=_int(env, "GONGKAI_PAGE_MAX"),
             cache_max_age=_int(env, "GONGKAI_CACHE_MAX_AGE"),

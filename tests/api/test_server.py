@@ -66,7 +66,7 @@ def test_db_agencies_tokens_and_load(engine: Engine, tmp_path: Path) -> None:
     assert code == 1
     assert "5 filed, 0 already filed, 1 skipped" in out
     assert f"skipped {broken}" in out and "t4-total" in out
-    again = _invoke(engine, "load", "--jobs", "2", str(DATASETS / "huaian-city-2024"))
+    again = _invoke(engine, "load", str(DATASETS / "huaian-city-2024"))
     assert (again.exit_code, again.stdout) == (0, "0 filed, 1 already filed, 0 skipped\n")
 
 

@@ -1,7 +1,8 @@
 """The columnar executor finds exactly what the row engine finds: the same issues (code,
-severity, resource, row, item, field, expected, found, cells, rule and message), in the same
-order, for packages with random defects of every class, one report or many, continuity within
-a package, across packages, across batches and against --previous packages."""
+severity, resource, row, item, field, expected, found, cells, rule and message, and the report
+each belongs to), in the same order, for packages with random defects of every class, one
+report or many, continuity within a package, across packages, across batches and against
+--previous packages."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ def _packages(seed: int, count: int) -> list[ReportPackage]:
 
 
 def _issues(result: ValidationResult) -> list[str]:
-    return [repr(sorted(issue.to_dict().items())) for issue in result.issues]
+    # the report a finding belongs to (Issue.report) is said alike too
+    return [repr((sorted(issue.to_dict().items()), issue.report)) for issue in result.issues]
 
 
 def _disagreements(rows: list[ValidationResult], columns: list[ValidationResult]) -> list[str]:

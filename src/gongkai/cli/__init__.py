@@ -17,7 +17,7 @@ COMMANDS = {
     "db": "gongkai.cli.server:db",
     "agencies": "gongkai.cli.server:agencies",
     "tokens": "gongkai.cli.server:tokens",
-    "load": "gongkai.cli.server:load",
+    "load": "gongkai.cli.loading:load",
     "export": "gongkai.cli.export:export_command",
     "serve": "gongkai.cli.server:serve",
 }

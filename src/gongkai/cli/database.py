@@ -1,4 +1,4 @@
-"""The database the service commands use (GONGKAI_DATABASE_URL), named on stderr."""
+"""The settings and the database of the service commands (db, agencies, tokens, load)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from gongkai.settings import Settings
 from gongkai.store.db import make_engine
 
 
-def service_settings() -> Settings:
+def settings() -> Settings:
     """The GONGKAI_* settings; a bad value is one line naming it, not a traceback."""
     try:
         return Settings.from_env()
@@ -22,8 +22,9 @@ def service_settings() -> Settings:
 
 
 @contextmanager
-def service_engine() -> Iterator[Engine]:
-    url = service_settings().database_url
+def database() -> Iterator[Engine]:
+    """The engine of GONGKAI_DATABASE_URL, named on stderr (stdout stays the command's)."""
+    url = settings().database_url
     click.echo(f"database: {shown_url(url)}", err=True)
     engine = make_engine(url)
     try:

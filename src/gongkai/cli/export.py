@@ -25,7 +25,7 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from gongkai.cli.database import service_engine, service_settings
+from gongkai.cli.database import database, settings
 from gongkai.exporting import (
     Progress,
     has_report,
@@ -116,8 +116,8 @@ def export_command(
         agencies=agencies,
         items=items,
     )
-    license = license_entry(service_settings().license)
-    with service_engine() as engine, _database_errors():
+    license = license_entry(settings().license)
+    with database() as engine, _database_errors():
         if not has_report(engine, fmt, where):
             raise click.ClickException(f"nothing matched: {_described(where)}")
         with _progress(engine, fmt, where, table) as progress:

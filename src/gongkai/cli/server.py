@@ -17,26 +17,17 @@ import re
 import shutil
 import socket
 import sys
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import click
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 
-from gongkai.cli.validate import expand
-from gongkai.package import PackageError, read_package
+from gongkai.cli.database import database, shown_url
+from gongkai.cli.database import settings as read_settings
+from gongkai.cli.loading import load
 from gongkai.settings import Settings
-from gongkai.store.db import make_engine, upgrade
-from gongkai.store.filings import file_report, new_filing
-from gongkai.store.queries import stored_package
+from gongkai.store.db import upgrade
 from gongkai.store.registry import create_token, get_agency, load_agencies, revoke_token
 from gongkai.store.totals import rebuild
-from gongkai.validation import ValidationResult, validate
-from gongkai.validation.engine import check_continuity_across
 from gongkai.validation.registry import validate_registry
 
 APP = "gongkai.api:create_app(warm=True)"
@@ -54,29 +45,6 @@ EXAMPLE_PATHS = (
 )
 
 
-def _settings() -> Settings:
-    """The GONGKAI_* settings; a bad value is one line naming it, not a traceback."""
-    try:
-        return Settings.from_env()
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-@contextmanager
-def _engine() -> Iterator[Engine]:
-    url = _settings().database_url
-    click.echo(f"database: {_shown_url(url)}", err=True)
-    engine = make_engine(url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
-def _shown_url(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
-
-
 @click.group("db")
 def db() -> None:
     """The database (GONGKAI_DATABASE_URL; SQLite in the data directory by default)."""
@@ -85,16 +53,16 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the tables to the newest version."""
-    url = _settings().database_url
-    with _engine() as engine:
+    url = read_settings().database_url
+    with database() as engine:
         upgrade(engine)
-    click.echo(f"database up to date: {_shown_url(url)}")
+    click.echo(f"database up to date: {shown_url(url)}")
 
 
 @db.command("rebuild-totals")
 def db_rebuild_totals() -> None:
     """Recompute the totals behind aggregates and coverage from the stored filings."""
-    with _engine() as engine, engine.connect() as conn:
+    with database() as engine, engine.connect() as conn:
         conn.execution_options(sqlite_immediate=True)  # a writer: queue, do not fail
         with conn.begin():
             rebuild(conn)
@@ -115,7 +83,7 @@ def agencies_load(file: Path) -> None:
         click.echo(f"{file}: [{issue.code}] {issue.message('zh')}", err=True)
     if issues:
         raise click.ClickException(f"{len(issues)} problem(s) in {file}; nothing loaded")
-    with _engine() as engine:
+    with database() as engine:
         count = load_agencies(engine, rows)
     click.echo(f"{count} agencies loaded from {file}")
 
@@ -143,7 +111,7 @@ def tokens_create(agency_id: str | None, region_code: str | None, admin: bool) -
         if region_code
         else ("admin", None)
     )
-    with _engine() as engine:
+    with database() as engine:
         token_id, token = create_token(engine, kind, value)
         if agency_id:
             with engine.connect() as conn:
@@ -162,91 +130,11 @@ def tokens_create(agency_id: str | None, region_code: str | None, admin: bool) -
 @click.argument("token_or_id")
 def tokens_revoke(token_or_id: str) -> None:
     """End a token, given the token itself or its id."""
-    with _engine() as engine:
+    with database() as engine:
         revoked = revoke_token(engine, token_or_id)
     if not revoked:
         raise click.ClickException("no live token matches")
     click.echo("token revoked")
-
-
-def _read_and_validate(path: str) -> tuple[str, ValidationResult | None, str | None]:
-    try:
-        return path, validate(read_package(path)), None
-    except PackageError as exc:
-        return path, None, exc.message("zh") + " / " + exc.message("en")
-
-
-@click.command("load")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--register", is_flag=True, help="add agencies missing from the registry")
-@click.option("--jobs", "-j", default=1, show_default=True, help="processes validating at once")
-def load(paths: tuple[Path, ...], register: bool, jobs: int) -> None:
-    """File many packages (folders or zips); invalid ones are listed and skipped."""
-    packages = [str(p) for path in paths for p in expand(path)]
-    with _engine() as engine:
-        stored, same, skipped = _file_all(engine, packages, register, jobs)
-    for path, lines in skipped:
-        click.echo(f"skipped {path}:", err=True)
-        for line in lines:
-            click.echo(f"  {line}", err=True)
-    click.echo(f"{stored} filed, {same} already filed, {len(skipped)} skipped")
-    if skipped:
-        sys.exit(1)
-
-
-def _file_all(
-    engine: Engine, packages: list[str], register: bool, jobs: int
-) -> tuple[int, int, list[tuple[str, list[str]]]]:
-    stored = same = 0
-    skipped: list[tuple[str, list[str]]] = []
-    pool = ProcessPoolExecutor(jobs) if jobs > 1 else None
-    results: Any = (
-        pool.map(_read_and_validate, packages, chunksize=16)
-        if pool
-        else map(_read_and_validate, packages)
-    )
-    try:
-        with click.progressbar(
-            results, length=len(packages), label="filing", file=sys.stderr
-        ) as bar:
-            for path, result, failure in bar:
-                if result is None:
-                    skipped.append((path, [failure or "unreadable"]))
-                    continue
-                if not result.valid:
-                    skipped.append((path, [_issue_line(i.to_dict("zh")) for i in result.errors]))
-                    continue
-                report = result.report or {}
-                with engine.connect() as conn:
-                    known = get_agency(conn, str(report.get("agency_id"))) is not None
-                if not known and not register:
-                    skipped.append(
-                        (
-                            path,
-                            [
-                                f"agency {report.get('agency_id')} is not in the registry "
-                                "(load it with `gongkai agencies load` or use --register)"
-                            ],
-                        )
-                    )
-                    continue
-                if not known:
-                    load_agencies(engine, [report])
-                previous = stored_package(engine, str(report["agency_id"]), int(report["year"]) - 1)
-                if previous is not None:  # last year's filing: the continuity rules compare
-                    check_continuity_across([result], previous=[validate(previous)])
-                receipt = file_report(engine, new_filing(result))
-                stored += receipt.created
-                same += not receipt.created
-    finally:
-        if pool:
-            pool.shutdown()
-    return stored, same, skipped
-
-
-def _issue_line(issue: dict[str, Any]) -> str:
-    where = "/".join(str(issue[k]) for k in ("resource", "item", "field") if issue.get(k))
-    return f"{issue['code']} {where}: {issue['message']}"
 
 
 @click.command("serve")
@@ -255,8 +143,8 @@ def _issue_line(issue: dict[str, Any]) -> str:
 @click.option("--workers", type=int, help="gunicorn workers [default: GONGKAI_WORKERS or 2]")
 def serve(host: str, port: int, workers: int | None) -> None:
     """Serve the pages and the API with gunicorn on the database GONGKAI_DATABASE_URL names."""
-    settings = _settings()
-    click.echo(f"database: {_shown_url(settings.database_url)}", err=True)
+    settings = read_settings()
+    click.echo(f"database: {shown_url(settings.database_url)}", err=True)
     if not _port_is_free(host, port):
         click.echo(
             f"port {port} on {host} is in use; choose another with --port "

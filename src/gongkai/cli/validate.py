@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from gongkai.cli.options import json_option, lang_option
+from gongkai.cli.options import json_option, lang_option, load_limit, max_bytes_option
 from gongkai.package import PackageError, ReportPackage, read_package
 from gongkai.validation import Issue, ValidationResult, validate_many
 
@@ -31,22 +31,24 @@ def expand(path: Path) -> list[Path]:
     return [path]
 
 
-def _read_all(paths: list[Path]) -> tuple[list[ReportPackage], list[PackageError]]:
+def _read_all(paths: list[Path], limit: int) -> tuple[list[ReportPackage], list[PackageError]]:
     packages, failures = [], []
     for path in paths:
         try:
-            packages.append(read_package(path))
+            packages.append(read_package(path, limit))
         except PackageError as exc:
             failures.append(exc)
     return packages, failures
 
 
-def _read_each(paths: list[Path], failures: list[PackageError]) -> Iterator[ReportPackage]:
+def _read_each(
+    paths: list[Path], failures: list[PackageError], limit: int
+) -> Iterator[ReportPackage]:
     """Packages one at a time (the columnar executor keeps none of them); unreadable ones are
     added to `failures`."""
     for path in paths:
         try:
-            yield read_package(path)
+            yield read_package(path, limit)
         except PackageError as exc:
             failures.append(exc)
 
@@ -100,6 +102,7 @@ _TEXT = {
         "summary": "共 {n} 个报告包：{ok} 个有效，{bad} 个无效，{fail} 个无法读取",
         "unmatched": "注意：--previous {path} 不是所校验报告的同一机关上一年度报告，"
         "连续性规则未检查",
+        "limit": "单个报告包的上限可用 --max-bytes N 或 GONGKAI_MAX_LOAD_BYTES 调整（0 为不限）",
     },
     "en": {
         "valid": "valid",
@@ -114,6 +117,8 @@ _TEXT = {
         "summary": "{n} packages: {ok} valid, {bad} invalid, {fail} unreadable",
         "unmatched": "note: --previous {path} is not last year's report of an agency being "
         "validated: the continuity rules were not checked against it",
+        "limit": "the limit for one package is set by --max-bytes N or GONGKAI_MAX_LOAD_BYTES "
+        "(0: none)",
     },
 }
 
@@ -192,6 +197,7 @@ def _unmatched_previous(
     f"collections and many packages); auto: columns from {COLUMNAR_PACKAGES} packages or "
     f"{COLUMNAR_BYTES // 1024 // 1024} MB. 校验执行方式（结果相同）。",
 )
+@max_bytes_option
 def validate_command(
     paths: tuple[Path, ...],
     previous_paths: tuple[Path, ...],
@@ -199,6 +205,7 @@ def validate_command(
     as_json: bool,
     verbose: bool,
     engine: str,
+    max_bytes: int | None,
 ) -> None:
     """Validate report packages: folders, datapackage.json files or zips.
 
@@ -206,18 +213,21 @@ def validate_command(
     1: errors found; 2: an input could not be read.
     """
     targets = [p for path in paths for p in expand(path)]
+    limit = load_limit(max_bytes)
     failures: list[PackageError] = []
-    previous_packages, previous_failures = _read_all(list(previous_paths))
+    previous_packages, previous_failures = _read_all(list(previous_paths), limit)
     previous_results = validate_many(previous_packages)
     if _use_columns(engine, targets):
         # imported here: the column engine costs a quarter second to import, and one package
         # is validated without it
         from gongkai.validation.columnar import validate_columnar
 
-        streamed = validate_columnar(_read_each(targets, failures), previous=previous_packages)
+        streamed = validate_columnar(
+            _read_each(targets, failures, limit), previous=previous_packages
+        )
         results = _results(streamed, lang, verbose, print_each=not as_json)
     else:
-        packages, failures = _read_all(targets)
+        packages, failures = _read_all(targets, limit)
         results = validate_many(packages, previous=previous_results)
         if not as_json:
             for result in results:
@@ -253,6 +263,8 @@ def validate_command(
                 + f"\n  {failure.message(lang)}",
                 err=True,
             )
+            if failure.code in ("too-large", "zip-bomb"):
+                click.echo(f"  {_TEXT[lang]['limit']}", err=True)
         for path in unmatched:
             click.echo(click.style(_TEXT[lang]["unmatched"].format(path=path), fg="yellow"))
         if len(results) + len(failures) > 1:

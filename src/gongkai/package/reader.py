@@ -28,6 +28,7 @@ from gongkai.standard import TABLE_NAMES
 DESCRIPTOR = "datapackage.json"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 MAX_ZIP_MEMBERS = 200
+READ_CHUNK = 1 << 20  # bytes read at a time past a file's size on disk (it may grow)
 # what reading a damaged member raises: a bad CRC or header (BadZipFile), bad deflate data
 # (zlib.error), the encrypted flag (RuntimeError), an unknown method (NotImplementedError)
 _MEMBER_ERRORS = (
@@ -165,63 +166,65 @@ def _without_trailing_empty_lines(text: str) -> str:
     return text if kept == tail else text[:cut] + kept
 
 
-def _check_total(source: str, total: int) -> None:
-    limit = max_package_bytes()
+def _check_total(source: str, total: int, limit: int) -> None:
     if total > limit:
         raise PackageError("too-large", source, f"{total} bytes", limit)
 
 
-def read_package(path: str | os.PathLike[str]) -> ReportPackage:
-    """Read a package folder, its datapackage.json, a zip of it, or a folder of the CSVs."""
+def read_package(path: str | os.PathLike[str], max_bytes: int | None = None) -> ReportPackage:
+    """Read a package folder, its datapackage.json, a zip of it, or a folder of the CSVs, of
+    at most `max_bytes` (default: GONGKAI_MAX_PACKAGE_BYTES, the limit of an upload)."""
     path = Path(path)
     source = str(path)
+    limit = max_package_bytes() if max_bytes is None else max_bytes
     try:
-        return _read_path(path, source)
+        return _read_path(path, source, limit)
     except (OSError, RuntimeError) as exc:  # unreadable, a symlink loop (3.11: RuntimeError)
         detail = getattr(exc, "strerror", None) or str(exc)
         raise PackageError("unreadable", source, detail) from exc
 
 
-def _read_path(path: Path, source: str) -> ReportPackage:
+def _read_path(path: Path, source: str, limit: int) -> ReportPackage:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError as exc:
         raise PackageError("not-found", source) from exc
     if stat.S_ISDIR(mode):
-        return _read_folder(path, source)
+        return _read_folder(path, source, limit)
     if not stat.S_ISREG(mode):  # /dev/zero, a FIFO, a socket: never read them
         raise PackageError("not-a-file", source)
     size = path.stat().st_size
-    if size > max_package_bytes():
-        raise PackageError("too-large", source, f"{size} bytes", max_package_bytes())
+    if size > limit:
+        raise PackageError("too-large", source, f"{size} bytes", limit)
     if zipfile.is_zipfile(path):
-        return package_from_zip(_read_regular(path, source), source)
+        return package_from_zip(_read_regular(path, source, limit), source, limit)
     if path.name == DESCRIPTOR:
-        return _read_folder(path.parent, source)
+        return _read_folder(path.parent, source, limit)
     raise PackageError("not-a-package", source)
 
 
-def _read_regular(path: Path, source: str) -> bytes:
+def _read_regular(path: Path, source: str, limit: int) -> bytes:
     """A regular file's bytes, never more than the limit (it may grow while being read)."""
     if not path.is_file():
         raise PackageError("not-a-file", source, str(path))
-    limit = max_package_bytes()
-    with path.open("rb") as fh:
-        # sized to the file (read(limit + 1) would allocate the whole limit for each file)
-        size = os.fstat(fh.fileno()).st_size
-        data = fh.read(min(size, limit) + 1)
-        if size < len(data) <= limit:  # it grew while being read: read on, up to the limit
-            data += fh.read(limit + 1 - len(data))
+    with path.open("rb", buffering=0) as fh:
+        # read(n) sets n bytes aside first: ask for the size on disk, then for what came since
+        parts = [fh.read(min(limit, os.fstat(fh.fileno()).st_size) + 1)]
+        total = len(parts[0])
+        while total <= limit and (more := fh.read(min(READ_CHUNK, limit + 1 - total))):
+            parts.append(more)
+            total += len(more)
+    data = parts[0] if len(parts) == 1 else b"".join(parts)
     if len(data) > limit:
         raise PackageError("too-large", source, f"more than {limit} bytes", limit)
     return data
 
 
-def _read_folder(folder: Path, source: str) -> ReportPackage:
+def _read_folder(folder: Path, source: str, limit: int) -> ReportPackage:
     descriptor = None
     if (folder / DESCRIPTOR).is_file():
-        _check_total(source, (folder / DESCRIPTOR).stat().st_size)
-        descriptor = _parse_descriptor(_read_regular(folder / DESCRIPTOR, source), source)
+        _check_total(source, (folder / DESCRIPTOR).stat().st_size, limit)
+        descriptor = _parse_descriptor(_read_regular(folder / DESCRIPTOR, source, limit), source)
         wanted = _resource_paths(descriptor, source)
     else:
         wanted = {t: (f"{t}.csv", None) for t in TABLE_NAMES if (folder / f"{t}.csv").is_file()}
@@ -238,8 +241,8 @@ def _read_folder(folder: Path, source: str) -> ReportPackage:
             absent[table] = relative  # reported as a missing table by validation
             continue
         total += size
-        _check_total(source, total)
-        raw[table], names[table] = _read_regular(target, source), relative
+        _check_total(source, total, limit)
+        raw[table], names[table] = _read_regular(target, source, limit), relative
     declared = {t: enc for t, (_, enc) in wanted.items()}
     package = _assemble(source, raw, names, declared, descriptor)
     package.absent = absent if descriptor else {}
@@ -262,7 +265,7 @@ def _stays_inside(folder: Path, relative: str) -> bool:
     return True
 
 
-def package_from_zip(data: bytes, source: str) -> ReportPackage:
+def package_from_zip(data: bytes, source: str, max_bytes: int | None = None) -> ReportPackage:
     """Read a zip of a package, refusing traversal, oversize members and zip bombs."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -276,7 +279,7 @@ def package_from_zip(data: bytes, source: str) -> ReportPackage:
         ]
         if len(members) > MAX_ZIP_MEMBERS:
             raise PackageError("zip-bomb", source, f"{len(members)} files")
-        limit = max_package_bytes()
+        limit = max_package_bytes() if max_bytes is None else max_bytes
         declared_size = sum(i.file_size for i in members)
         for info in members:
             if _is_unsafe(info.filename):
@@ -302,7 +305,7 @@ def package_from_zip(data: bytes, source: str) -> ReportPackage:
                 raise PackageError("zip-bomb", source, f"{name} expands past {limit} bytes")
             return content
 
-        return _from_names(sorted(by_name), read, source)
+        return _from_names(sorted(by_name), read, source, limit)
 
 
 def _member_fault(exc: BaseException) -> str:
@@ -317,12 +320,13 @@ def _member_fault(exc: BaseException) -> str:
 
 def package_from_files(files: Mapping[str, bytes], source: str) -> ReportPackage:
     """Read uploaded files (e.g. multipart): reports.csv, proactive.csv, … and datapackage.json."""
-    _check_total(source, sum(len(v) for v in files.values()))
+    limit = max_package_bytes()
+    _check_total(source, sum(len(v) for v in files.values()), limit)
     flat = {PurePosixPath(_normal(k)).name: v for k, v in files.items()}
-    return _from_names(sorted(flat), flat.__getitem__, source)
+    return _from_names(sorted(flat), flat.__getitem__, source, limit)
 
 
-def _from_names(names: list[str], read: Any, source: str) -> ReportPackage:
+def _from_names(names: list[str], read: Any, source: str, limit: int) -> ReportPackage:
     """Find the package root among member names and read its tables with `read(name)`."""
     descriptors = sorted((n for n in names if PurePosixPath(n).name == DESCRIPTOR), key=len)
     descriptor = None
@@ -347,7 +351,7 @@ def _from_names(names: list[str], read: Any, source: str) -> ReportPackage:
         raw[table] = read(name)
         file_names[table] = relative
         total += len(raw[table])
-        _check_total(source, total)
+        _check_total(source, total, limit)
     declared = {t: enc for t, (_, enc) in wanted.items()}
     package = _assemble(source, raw, file_names, declared, descriptor)
     package.absent = absent if descriptor else {}

@@ -91,8 +91,8 @@ def validate_alone(package: ReportPackage) -> ValidationResult:
     issues.extend(check_descriptor(fmt, package))
     issues.extend(check_encodings(package))
     for report in reports.values():
-        issues.extend(check_report(fmt, report))
-        issues.extend(check_something_reported(fmt, report))
+        issues.extend(i.of(report.key) for i in check_report(fmt, report))
+        issues.extend(i.of(report.key) for i in check_something_reported(fmt, report))
     return ValidationResult(
         package=package,
         format=fmt.code,
@@ -115,7 +115,8 @@ def check_continuity_across(
         for (agency_id, year), report in result.reports.items():
             before = by_key.get((agency_id, year - 1))
             if before is not None:
-                result.issues.extend(check_continuity(fmt, report, before))
+                found = check_continuity(fmt, report, before)
+                result.issues.extend(i.of(report.key) for i in found)
 
 
 def validate(package: ReportPackage, previous: Iterable[ValidationResult] = ()) -> ValidationResult:

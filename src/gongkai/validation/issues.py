@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -38,6 +39,11 @@ class Issue:
     note: str | None = None  # specifics in Chinese
     note_en: str | None = None  # the same in English
     package: str | None = None
+    # The report (agency_id, year) a finding of one report belongs to: said by both executors
+    # for the rules, shape and continuity of a report, so that a collection validated as one
+    # can be judged report by report (a finding with neither report nor row is the package's).
+    # Not part of what an issue is: equal issues may come from either side.
+    report: tuple[str, int] | None = dataclasses.field(default=None, compare=False)
 
     @property
     def is_error(self) -> bool:
@@ -45,6 +51,9 @@ class Issue:
 
     def at(self, package: str) -> Issue:
         return replace(self, package=package)
+
+    def of(self, report: tuple[str, int]) -> Issue:
+        return replace(self, report=report)
 
     def message(self, lang: str = "zh") -> str:
         return render(self, lang)

@@ -127,17 +127,19 @@ def check_shape(
             found = report.tables.get(table, [])
             if len(found) != 1:
                 lines = [r.number for r in found]
-                yield not_one_row(rule, table, report.agency_id, report.year, lines)
+                yield not_one_row(rule, table, report.agency_id, report.year, lines).of(report.key)
         if "applications" not in package.files or "applications" in misread:
             continue
         missing = [code for code in expected_items if code not in report.items]
         if missing:
-            yield missing_items(rule, fmt, missing)
+            yield missing_items(rule, fmt, missing).of(report.key)
         for code, item_rows in report.items.items():
             if code not in expected_items:
-                yield unknown_item(rule, fmt, code, item_rows[0].number)
+                yield unknown_item(rule, fmt, code, item_rows[0].number).of(report.key)
             for duplicate in item_rows[1:]:
-                yield repeated_item(rule, code, item_rows[0].number, duplicate.number)
+                yield repeated_item(rule, code, item_rows[0].number, duplicate.number).of(
+                    report.key
+                )
 
 
 def check_descriptor(fmt: Format, package: ReportPackage) -> Iterator[Issue]:

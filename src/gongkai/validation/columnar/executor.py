@@ -34,8 +34,10 @@ from gongkai.validation.columnar.equations import (
 from gongkai.validation.columnar.intake import Batch, is_large, plain_tables
 from gongkai.validation.columnar.report_rules import as_figure, check_reports, create_one_rows
 from gongkai.validation.columnar.tables import (
+    CONTINUITY,
     DESCRIPTOR,
     RULES,
+    SHAPE,
     create_issue_table,
     create_item_groups,
     create_reports,
@@ -212,9 +214,17 @@ class Executor:
     def results(self) -> Iterator[ValidationResult]:
         issues = _grouped(
             self.con.cursor().execute(
-                f"SELECT {', '.join(_ISSUE_NAMES)} FROM issues ORDER BY pkg, stage, k1, k2, k3"
+                f"SELECT {', '.join(_ISSUE_NAMES)}, stage, k1 FROM issues "
+                "ORDER BY pkg, stage, k1, k2, k3"
             )
         )
+        # a finding of one report is ordered by its report's rid: it says which report it is
+        report_of = {
+            rid: (agency, year)
+            for rid, agency, year in self.con.execute(
+                "SELECT rid, agency_id, year FROM contwide WHERE checked"
+            ).fetchall()
+        }
         reports = _grouped(
             self.con.cursor().execute(
                 "SELECT pkg, agency_id, year FROM contwide WHERE checked ORDER BY pkg, rid"
@@ -225,7 +235,7 @@ class Executor:
             found = self.python_issues.pop(number, [])
             keys: list[tuple[str, int]] = []
             while next_issues and next_issues[0] == number:
-                found += [_issue(row) for row in next_issues[1]]
+                found += [_issue(row, report_of) for row in next_issues[1]]
                 next_issues = next(issues, None)
             while next_reports and next_reports[0] == number:
                 keys += [(agency, year) for _, agency, year in next_reports[1]]
@@ -264,8 +274,12 @@ def _issue_rows(number: int, issues: list[Issue]) -> Iterator[tuple]:
         )  # fmt: skip
 
 
-def _issue(row: tuple) -> Issue:
-    values = dict(zip(_ISSUE_NAMES, row, strict=True))
+_BY_REPORT = (SHAPE, RULES, CONTINUITY)  # stages whose k1 is a report's rid (shape: when ≥ 0)
+
+
+def _issue(row: tuple, report_of: dict[int, tuple[str, int]]) -> Issue:
+    values = dict(zip(_ISSUE_NAMES, row, strict=False))
+    stage, k1 = row[len(_ISSUE_NAMES) :]
     return Issue(
         code=values["code"],
         severity=values["severity"],
@@ -279,6 +293,7 @@ def _issue(row: tuple) -> Issue:
         rule=values["rule"],
         note=values["note"],
         note_en=values["note_en"],
+        report=report_of.get(k1) if stage in _BY_REPORT else None,
     )
 
 
@@ -309,8 +324,9 @@ def validate_columnar(
 ) -> Iterator[ValidationResult]:
     """The issues validate_many() finds, package by package, found set-wise. `previous`
     packages only supply last year's reports. The results carry the package's source and
-    report keys, not its tables. `counts`, if given, learns how many packages each executor
-    took ("columns", "rows")."""
+    report keys, not its tables; each finding of one report (shape, rules, continuity) names
+    it in `Issue.report`, as the row engine's do. `counts`, if given, learns how many packages
+    each executor took ("columns", "rows")."""
     with tempfile.TemporaryDirectory(prefix="gongkai-columnar-") as folder:
         executor = Executor(Path(folder), batch_size, {} if counts is None else counts)
         try:

@@ -1,0 +1,289 @@
+"""Loading many packages at once (`gongkai load`): folders, zips and collections.
+
+Every report is filed as if it had been sent alone, with last year's stored report of its
+agency for the continuity rules, as its own version. A collection is split into the packages
+of its reports (gongkai.package.collection) and validated as one collection, each finding
+given to its report (gongkai.validation.by_report); its valid reports are filed, year by
+year, in transactions of CHUNK_REPORTS (gongkai.store.bulk). Packages of one report (folders,
+zips) go through in chunks: the chunk is validated together by the columnar executor, then its
+valid reports are filed in one transaction; a chunk is filed before the next is validated, so
+a report finds last year's even when both came in the same load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from gongkai.package import PackageError, ReportPackage, read_package
+from gongkai.package.collection import ReportSlice, report_keys, split_collection
+from gongkai.package.descriptor_text import DescriptorText
+from gongkai.package.reader import DESCRIPTOR
+from gongkai.standard import TABLE_NAMES
+from gongkai.store.bulk import file_many, registered, stored_packages
+from gongkai.store.copy_text import is_plain
+from gongkai.store.filings import IMPORT_NOTES, NewFiling, issue_record
+from gongkai.store.registry import load_agencies
+from gongkai.validation import Issue, ValidationResult, validate_many
+from gongkai.validation.by_report import ROW_ENGINE_BELOW, ByReport, validate_by_report
+from gongkai.validation.engine import validate_alone
+from gongkai.validation.values import PackageReader
+
+CHUNK_REPORTS = 5000  # reports validated together (folders) and filed in one transaction
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One report's package to validate and file (or a package that could not be split)."""
+
+    source: str  # how it is named when listed: the path, or "path agency_id year"
+    package: ReportPackage
+    keys: list[tuple[str, int]]  # its reports (agency_id, year), as far as they read
+    descriptor_file: bytes | None  # what is filed as its datapackage.json
+    part: ReportSlice | None = None  # a collection's report: as split, with its rows' lines
+
+
+@dataclass
+class Outcome:
+    filed: int = 0
+    same: int = 0
+    skipped: list[tuple[str, list[str]]] = field(default_factory=list)  # what, why
+
+
+_descriptor_text = DescriptorText()
+
+
+def _descriptor_file(descriptor: Mapping[str, Any] | None) -> bytes | None:
+    """The datapackage.json filed with the report, as `file_report` files it."""
+    return None if descriptor is None else _descriptor_text(descriptor)
+
+
+def _year(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) <= 4 else None
+
+
+def _keys(pairs: list[tuple[str, str]]) -> list[tuple[str, int]]:
+    return [(agency, year) for agency, text in pairs if (year := _year(text)) is not None]
+
+
+def read_units(path: Path, max_bytes: int) -> tuple[list[Unit], list[tuple[str, list[str]]]]:
+    """The reports of one path: a package of one report as it is, a collection as the packages
+    of its reports (by year, then as they come; each with its `part`); and what cannot be
+    loaded, with why."""
+    try:
+        package = read_package(path, max_bytes)
+    except PackageError as exc:
+        return [], [(str(path), [exc.message("zh") + " / " + exc.message("en")])]
+    keys = report_keys(package)
+    split = split_collection(package) if len(set(keys)) > 1 else None
+    if split is None:
+        whole = Unit(str(path), package, _keys(keys), _descriptor_file(package.descriptor))
+        return [whole], []
+    descriptor = split.reports[0].package.descriptor if split.reports else None
+    filed = _descriptor_file(_without_schemas(descriptor))
+    units = [
+        Unit(s.package.source, s.package, _keys([(s.agency_id, s.year)]), filed, s)
+        for s in sorted(split.reports, key=lambda s: _year(s.year) or 0)
+    ]
+    stray = [
+        f"{row.table}.csv 第 {row.line} 行（{row.agency_id} {row.year}）不属于 reports.csv 中的"
+        f"任何报告 / {row.table}.csv line {row.line} ({row.agency_id} {row.year}) belongs to no "
+        "report of reports.csv"
+        for row in split.stray
+    ]
+    return units, ([(str(path), stray)] if stray else [])
+
+
+def _without_schemas(descriptor: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A report's descriptor as filed: the standard's schemas are inlined again when the
+    package is served, so a collection's reports do not each keep a copy."""
+    if descriptor is None:
+        return None
+    resources = [
+        {k: v for k, v in r.items() if k != "schema"} for r in descriptor.get("resources", [])
+    ]
+    return {**descriptor, "resources": resources}
+
+
+class Loader:
+    """Takes units one by one; validates and files them a chunk at a time."""
+
+    def __init__(
+        self, engine: Engine, register: bool, progress: Callable[[int], None] = lambda n: None
+    ) -> None:
+        self.engine = engine
+        self.register = register
+        self.progress = progress
+        self.outcome = Outcome()
+        self.pending: list[Unit] = []
+        self.values = PackageReader()
+        self.copies = engine.dialect.name == "postgresql"  # the store COPYs from the files
+
+    def add(self, unit: Unit) -> None:
+        self.pending.append(unit)
+        if len(self.pending) >= CHUNK_REPORTS:
+            self.flush()
+
+    def flush(self) -> None:
+        units, self.pending = self.pending, []
+        if units:
+            self._file(units, self._validate(units))
+
+    def add_collection(self, source: str, units: list[Unit]) -> None:
+        """A collection's reports (each with its `part`): validated as one collection, then
+        filed a chunk at a time. A finding of the collection as a whole files none of them."""
+        self.flush()
+        judged = self._validate_collection(source, units)
+        if judged.collection_errors:
+            lines = [_issue_line(i) for i in judged.collection_errors]
+            self.outcome.skipped.append((source, [_COLLECTION_REFUSED, *lines]))
+            self.progress(len(units))
+            return
+        for start in range(0, len(units), CHUNK_REPORTS):
+            end = start + CHUNK_REPORTS
+            self._file(units[start:end], judged.results[start:end])
+
+    def _file(self, units: list[Unit], results: list[ValidationResult]) -> None:
+        ready: list[tuple[Unit, ValidationResult]] = []
+        for unit, result in zip(units, results, strict=True):
+            if not result.valid:
+                lines = [_issue_line(i) for i in result.errors]
+                self.outcome.skipped.append((unit.source, lines))
+            elif len(result.reports) != 1:
+                self.outcome.skipped.append((unit.source, [_NOT_ONE_REPORT]))
+            else:
+                ready.append((unit, result))
+        filings = self._filings(ready)
+        receipts = file_many(self.engine, filings)
+        created = sum(r.created for r in receipts)
+        self.outcome.filed += created
+        self.outcome.same += len(receipts) - created
+        self.progress(len(units))
+
+    def _previous(self, units: list[Unit]) -> list[ReportPackage]:
+        """Last year's stored report of each agency whose last year is not among `units`."""
+        own = {key for u in units for key in u.keys}
+        wanted = {(agency, year - 1) for agency, year in own} - own
+        return stored_packages(self.engine, wanted) if wanted else []
+
+    def _validate_collection(self, source: str, units: list[Unit]) -> ByReport:
+        parts = [u.part for u in units if u.part is not None]
+        columnar = len(parts) >= ROW_ENGINE_BELOW
+        return validate_by_report(source, parts, self._previous(units), columnar=columnar)
+
+    def _validate(self, units: list[Unit]) -> list[ValidationResult]:
+        """Each unit's verdict, with last year's stored report of each agency at hand (the
+        chunk's own reports are compared with each other by the executor)."""
+        previous = self._previous(units)
+        packages = [u.package for u in units]
+        if len(units) < ROW_ENGINE_BELOW:
+            return validate_many(packages, previous=validate_many(previous))
+        # imported here: the column engine costs a quarter second to import
+        from gongkai.validation.columnar import validate_columnar
+
+        return list(validate_columnar(packages, previous=previous))
+
+    def _filings(self, ready: list[tuple[Unit, ValidationResult]]) -> list[NewFiling]:
+        typed = [(unit, result, self._tables(unit, result)) for unit, result in ready]
+        agency_ids = {next(iter(r.reports))[0] for _, r, _ in typed}
+        known = registered(self.engine, agency_ids)
+        new_agencies: dict[str, dict[str, Any]] = {}
+        filings = []
+        for unit, result, tables in typed:
+            agency_id, year = next(iter(result.reports))
+            if agency_id not in known:
+                if not self.register:
+                    self.outcome.skipped.append((unit.source, [_unregistered(agency_id)]))
+                    continue
+                reports = tables.get("reports") or self.values.rows(
+                    result.format, "reports", unit.package.files["reports"]
+                )
+                new_agencies.setdefault(agency_id, reports[0])
+            files = {f"{name}.csv": data for name, data in unit.package.files.items()}
+            if unit.descriptor_file is not None:
+                files[DESCRIPTOR] = unit.descriptor_file
+            where = f"{agency_id}/{year}"  # warnings are public: they name the report
+            filings.append(
+                NewFiling(
+                    agency_id=agency_id,
+                    year=year,
+                    format=result.format,
+                    sha256=unit.package.sha256,
+                    files=files,
+                    tables=tables,
+                    warnings=[issue_record(i.at(where)) for i in result.warnings],
+                    imported=IMPORT_NOTES in (unit.package.descriptor or {}),
+                )
+            )
+        if new_agencies:
+            load_agencies(self.engine, list(new_agencies.values()))
+        return filings
+
+    def _tables(self, unit: Unit, result: ValidationResult) -> dict[str, list[dict[str, Any]]]:
+        """The typed rows of a valid package: the row engine's when it ran, else read again
+        as the row engine reads them (a CSV shape only the row engine reads: by it). None
+        into PostgreSQL from plain CSV: the store reads its COPY text from the files."""
+        if result.tables:
+            return result.tables
+        files = unit.package.files
+        if self.copies and all(is_plain(files[n], result.format, n) for n in TABLE_NAMES):
+            return {}
+        try:
+            return {
+                name: self.values.rows(result.format, name, unit.package.files[name])
+                for name in TABLE_NAMES
+            }
+        except (ValueError, KeyError):
+            return validate_alone(unit.package).tables
+
+
+_NOT_ONE_REPORT = "一次报送只能是一份报告 / a filing is one report (one agency, one year)"
+_COLLECTION_REFUSED = (
+    "整个汇总包有误，其中的报告均未入库 / the collection as a whole has errors: none of its "
+    "reports was filed"
+)
+
+
+def _unregistered(agency_id: str) -> str:
+    return (
+        f"机关 {agency_id} 不在机关名录中 / agency {agency_id} is not in the registry "
+        "(load it with `gongkai agencies load` or use --register)"
+    )
+
+
+def _issue_line(issue: Issue) -> str:
+    record = issue.to_dict("zh")
+    where = "/".join(str(record[k]) for k in ("resource", "item", "field") if record.get(k))
+    return f"{record['code']} {where}: {record['message']}"
+
+
+def load_paths(
+    engine: Engine,
+    paths: Sequence[Path],
+    *,
+    register: bool,
+    max_bytes: int,
+    found: Callable[[int], None] = lambda n: None,
+    progress: Callable[[int], None] = lambda n: None,
+) -> Outcome:
+    """File every report of `paths`. `found(n)` learns of n more reports than paths (a
+    collection), `progress(n)` of n reports done."""
+    loader = Loader(engine, register, progress)
+    for path in paths:
+        units, skipped = read_units(path, max_bytes)
+        loader.outcome.skipped.extend(skipped)
+        if units:
+            found(len(units) - 1)
+        else:
+            progress(1)
+        if units and units[0].part is not None:
+            loader.add_collection(str(path), units)
+            continue
+        for unit in units:
+            loader.add(unit)
+    loader.flush()
+    return loader.outcome

@@ -1,0 +1,416 @@
+"""Filing many reports in one transaction: COPY into PostgreSQL, executemany into SQLite.
+
+The same outcome as `file_report` once per filing, in bulk: each filing is the next version of
+its agency and year unless its sha256 is the current version's (then nothing is stored), and
+is stored whole or not at all (the batch is one transaction). Two loads racing queue on the
+`heads` rows of the reports they share, taken in key order (so neither waits on the other in
+a circle); on SQLite the transaction holds the database's write lock from its start. A
+conflict the database still reports rolls the batch back, and it is tried again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, bindparam, select, text, tuple_, update
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from gongkai.package import ReportPackage
+from gongkai.standard import TABLE_NAMES, load_standard
+from gongkai.store.copy_text import FigureLines, block, figure_columns, typed_lines
+from gongkai.store.filings import ATTEMPTS, NewFiling, Receipt, origin_of, utc
+from gongkai.store.tables import (
+    agencies,
+    derived_region_columns,
+    figures_table,
+    filing_files,
+    filings,
+    heads,
+)
+from gongkai.store.totals import apply_filings
+from gongkai.validation.values import PackageReader
+
+KEYS_PER_STATEMENT = 2000  # (agency_id, year) pairs bound in one statement
+WORK_MEM = "128MB"  # PostgreSQL's memory for one sort or hash of a batch's transaction
+
+
+def file_many(engine: Engine, batch: Sequence[NewFiling]) -> list[Receipt]:
+    """File every filing of `batch` (in order: a later one of the same agency and year is the
+    later version) in one transaction; a receipt for each, as `file_report` gives."""
+    if not batch:
+        return []
+    for attempt in range(ATTEMPTS):
+        try:
+            with engine.connect() as conn:
+                conn.execution_options(sqlite_immediate=True)
+                with conn.begin():
+                    if conn.dialect.name == "postgresql":
+                        # the totals group a whole batch: in memory, not spilled to disk
+                        conn.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
+                    return _file_batch(conn, batch)
+        except (IntegrityError, OperationalError):
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _file_batch(conn: Connection, batch: Sequence[NewFiling]) -> list[Receipt]:
+    keys = sorted({(f.agency_id, f.year) for f in batch})
+    current = _lock_heads(conn, keys)
+    received_at = datetime.now(UTC)
+    new_ids = iter(_reserve_ids(conn, sum(1 for _ in batch)))
+    receipts: list[Receipt] = []
+    added: list[tuple[int, NewFiling, int]] = []  # filing id, filing, version
+    replaced: dict[tuple[str, int], int | None] = {}  # key -> current filing before the batch
+    for filing in batch:
+        key = (filing.agency_id, filing.year)
+        version, filing_id, head = current[key]
+        if head is not None and head.sha256 == filing.sha256:
+            receipts.append(_receipt(head, created=False))
+            continue
+        new_id = next(new_ids)
+        replaced.setdefault(key, filing_id)
+        added.append((new_id, filing, version + 1))
+        head = _Head(new_id, filing, version + 1, received_at)
+        current[key] = (version + 1, new_id, head)
+        receipts.append(_receipt(head, created=True))
+    if not added:
+        return receipts
+    _insert(conn, added, received_at)
+    changed = {k: current[k] for k in replaced}
+    _move_heads(conn, changed)
+    # the per-year totals follow the versions that became current, in the same transaction
+    apply_filings(
+        conn,
+        added=[head.id for _, _, head in changed.values()],
+        replaced=[f for f in replaced.values() if f is not None],
+    )
+    return receipts
+
+
+class _Head:
+    """The current version of an agency and year, as far as the batch has come."""
+
+    def __init__(self, id: int, filing: NewFiling, version: int, received_at: datetime):
+        self.id = id
+        self.agency_id = filing.agency_id
+        self.year = filing.year
+        self.version = version
+        self.sha256 = filing.sha256
+        self.received_at = received_at
+        self.format = filing.format
+        self.warnings = filing.warnings
+
+
+def _receipt(row: Any, created: bool) -> Receipt:
+    return Receipt(
+        filing_id=row.id,
+        agency_id=row.agency_id,
+        year=row.year,
+        version=row.version,
+        sha256=row.sha256,
+        received_at=utc(row.received_at),
+        format=row.format,
+        warnings=list(row.warnings),
+        created=created,
+    )
+
+
+def _chunks(keys: list[tuple[str, int]]) -> Iterable[list[tuple[str, int]]]:
+    for start in range(0, len(keys), KEYS_PER_STATEMENT):
+        yield keys[start : start + KEYS_PER_STATEMENT]
+
+
+def _lock_heads(
+    conn: Connection, keys: list[tuple[str, int]]
+) -> dict[tuple[str, int], tuple[int, int | None, Any]]:
+    """key -> (version, current filing id, current filing row or None), the heads rows
+    created where missing and locked in key order."""
+    if conn.dialect.name == "postgresql":
+        locked = _lock_heads_postgresql(conn, keys)
+    else:
+        locked = _lock_heads_sqlite(conn, keys)
+    ids = [r.filing_id for r in locked if r.filing_id is not None]
+    rows: dict[int, Any] = {}
+    for start in range(0, len(ids), KEYS_PER_STATEMENT):
+        chunk = ids[start : start + KEYS_PER_STATEMENT]
+        found = conn.execute(select(filings).where(filings.c.id.in_(chunk)))
+        rows.update((r.id, r) for r in found)
+    return {(r.agency_id, r.year): (r.version, r.filing_id, rows.get(r.filing_id)) for r in locked}
+
+
+# The keys go in as two arrays: one statement for a whole batch, whatever its size. The rows
+# are inserted and then locked in key order (the arrays are sorted), so that two loads never
+# wait on each other in a circle.
+_CREATE_HEADS = text(
+    """
+    INSERT INTO heads (agency_id, year, version, filing_id)
+    SELECT k.agency_id, k.year, 0, NULL
+    FROM unnest(CAST(:agencies AS text[]), CAST(:years AS integer[])) AS k(agency_id, year)
+    ON CONFLICT DO NOTHING
+    """
+)
+_LOCK_HEADS = text(
+    """
+    SELECT h.agency_id, h.year, h.version, h.filing_id
+    FROM heads h
+    JOIN unnest(CAST(:agencies AS text[]), CAST(:years AS integer[])) AS k(agency_id, year)
+      ON h.agency_id = k.agency_id AND h.year = k.year
+    ORDER BY h.agency_id, h.year
+    FOR UPDATE OF h
+    """
+)
+_MOVE_HEADS = text(
+    """
+    UPDATE heads SET version = k.version, filing_id = k.filing_id
+    FROM unnest(CAST(:agencies AS text[]), CAST(:years AS integer[]),
+                CAST(:versions AS integer[]), CAST(:ids AS integer[]))
+         AS k(agency_id, year, version, filing_id)
+    WHERE heads.agency_id = k.agency_id AND heads.year = k.year
+    """
+)
+
+
+def _key_arrays(keys: list[tuple[str, int]]) -> dict[str, list[Any]]:
+    return {"agencies": [a for a, _ in keys], "years": [y for _, y in keys]}
+
+
+def _lock_heads_postgresql(conn: Connection, keys: list[tuple[str, int]]) -> list[Any]:
+    conn.execute(_CREATE_HEADS, _key_arrays(keys))
+    return list(conn.execute(_LOCK_HEADS, _key_arrays(keys)))
+
+
+def _lock_heads_sqlite(conn: Connection, keys: list[tuple[str, int]]) -> list[Any]:
+    """The transaction holds the database's write lock already: nothing to lock row by row."""
+    locked: list[Any] = []
+    for chunk in _chunks(keys):
+        conn.execute(
+            sqlite.insert(heads).on_conflict_do_nothing(),
+            [{"agency_id": a, "year": y, "version": 0, "filing_id": None} for a, y in chunk],
+        )
+        locked += conn.execute(
+            select(heads.c.agency_id, heads.c.year, heads.c.version, heads.c.filing_id)
+            .where(tuple_(heads.c.agency_id, heads.c.year).in_(chunk))
+            .order_by(heads.c.agency_id, heads.c.year)
+        ).all()
+    return locked
+
+
+def _move_heads(
+    conn: Connection, changed: dict[tuple[str, int], tuple[int, int | None, Any]]
+) -> None:
+    """Point each changed head at its new current version."""
+    if conn.dialect.name == "postgresql":
+        keys = sorted(changed)
+        conn.execute(
+            _MOVE_HEADS,
+            {
+                **_key_arrays(keys),
+                "versions": [changed[k][0] for k in keys],
+                "ids": [changed[k][1] for k in keys],
+            },
+        )
+        return
+    conn.execute(
+        update(heads)
+        .where(heads.c.agency_id == bindparam("k_agency"), heads.c.year == bindparam("k_year"))
+        .values(version=bindparam("v"), filing_id=bindparam("f")),
+        [
+            {"k_agency": a, "k_year": y, "v": version, "f": filing_id}
+            for (a, y), (version, filing_id, _) in changed.items()
+        ],
+    )
+
+
+def _reserve_ids(conn: Connection, count: int) -> list[int]:
+    """Ids for the new filings, taken from the sequence (PostgreSQL) or past the highest one
+    (SQLite, whose write lock this transaction holds)."""
+    if conn.dialect.name == "postgresql":
+        return list(
+            conn.execute(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('filings', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": count},
+            ).scalars()
+        )
+    highest = conn.execute(text("SELECT coalesce(max(id), 0) FROM filings")).scalar_one()
+    return list(range(highest + 1, highest + 1 + count))
+
+
+def _filing_row(
+    filing_id: int, filing: NewFiling, version: int, received_at: datetime
+) -> dict[str, Any]:
+    return {
+        "id": filing_id,
+        "agency_id": filing.agency_id,
+        "year": filing.year,
+        "version": version,
+        "sha256": filing.sha256,
+        "received_at": received_at,
+        "format": filing.format,
+        "valid": True,
+        "warnings": filing.warnings,
+        "token_id": None,
+        "origin": origin_of(filing, None),
+    }
+
+
+def _figure_rows(filing_id: int, filing: NewFiling) -> Iterable[tuple[str, dict[str, Any]]]:
+    """(database table, row) of each figures row of a filing, as file_report stores them."""
+    fmt = load_standard().formats[filing.format]
+    for name in TABLE_NAMES:
+        schema_table = fmt.tables[name]
+        table = figures_table(name, filing.format).name
+        order = {code: i for i, code in enumerate(schema_table.item_codes)}
+        for source in filing.tables.get(name, []):
+            row = {c: source.get(c) for c in schema_table.field_names}
+            row["filing_id"] = filing_id
+            if "item" in row:
+                row["seq"] = order.get(str(row["item"]), len(order))
+            if name == "reports":
+                row.update(derived_region_columns(str(row["region_code"])))
+            yield table, row
+
+
+def _insert(
+    conn: Connection, added: list[tuple[int, NewFiling, int]], received_at: datetime
+) -> None:
+    if conn.dialect.name == "postgresql":
+        _copy_all(conn, added, received_at)
+        return
+    filing_rows = [_filing_row(i, f, v, received_at) for i, f, v in added]
+    file_rows = [
+        {"filing_id": i, "name": n, "content": c} for i, f, _ in added for n, c in f.files.items()
+    ]
+    figures: dict[str, list[dict[str, Any]]] = {}
+    for filing_id, filing, _ in added:
+        for table, row in _figure_rows(filing_id, filing):
+            figures.setdefault(table, []).append(row)
+    for table, rows in [
+        (filings.name, filing_rows),
+        (filing_files.name, file_rows),
+        *figures.items(),
+    ]:
+        if rows:
+            conn.execute(filings.metadata.tables[table].insert(), rows)
+
+
+class _FigureText:
+    """COPY lines of every figures table for a batch, table by table."""
+
+    def __init__(self) -> None:
+        self.readers: dict[tuple[str, str], FigureLines] = {}
+        self.lines: dict[tuple[str, str], list[str]] = {}
+
+    def add(self, filing_id: int, filing: NewFiling) -> None:
+        for name in TABLE_NAMES:
+            key = (filing.format, name)
+            self.lines.setdefault(key, []).extend(self._lines(filing_id, filing, name))
+
+    def _lines(self, filing_id: int, filing: NewFiling, name: str) -> list[str]:
+        """From the typed rows when the filing carries them, else from its CSV file."""
+        if filing.tables:
+            return typed_lines(filing_id, filing.format, name, filing.tables.get(name, []))
+        key = (filing.format, name)
+        reader = self.readers.get(key)
+        if reader is None:
+            reader = self.readers[key] = FigureLines(*key)
+        data = filing.files[f"{name}.csv"]
+        found = reader.lines(filing_id, data)
+        if found is None:  # not plain CSV: read as the row engine reads it
+            rows = _values.rows(filing.format, name, data)
+            found = typed_lines(filing_id, filing.format, name, rows)
+        return found
+
+
+_values = PackageReader()
+
+
+def _copy_all(
+    conn: Connection, added: list[tuple[int, NewFiling, int]], received_at: datetime
+) -> None:
+    """COPY the batch into PostgreSQL: each table's rows as one block of text."""
+    filing_rows = [_filing_row(i, f, v, received_at) for i, f, v in added]
+    filing_columns = list(filing_rows[0])
+    _copy(conn, filings.name, filing_columns, [block(list(r.values()) for r in filing_rows)])
+    _copy(
+        conn,
+        filing_files.name,
+        ["filing_id", "name", "content"],
+        [block((i, n, c) for n, c in f.files.items()) for i, f, _ in added],
+    )
+    text_of_figures = _FigureText()
+    for filing_id, filing, _ in added:
+        text_of_figures.add(filing_id, filing)
+    for (fmt, name), lines in text_of_figures.lines.items():
+        if lines:
+            _copy(conn, figures_table(name, fmt).name, figure_columns(fmt, name), lines)
+
+
+COPY_BLOCK = 1 << 20  # characters sent to the server at a time
+
+
+def _copy(conn: Connection, table: str, columns: list[str], parts: list[str]) -> None:
+    """COPY text into a table through psycopg's copy protocol, on the transaction's own
+    connection, in blocks of about a megabyte."""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        pending: list[str] = []
+        size = 0
+        for part in parts:
+            pending.append(part)
+            size += len(part)
+            if size >= COPY_BLOCK:
+                copy.write("".join(pending))
+                pending, size = [], 0
+        if pending:
+            copy.write("".join(pending))
+
+
+def registered(engine: Engine, agency_ids: Iterable[str]) -> set[str]:
+    """Those of the agencies that the registry holds."""
+    wanted = sorted(set(agency_ids))
+    found: set[str] = set()
+    with engine.connect() as conn:
+        for start in range(0, len(wanted), KEYS_PER_STATEMENT):
+            chunk = wanted[start : start + KEYS_PER_STATEMENT]
+            found.update(
+                conn.execute(
+                    select(agencies.c.agency_id).where(agencies.c.agency_id.in_(chunk))
+                ).scalars()
+            )
+    return found
+
+
+def stored_packages(engine: Engine, keys: Iterable[tuple[str, int]]) -> list[ReportPackage]:
+    """The current filings of these agencies and years as report packages (their tables as
+    filed), for the continuity rules of the year after."""
+    wanted = sorted(set(keys))
+    files: dict[int, dict[str, bytes]] = {}
+    names: dict[int, str] = {}
+    with engine.connect() as conn:
+        for chunk in _chunks(wanted):
+            rows = conn.execute(
+                select(
+                    heads.c.agency_id,
+                    heads.c.year,
+                    heads.c.version,
+                    filing_files.c.filing_id,
+                    filing_files.c.name,
+                    filing_files.c.content,
+                )
+                .join(filing_files, filing_files.c.filing_id == heads.c.filing_id)
+                .where(tuple_(heads.c.agency_id, heads.c.year).in_(chunk))
+                .where(filing_files.c.name.like("%.csv"))
+            )
+            for row in rows:
+                files.setdefault(row.filing_id, {})[row.name.removesuffix(".csv")] = row.content
+                names[row.filing_id] = f"{row.agency_id}/{row.year} version {row.version}"
+    return [ReportPackage(source=names[i], files=files[i]) for i in sorted(files)]

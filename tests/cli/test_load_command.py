@@ -1,0 +1,156 @@
+"""`gongkai load` of folders and collections, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from gongkai.package import read_package, write_package
+from gongkai.store.queries import get_filing, stored_package
+from gongkai.store.tables import filings, heads
+from tests.cli.loading import load, register, reports, write_collection
+
+SUMMARY = "{} filed, {} already filed, {} skipped\n"
+
+
+@pytest.fixture(params=["columns", "rows"])
+def executor(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both executors validate a load: the columnar one from a few reports on, the row engine
+    below that."""
+    monkeypatch.setattr(
+        "gongkai.bulkload.ROW_ENGINE_BELOW", 1 if request.param == "columns" else 10**6
+    )
+    return str(request.param)
+
+
+def test_a_collection_is_one_filing_per_report_and_loads_once(
+    engine: Engine, tmp_path: Path, executor: str
+) -> None:
+    each = reports(6)
+    register(engine, each)
+    collection = write_collection(tmp_path / "national", each)
+    first = load(engine, str(collection))
+    assert (first.exit_code, first.stdout) == (0, SUMMARY.format(6, 0, 0))
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(filings)).scalar_one() == 6
+        assert set(conn.execute(select(heads.c.version)).scalars()) == {1}
+    alone = write_package(tmp_path / "alone", each[2], "2021")
+    filed = get_filing(engine, "320813-bulk-002", 2024)
+    assert filed is not None and filed.sha256 == read_package(alone).sha256
+    stored = stored_package(engine, "320813-bulk-002", 2024)
+    assert stored is not None and stored.files == read_package(alone).files
+    again = load(engine, str(collection))
+    assert (again.exit_code, again.stdout) == (0, SUMMARY.format(0, 6, 0))
+
+
+def test_a_report_alone_and_inside_a_collection_is_filed_once(
+    engine: Engine, tmp_path: Path, executor: str
+) -> None:
+    each = reports(5)
+    register(engine, each)
+    folders = [write_package(tmp_path / f"p{i}", t, "2021") for i, t in enumerate(each[:3])]
+    assert load(engine, *map(str, folders)).stdout == SUMMARY.format(3, 0, 0)
+    collection = write_collection(tmp_path / "all", each)
+    assert load(engine, str(collection)).stdout == SUMMARY.format(2, 3, 0)
+    assert load(engine, str(folders[0])).stdout == SUMMARY.format(0, 1, 0)
+
+
+def test_invalid_reports_and_stray_rows_of_a_collection_are_listed(
+    engine: Engine, tmp_path: Path, executor: str
+) -> None:
+    each = reports(4)
+    each[1]["reviews"][0]["review_total"] += 1  # t4-total
+    register(engine, each)
+    collection = write_collection(tmp_path / "national", each)
+    applications = collection / "applications.csv"
+    stray = "320813-bulk-999,2024,granted,1,0,0,0,0,0,1\n"
+    applications.write_text(applications.read_text(encoding="utf-8") + stray, encoding="utf-8")
+    result = load(engine, str(collection))
+    assert result.exit_code == 1
+    assert result.stdout == SUMMARY.format(3, 0, 2)
+    # the broken report's reviews row is line 3 of the collection's reviews.csv
+    assert f"skipped {collection} 320813-bulk-001 2024:\n  t4-total reviews/review_total: " in (
+        result.stderr
+    )
+    assert "reviews.csv，第3行" in result.stderr
+    assert f"skipped {collection}:\n  applications.csv 第 102 行（320813-bulk-999 2024）" in (
+        result.stderr
+    )
+    assert get_filing(engine, "320813-bulk-001", 2024) is None
+
+
+def test_a_collection_wrong_as_a_whole_files_none_of_its_reports(
+    engine: Engine, tmp_path: Path, executor: str
+) -> None:
+    each = reports(3)
+    register(engine, each)
+    collection = write_collection(tmp_path / "national", each)
+    reviews = collection / "reviews.csv"
+    header, rest = reviews.read_text(encoding="utf-8").split("\n", 1)
+    reviews.write_text(header.rsplit(",", 1)[0] + ",not_a_field\n" + rest, encoding="utf-8")
+    result = load(engine, str(collection))
+    assert result.exit_code == 1
+    assert result.stdout == SUMMARY.format(0, 0, 1)
+    assert f"skipped {collection}:\n  整个汇总包有误" in result.stderr
+    assert "the collection as a whole has errors" in result.stderr
+    assert "incorrect-label reviews" in result.stderr
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(filings)).scalar_one() == 0
+
+
+def test_bulk_load_compares_with_last_years_stored_report(
+    engine: Engine, tmp_path: Path, executor: str
+) -> None:
+    before, after = reports(3, 2022, seed=1), reports(3, 2023, seed=2)
+    register(engine, before)
+    assert load(engine, str(write_collection(tmp_path / "y2022", before))).exit_code == 0
+    assert load(engine, str(write_collection(tmp_path / "y2023", after))).exit_code == 0
+    later = get_filing(engine, "320813-bulk-001", 2023)
+    earlier = get_filing(engine, "320813-bulk-001", 2022)
+    assert later is not None and "carryover-continuity" in {w["code"] for w in later.warnings}
+    assert {w["package"] for w in later.warnings} == {"320813-bulk-001/2023"}
+    assert earlier is not None and earlier.warnings == []
+
+
+def test_one_collection_of_two_years_is_checked_for_continuity(
+    engine: Engine, tmp_path: Path, executor: str
+) -> None:
+    each = reports(3, 2023, seed=2) + reports(3, 2022, seed=1)  # later year first
+    register(engine, each)
+    assert load(engine, str(write_collection(tmp_path / "both", each))).exit_code == 0
+    later = get_filing(engine, "320813-bulk-002", 2023)
+    assert later is not None and "carryover-continuity" in {w["code"] for w in later.warnings}
+
+
+def test_an_unregistered_agency_is_skipped_unless_registered_by_the_load(
+    engine: Engine, tmp_path: Path
+) -> None:
+    each = reports(2)
+    register(engine, each[:1])
+    collection = write_collection(tmp_path / "national", each)
+    refused = load(engine, str(collection))
+    assert refused.exit_code == 1 and refused.stdout == SUMMARY.format(1, 0, 1)
+    assert "320813-bulk-001 is not in the registry" in refused.stderr
+    registered = load(engine, "--register", str(collection))
+    assert registered.stdout == SUMMARY.format(1, 1, 0)
+
+
+def test_the_command_line_limit_is_its_own(engine: Engine, tmp_path: Path) -> None:
+    each = reports(3)
+    register(engine, each)
+    collection = write_collection(tmp_path / "national", each)
+    refused = load(engine, "--max-bytes", "1000", str(collection))
+    assert refused.exit_code == 1 and refused.stdout == SUMMARY.format(0, 0, 1)
+    assert "the limit is 1000 bytes" in refused.stderr
+    assert "--max-bytes N or GONGKAI_MAX_LOAD_BYTES" in refused.stderr
+    # the uploads' limit does not apply to the command line
+    small_uploads = {"GONGKAI_MAX_PACKAGE_BYTES": "1000"}
+    assert load(engine, str(collection), env=small_uploads).stdout == SUMMARY.format(3, 0, 0)
+    too_small = load(engine, str(collection), env={"GONGKAI_MAX_LOAD_BYTES": "1000"})
+    assert too_small.exit_code == 1 and "the limit is 1000 bytes" in too_small.stderr
+    unlimited = load(
+        engine, "--max-bytes", "0", str(collection), env={"GONGKAI_MAX_LOAD_BYTES": "1000"}
+    )
+    assert unlimited.stdout == SUMMARY.format(0, 3, 0)

@@ -1,0 +1,155 @@
+"""Filing in bulk (gongkai.store.bulk) against file_report, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import defaultdict
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+
+import tests.store.test_totals as totals_test
+from conftest_db import DATASETS, registry_row, report_tables
+from gongkai.package import package_files, package_from_files, read_package
+from gongkai.standard import TABLE_NAMES
+from gongkai.store.bulk import file_many, stored_packages
+from gongkai.store.filings import NewFiling, file_report, new_filing
+from gongkai.store.registry import load_agencies
+from gongkai.store.tables import figures_table, heads, metadata
+from gongkai.validation import validate
+from gongkai.validation.values import PackageReader
+
+
+def _filing(tables: dict[str, list[dict[str, Any]]]) -> NewFiling:
+    files = package_files(tables, "2021", name="x")
+    package = package_from_files(files, "x")
+    result = validate(package)
+    assert result.valid, result.errors
+    return new_filing(result)
+
+
+def _figures(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every figures row, without the filing id (which differs between two stores)."""
+    found = {}
+    with engine.connect() as conn:
+        for fmt in ("2021", "2019"):
+            for name in TABLE_NAMES:
+                table = figures_table(name, fmt)
+                columns = [c for c in table.c if c.name != "filing_id"]
+                rows = conn.execute(select(*columns).order_by(*columns)).all()
+                found[table.name] = [tuple(r) for r in rows]
+    return found
+
+
+def _empty(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for table in reversed(metadata.sorted_tables):
+            if table.name != "agencies":
+                conn.execute(table.delete())
+
+
+def test_bulk_filing_stores_what_file_report_stores(engine: Engine) -> None:
+    results = [validate(read_package(p)) for p in sorted(DATASETS.iterdir())]
+    load_agencies(engine, [r.report for r in results if r.report])
+    for result in results:
+        file_report(engine, new_filing(result))
+    one_by_one = _figures(engine)
+    _empty(engine)
+    values = PackageReader()
+    # the rows read again from the files, as a load of many packages reads them
+    batch = [
+        replace(
+            new_filing(r),
+            tables={t: values.rows(r.format, t, r.package.files[t]) for t in TABLE_NAMES},
+        )
+        for r in results
+    ]
+    receipts = file_many(engine, batch)
+    assert [r.created for r in receipts] == [True] * len(batch)
+    assert _figures(engine) == one_by_one
+    assert sum(len(rows) for rows in one_by_one.values()) > 100
+    if engine.dialect.name == "postgresql":
+        # without typed rows: the COPY text is made from the CSV files themselves
+        _empty(engine)
+        file_many(engine, [replace(f, tables={}) for f in batch])
+        assert _figures(engine) == one_by_one
+
+
+def test_corrections_in_one_batch_are_the_next_versions(engine: Engine) -> None:
+    first = report_tables("320813-bulk-a", 2024, region_code="320813", seed=1)
+    second = report_tables("320813-bulk-a", 2024, region_code="320813", seed=2)
+    load_agencies(engine, [registry_row(first)])
+    one, two = _filing(first), _filing(second)
+    receipts = file_many(engine, [one, two, two, one])
+    assert [(r.version, r.created) for r in receipts] == [
+        (1, True),
+        (2, True),
+        (2, False),
+        (3, True),
+    ]
+    with engine.connect() as conn:
+        head = conn.execute(select(heads.c.version, heads.c.filing_id)).one()
+    assert tuple(head) == (3, receipts[3].filing_id)
+    stored = stored_packages(engine, [("320813-bulk-a", 2024)])
+    assert [p.sha256 for p in stored] == [one.sha256]
+    assert [r.created for r in file_many(engine, [one])] == [False]
+
+
+def test_two_loads_racing_file_each_report_once(engine: Engine) -> None:
+    each = [
+        report_tables(f"320813-race-{i:02d}", 2024, region_code="320813", seed=i) for i in range(12)
+    ]
+    load_agencies(engine, [registry_row(t) for t in each])
+    batch = [_filing(t) for t in each]
+    start = threading.Barrier(2)
+    outcomes: list[list[bool]] = []
+
+    def run(order: list[NewFiling]) -> None:
+        start.wait()
+        outcomes.append([r.created for r in file_many(engine, order)])
+
+    threads = [
+        threading.Thread(target=run, args=(batch,)),
+        threading.Thread(target=run, args=(batch[::-1],)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(map(sum, outcomes)) == len(batch)  # each report filed by one of the two
+    with engine.connect() as conn:
+        assert set(conn.execute(select(heads.c.version)).scalars()) == {1}
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_bulk_loads_keep_the_totals(engine: Engine, seed: int) -> None:
+    """Batches with first filings, corrections (some in the same batch) and repeats: the
+    maintained totals equal a recomputation from the raw rows."""
+    rng = random.Random(seed)
+    totals_test._register(engine)
+    filed: dict[tuple[str, int], list[NewFiling]] = defaultdict(list)
+    for batch_number in range(6):
+        batch = []
+        for step in range(12):
+            agency_id, year = (
+                rng.choice(list(totals_test.AGENCIES)),
+                rng.choice(list(totals_test.YEARS)),
+            )
+            earlier = filed[(agency_id, year)]
+            if earlier and rng.random() < 0.3:
+                filing = rng.choice(earlier)  # the current content again, or an earlier one
+            else:
+                tables = totals_test.random_tables(rng, agency_id, year)
+                sha = f"b{seed}-{batch_number}-{step}".ljust(64, "0")
+                filing = NewFiling(agency_id, year, totals_test.YEARS[year], sha, {}, tables)
+            earlier.append(filing)
+            batch.append(filing)
+        file_many(engine, batch)
+    with engine.connect() as conn:
+        assert max(conn.execute(select(heads.c.version)).scalars()) > 2
+    expected = totals_test.recomputed_totals(engine)
+    assert sum(len(rows) for rows in expected.values()) > 50
+    assert totals_test.stored_totals(engine) == expected

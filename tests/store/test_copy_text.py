@@ -1,0 +1,49 @@
+"""COPY text made from a package's CSV lines equals the COPY text of its typed rows."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from conftest_db import DATASETS
+from gongkai.package import read_package
+from gongkai.standard import TABLE_NAMES
+from gongkai.store.copy_text import FigureLines, figure_columns, is_plain, text_of, typed_lines
+from gongkai.validation import validate
+from gongkai.validation.values import PackageReader
+
+
+def test_values_are_written_as_psycopg_writes_them() -> None:
+    assert text_of(None) == "\\N"
+    assert text_of(True) == "t"
+    assert text_of(12) == "12"
+    assert text_of(Decimal("7.5808")) == "7.5808"
+    assert text_of(date(2025, 1, 27)) == "2025-01-27"
+    assert text_of("a\tb\nc\\d\re") == "a\\tb\\nc\\\\d\\re"
+    assert text_of(b"\x00\xff") == "\\\\x00ff"
+    assert text_of([{"a": "b"}]) == '[{"a": "b"}]'
+
+
+@pytest.mark.parametrize("path", sorted(DATASETS.iterdir()), ids=lambda p: p.name)
+def test_lines_from_the_csv_equal_lines_from_the_typed_rows(path) -> None:  # type: ignore[no-untyped-def]
+    result = validate(read_package(path))
+    assert result.valid, result.errors
+    values = PackageReader()
+    for name in TABLE_NAMES:
+        data = result.package.files[name]
+        typed = typed_lines(7, result.format, name, values.rows(result.format, name, data))
+        lines = FigureLines(result.format, name).lines(7, data)
+        if is_plain(data, result.format, name):
+            assert lines == typed
+        assert all(
+            len(line.split("\t")) == len(figure_columns(result.format, name)) for line in typed
+        )
+
+
+def test_a_table_that_is_not_plain_csv_is_left_to_the_typed_rows() -> None:
+    header = ",".join(FigureLines("2021", "reports").reader.names).encode()
+    quoted = header + b'\n"x",2024\n'
+    assert FigureLines("2021", "reports").lines(1, quoted) is None
+    assert not is_plain(quoted, "2021", "reports")
