@@ -19,12 +19,13 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from gongkai.filing import registry_mismatch, registry_mismatch_text
 from gongkai.package import PackageError, ReportPackage, read_package
 from gongkai.package.collection import ReportSlice, report_keys, split_collection
 from gongkai.package.descriptor_text import DescriptorText
 from gongkai.package.reader import DESCRIPTOR
 from gongkai.standard import TABLE_NAMES
-from gongkai.store.bulk import file_many, registered, stored_packages
+from gongkai.store.bulk import file_many, registry_rows, stored_packages
 from gongkai.store.copy_text import is_plain
 from gongkai.store.filings import IMPORT_NOTES, NewFiling, issue_record
 from gongkai.store.registry import load_agencies
@@ -190,19 +191,27 @@ class Loader:
     def _filings(self, ready: list[tuple[Unit, ValidationResult]]) -> list[NewFiling]:
         typed = [(unit, result, self._tables(unit, result)) for unit, result in ready]
         agency_ids = {next(iter(r.reports))[0] for _, r, _ in typed}
-        known = registered(self.engine, agency_ids)
+        known = registry_rows(self.engine, agency_ids)
         new_agencies: dict[str, dict[str, Any]] = {}
         filings = []
         for unit, result, tables in typed:
             agency_id, year = next(iter(result.reports))
-            if agency_id not in known:
+            report = (
+                tables.get("reports")
+                or self.values.rows(result.format, "reports", unit.package.files["reports"])
+            )[0]
+            agency = known.get(agency_id)
+            if agency is None:
                 if not self.register:
                     self.outcome.skipped.append((unit.source, [_unregistered(agency_id)]))
                     continue
-                reports = tables.get("reports") or self.values.rows(
-                    result.format, "reports", unit.package.files["reports"]
+                new_agencies.setdefault(agency_id, report)
+            elif (differ := registry_mismatch(report, agency)) is not None:
+                # refused as the filing API refuses it: coverage counts by the registry
+                self.outcome.skipped.append(
+                    (unit.source, [" / ".join(registry_mismatch_text(differ))])
                 )
-                new_agencies.setdefault(agency_id, reports[0])
+                continue
             files = {f"{name}.csv": data for name, data in unit.package.files.items()}
             if unit.descriptor_file is not None:
                 files[DESCRIPTOR] = unit.descriptor_file

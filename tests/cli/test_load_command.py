@@ -7,8 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
+from conftest_db import registry_row
 from gongkai.package import read_package, write_package
-from gongkai.store.queries import get_filing, stored_package
+from gongkai.store.coverage import coverage_agencies, coverage_counts
+from gongkai.store.queries import RowFilter, get_filing, stored_package
+from gongkai.store.registry import load_agencies
 from gongkai.store.tables import filings, heads
 from tests.cli.loading import load, register, reports, write_collection
 
@@ -154,3 +157,32 @@ def test_the_command_line_limit_is_its_own(engine: Engine, tmp_path: Path) -> No
         engine, "--max-bytes", "0", str(collection), env={"GONGKAI_MAX_LOAD_BYTES": "1000"}
     )
     assert unlimited.stdout == SUMMARY.format(0, 3, 0)
+
+
+def test_a_report_that_differs_from_the_registry_is_skipped_as_the_api_refuses_it(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # coverage counts the registry's region against the totals' region: a report placed
+    # elsewhere than its registry row would be counted as filed where it is not expected
+    each = reports(3)
+    moved = registry_row(each[1]) | {"region_code": "320812"}
+    register(engine, [each[0], each[2]])
+    load_agencies(engine, [moved])
+    collection = write_collection(tmp_path / "national", each)
+    result = load(engine, str(collection))
+    assert (result.exit_code, result.stdout) == (1, SUMMARY.format(2, 0, 1))
+    assert (
+        f"skipped {collection} 320813-bulk-001 2024:\n  reports.csv 与应报告机关名录不一致："
+        "region_code 为 320813（名录中为 320812） / reports.csv does not match the registry: "
+        "region_code=320813 (registry: 320812)\n"
+    ) in result.stderr
+    assert get_filing(engine, "320813-bulk-001", 2024) is None
+    for region in ("320812", "320813"):
+        where = RowFilter(region=region)
+        missing = coverage_agencies(engine, 2024, where, status="missing")
+        assert coverage_counts(engine, 2024, where).missing == len(missing)
+    assert [r["agency_id"] for r in missing_in(engine, "320812")] == ["320813-bulk-001"]
+
+
+def missing_in(engine: Engine, region: str) -> list[dict[str, object]]:
+    return coverage_agencies(engine, 2024, RowFilter(region=region), status="missing")

@@ -374,18 +374,15 @@ def _copy(conn: Connection, table: str, columns: list[str], parts: list[str]) ->
             copy.write("".join(pending))
 
 
-def registered(engine: Engine, agency_ids: Iterable[str]) -> set[str]:
-    """Those of the agencies that the registry holds."""
+def registry_rows(engine: Engine, agency_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """agency_id -> registry row, of those of the agencies that the registry holds."""
     wanted = sorted(set(agency_ids))
-    found: set[str] = set()
+    found: dict[str, dict[str, Any]] = {}
     with engine.connect() as conn:
         for start in range(0, len(wanted), KEYS_PER_STATEMENT):
             chunk = wanted[start : start + KEYS_PER_STATEMENT]
-            found.update(
-                conn.execute(
-                    select(agencies.c.agency_id).where(agencies.c.agency_id.in_(chunk))
-                ).scalars()
-            )
+            rows = conn.execute(select(agencies).where(agencies.c.agency_id.in_(chunk)))
+            found.update((row.agency_id, dict(row._mapping)) for row in rows)
     return found
 
 
