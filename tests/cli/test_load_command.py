@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy.exc import IntegrityError
 
 from conftest_db import registry_row
 from gongkai.package import read_package, write_package
+from gongkai.store import bulk
 from gongkai.store.coverage import coverage_agencies, coverage_counts
+from gongkai.store.filings import NewFiling
 from gongkai.store.queries import RowFilter, get_filing, stored_package
 from gongkai.store.registry import load_agencies
 from gongkai.store.tables import filings, heads
@@ -186,3 +190,27 @@ def test_a_report_that_differs_from_the_registry_is_skipped_as_the_api_refuses_i
 
 def missing_in(engine: Engine, region: str) -> list[dict[str, object]]:
     return coverage_agencies(engine, 2024, RowFilter(region=region), status="missing")
+
+
+def test_a_report_the_database_refuses_is_listed_and_the_others_are_filed(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    each = reports(3)
+    register(engine, each)
+    insert = bulk._insert
+
+    def refusing(conn: Connection, added: list[tuple[int, NewFiling, int]], *rest: Any) -> None:
+        if any(f.agency_id == "320813-bulk-001" for _, f, _ in added):
+            raise IntegrityError("INSERT", {}, Exception("CHECK constraint failed: forced"))
+        insert(conn, added, *rest)
+
+    monkeypatch.setattr(bulk, "_insert", refusing)
+    collection = write_collection(tmp_path / "national", each)
+    result = load(engine, str(collection))
+    assert (result.exit_code, result.stdout) == (1, SUMMARY.format(2, 0, 1))
+    assert result.stderr.endswith(
+        f"skipped {collection} 320813-bulk-001 2024:\n  数据库拒绝入库 / the database refused "
+        "to store it: CHECK constraint failed: forced\n"
+    ), result.stderr
+    assert get_filing(engine, "320813-bulk-000", 2024) is not None
+    assert get_filing(engine, "320813-bulk-001", 2024) is None

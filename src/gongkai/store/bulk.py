@@ -14,9 +14,10 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, Engine, bindparam, select, text, tuple_, update
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from gongkai.package import ReportPackage
 from gongkai.standard import TABLE_NAMES, load_standard
@@ -33,6 +34,8 @@ from gongkai.store.tables import (
 from gongkai.store.totals import apply_filings
 from gongkai.validation.values import PackageReader
 
+# what the database raises when it refuses a batch (COPY goes through psycopg itself)
+STORE_ERRORS: tuple[type[Exception], ...] = (DBAPIError, psycopg.Error)
 KEYS_PER_STATEMENT = 2000  # (agency_id, year) pairs bound in one statement
 WORK_MEM = "128MB"  # PostgreSQL's memory for one sort or hash of a batch's transaction
 
