@@ -16,7 +16,7 @@ from gongkai.store.coverage import coverage_agencies, coverage_counts
 from gongkai.store.filings import NewFiling
 from gongkai.store.queries import RowFilter, get_filing, stored_package
 from gongkai.store.registry import load_agencies
-from gongkai.store.tables import filings, heads
+from gongkai.store.tables import figures_table, filings, heads
 from tests.cli.loading import load, register, reports, write_collection
 
 SUMMARY = "{} filed, {} already filed, {} skipped\n"
@@ -214,3 +214,21 @@ def test_a_report_the_database_refuses_is_listed_and_the_others_are_filed(
     ), result.stderr
     assert get_filing(engine, "320813-bulk-000", 2024) is not None
     assert get_filing(engine, "320813-bulk-001", 2024) is None
+
+
+def test_a_header_that_only_starts_with_the_standards_is_read_by_the_row_engine(
+    engine: Engine, tmp_path: Path, executor: str
+) -> None:
+    # a trailing space after the last label is valid, but not plain CSV for COPY
+    each = reports(1)
+    register(engine, each)
+    folder = write_package(tmp_path / "spaced", each[0], "2021")
+    applications = folder / "applications.csv"
+    header, rest = applications.read_text(encoding="utf-8").split("\n", 1)
+    applications.write_text(f"{header} \n{rest}", encoding="utf-8")
+    result = load(engine, str(folder))
+    assert (result.exit_code, result.stdout) == (0, SUMMARY.format(1, 0, 0)), result.stderr
+    table = figures_table("applications", "2021")
+    with engine.connect() as conn:
+        stored = conn.execute(select(func.count()).select_from(table)).scalar_one()
+    assert stored == len(each[0]["applications"]) > 0
