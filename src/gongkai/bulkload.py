@@ -19,14 +19,15 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from gongkai.filing import registry_mismatch, registry_mismatch_text
 from gongkai.package import PackageError, ReportPackage, read_package
 from gongkai.package.collection import ReportSlice, report_keys, split_collection
 from gongkai.package.descriptor_text import DescriptorText
 from gongkai.package.reader import DESCRIPTOR
 from gongkai.standard import TABLE_NAMES
-from gongkai.store.bulk import file_many, registered, stored_packages
+from gongkai.store.bulk import STORE_ERRORS, file_many, registry_rows, stored_packages
 from gongkai.store.copy_text import is_plain
-from gongkai.store.filings import IMPORT_NOTES, NewFiling, issue_record
+from gongkai.store.filings import IMPORT_NOTES, NewFiling, Receipt, issue_record
 from gongkai.store.registry import load_agencies
 from gongkai.validation import Issue, ValidationResult, validate_many
 from gongkai.validation.by_report import ROW_ENGINE_BELOW, ByReport, validate_by_report
@@ -157,12 +158,22 @@ class Loader:
                 self.outcome.skipped.append((unit.source, [_NOT_ONE_REPORT]))
             else:
                 ready.append((unit, result))
-        filings = self._filings(ready)
-        receipts = file_many(self.engine, filings)
+        receipts = self._store(self._filings(ready))
         created = sum(r.created for r in receipts)
         self.outcome.filed += created
         self.outcome.same += len(receipts) - created
         self.progress(len(units))
+
+    def _store(self, filings: list[tuple[str, NewFiling]]) -> list[Receipt]:
+        """File the filings in one transaction; if the store refuses it, one at a time, so
+        that only the filings it refuses are skipped (each listed with why)."""
+        try:
+            return file_many(self.engine, [filing for _, filing in filings])
+        except STORE_ERRORS as exc:
+            if len(filings) == 1:
+                self.outcome.skipped.append((filings[0][0], [_store_refused(exc)]))
+                return []
+        return [receipt for one in filings for receipt in self._store([one])]
 
     def _previous(self, units: list[Unit]) -> list[ReportPackage]:
         """Last year's stored report of each agency whose last year is not among `units`."""
@@ -187,36 +198,48 @@ class Loader:
 
         return list(validate_columnar(packages, previous=previous))
 
-    def _filings(self, ready: list[tuple[Unit, ValidationResult]]) -> list[NewFiling]:
+    def _filings(self, ready: list[tuple[Unit, ValidationResult]]) -> list[tuple[str, NewFiling]]:
+        """Each report to file, with its source."""
         typed = [(unit, result, self._tables(unit, result)) for unit, result in ready]
         agency_ids = {next(iter(r.reports))[0] for _, r, _ in typed}
-        known = registered(self.engine, agency_ids)
+        known = registry_rows(self.engine, agency_ids)
         new_agencies: dict[str, dict[str, Any]] = {}
         filings = []
         for unit, result, tables in typed:
             agency_id, year = next(iter(result.reports))
-            if agency_id not in known:
+            report = (
+                tables.get("reports")
+                or self.values.rows(result.format, "reports", unit.package.files["reports"])
+            )[0]
+            agency = known.get(agency_id)
+            if agency is None:
                 if not self.register:
                     self.outcome.skipped.append((unit.source, [_unregistered(agency_id)]))
                     continue
-                reports = tables.get("reports") or self.values.rows(
-                    result.format, "reports", unit.package.files["reports"]
+                new_agencies.setdefault(agency_id, report)
+            elif (differ := registry_mismatch(report, agency)) is not None:
+                # refused as the filing API refuses it: coverage counts by the registry
+                self.outcome.skipped.append(
+                    (unit.source, [" / ".join(registry_mismatch_text(differ))])
                 )
-                new_agencies.setdefault(agency_id, reports[0])
+                continue
             files = {f"{name}.csv": data for name, data in unit.package.files.items()}
             if unit.descriptor_file is not None:
                 files[DESCRIPTOR] = unit.descriptor_file
             where = f"{agency_id}/{year}"  # warnings are public: they name the report
             filings.append(
-                NewFiling(
-                    agency_id=agency_id,
-                    year=year,
-                    format=result.format,
-                    sha256=unit.package.sha256,
-                    files=files,
-                    tables=tables,
-                    warnings=[issue_record(i.at(where)) for i in result.warnings],
-                    imported=IMPORT_NOTES in (unit.package.descriptor or {}),
+                (
+                    unit.source,
+                    NewFiling(
+                        agency_id=agency_id,
+                        year=year,
+                        format=result.format,
+                        sha256=unit.package.sha256,
+                        files=files,
+                        tables=tables,
+                        warnings=[issue_record(i.at(where)) for i in result.warnings],
+                        imported=IMPORT_NOTES in (unit.package.descriptor or {}),
+                    ),
                 )
             )
         if new_agencies:
@@ -253,6 +276,13 @@ def _unregistered(agency_id: str) -> str:
         f"机关 {agency_id} 不在机关名录中 / agency {agency_id} is not in the registry "
         "(load it with `gongkai agencies load` or use --register)"
     )
+
+
+def _store_refused(exc: Exception) -> str:
+    """The database's reason, on one line (SQLAlchemy's text adds the statement)."""
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    said = reason[0] if reason else type(exc).__name__
+    return f"数据库拒绝入库 / the database refused to store it: {said}"
 
 
 def _issue_line(issue: Issue) -> str:

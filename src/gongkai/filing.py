@@ -6,6 +6,7 @@ each words a refusal in its own way from the code and the details.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,33 @@ PLACE_FIELDS = ("region_code", "level", "scope")  # where aggregates count a rep
 # refused, not renamed, so what is stored stays the package as sent (its sha256) and no
 # text the registry's keeper did not write (a formula, another agency's name) is served.
 REGISTRY_FIELDS = ("agency_name", *PLACE_FIELDS)
+
+
+def registry_mismatch(
+    report: Mapping[str, Any], agency: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    """Where reports.csv's row differs from its agency's registry row: the `fields`, what was
+    `found` and what the `registry` says of each; None where they agree. Aggregates group
+    filings by the registry's region, level and scope, so a filing may not differ."""
+    differ = [name for name in REGISTRY_FIELDS if report.get(name) != agency.get(name)]
+    if not differ:
+        return None
+    return {
+        "fields": differ,
+        "found": {n: report.get(n) for n in differ},
+        "registry": {n: agency.get(n) for n in differ},
+    }
+
+
+def registry_mismatch_text(details: Mapping[str, Any]) -> tuple[str, str]:
+    """A registry mismatch (as `registry_mismatch` gives it) in Chinese and in English."""
+    found, registry = details["found"], details["registry"]
+    said = ", ".join(f"{n}={found[n]} (registry: {registry[n]})" for n in details["fields"])
+    said_zh = "，".join(f"{n} 为 {found[n]}（名录中为 {registry[n]}）" for n in details["fields"])
+    return (
+        f"reports.csv 与应报告机关名录不一致：{said_zh}",
+        f"reports.csv does not match the registry: {said}",
+    )
 
 
 class FilingRefused(Exception):
@@ -66,15 +94,9 @@ def file_package(
             "path-mismatch", result, agency_id=report.get("agency_id"), year=report.get("year")
         )
     if result.valid and agency is not None:
-        differ = [name for name in REGISTRY_FIELDS if report.get(name) != agency.get(name)]
-        if differ:
-            raise FilingRefused(
-                "registry-mismatch",
-                result,
-                fields=differ,
-                found={n: report.get(n) for n in differ},
-                registry={n: agency.get(n) for n in differ},
-            )
+        differ = registry_mismatch(report, agency)
+        if differ is not None:
+            raise FilingRefused("registry-mismatch", result, **differ)
     if not result.valid:
         if agency is not None:
             issues = [issue_record(i) for i in result.issues]

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy.exc import IntegrityError
 
+from conftest_db import registry_row
 from gongkai.package import read_package, write_package
-from gongkai.store.queries import get_filing, stored_package
-from gongkai.store.tables import filings, heads
+from gongkai.store import bulk
+from gongkai.store.coverage import coverage_agencies, coverage_counts
+from gongkai.store.filings import NewFiling
+from gongkai.store.queries import RowFilter, get_filing, stored_package
+from gongkai.store.registry import load_agencies
+from gongkai.store.tables import figures_table, filings, heads
 from tests.cli.loading import load, register, reports, write_collection
 
 SUMMARY = "{} filed, {} already filed, {} skipped\n"
@@ -154,3 +161,74 @@ def test_the_command_line_limit_is_its_own(engine: Engine, tmp_path: Path) -> No
         engine, "--max-bytes", "0", str(collection), env={"GONGKAI_MAX_LOAD_BYTES": "1000"}
     )
     assert unlimited.stdout == SUMMARY.format(0, 3, 0)
+
+
+def test_a_report_that_differs_from_the_registry_is_skipped_as_the_api_refuses_it(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # coverage counts the registry's region against the totals' region: a report placed
+    # elsewhere than its registry row would be counted as filed where it is not expected
+    each = reports(3)
+    moved = registry_row(each[1]) | {"region_code": "320812"}
+    register(engine, [each[0], each[2]])
+    load_agencies(engine, [moved])
+    collection = write_collection(tmp_path / "national", each)
+    result = load(engine, str(collection))
+    assert (result.exit_code, result.stdout) == (1, SUMMARY.format(2, 0, 1))
+    assert (
+        f"skipped {collection} 320813-bulk-001 2024:\n  reports.csv 与应报告机关名录不一致："
+        "region_code 为 320813（名录中为 320812） / reports.csv does not match the registry: "
+        "region_code=320813 (registry: 320812)\n"
+    ) in result.stderr
+    assert get_filing(engine, "320813-bulk-001", 2024) is None
+    for region in ("320812", "320813"):
+        where = RowFilter(region=region)
+        missing = coverage_agencies(engine, 2024, where, status="missing")
+        assert coverage_counts(engine, 2024, where).missing == len(missing)
+    assert [r["agency_id"] for r in missing_in(engine, "320812")] == ["320813-bulk-001"]
+
+
+def missing_in(engine: Engine, region: str) -> list[dict[str, object]]:
+    return coverage_agencies(engine, 2024, RowFilter(region=region), status="missing")
+
+
+def test_a_report_the_database_refuses_is_listed_and_the_others_are_filed(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    each = reports(3)
+    register(engine, each)
+    insert = bulk._insert
+
+    def refusing(conn: Connection, added: list[tuple[int, NewFiling, int]], *rest: Any) -> None:
+        if any(f.agency_id == "320813-bulk-001" for _, f, _ in added):
+            raise IntegrityError("INSERT", {}, Exception("CHECK constraint failed: forced"))
+        insert(conn, added, *rest)
+
+    monkeypatch.setattr(bulk, "_insert", refusing)
+    collection = write_collection(tmp_path / "national", each)
+    result = load(engine, str(collection))
+    assert (result.exit_code, result.stdout) == (1, SUMMARY.format(2, 0, 1))
+    assert result.stderr.endswith(
+        f"skipped {collection} 320813-bulk-001 2024:\n  数据库拒绝入库 / the database refused "
+        "to store it: CHECK constraint failed: forced\n"
+    ), result.stderr
+    assert get_filing(engine, "320813-bulk-000", 2024) is not None
+    assert get_filing(engine, "320813-bulk-001", 2024) is None
+
+
+def test_a_header_that_only_starts_with_the_standards_is_read_by_the_row_engine(
+    engine: Engine, tmp_path: Path, executor: str
+) -> None:
+    # a trailing space after the last label is valid, but not plain CSV for COPY
+    each = reports(1)
+    register(engine, each)
+    folder = write_package(tmp_path / "spaced", each[0], "2021")
+    applications = folder / "applications.csv"
+    header, rest = applications.read_text(encoding="utf-8").split("\n", 1)
+    applications.write_text(f"{header} \n{rest}", encoding="utf-8")
+    result = load(engine, str(folder))
+    assert (result.exit_code, result.stdout) == (0, SUMMARY.format(1, 0, 0)), result.stderr
+    table = figures_table("applications", "2021")
+    with engine.connect() as conn:
+        stored = conn.execute(select(func.count()).select_from(table)).scalar_one()
+    assert stored == len(each[0]["applications"]) > 0

@@ -47,3 +47,14 @@ def test_a_table_that_is_not_plain_csv_is_left_to_the_typed_rows() -> None:
     quoted = header + b'\n"x",2024\n'
     assert FigureLines("2021", "reports").lines(1, quoted) is None
     assert not is_plain(quoted, "2021", "reports")
+
+
+def test_a_header_that_only_starts_with_the_standards_is_not_plain() -> None:
+    lines = FigureLines("2021", "applications")
+    header = ",".join(lines.reader.names)
+    row = ",".join(["320813-x", "2024", "granted", *["1"] * (len(lines.reader.names) - 3)])
+    for data in [f"{header} \n{row}\n", f"{header}\n{row},\n", f"{header}\n\n{row}\n"]:
+        assert not is_plain(data.encode(), "2021", "applications"), data
+        assert lines.lines(1, data.encode()) is None
+    assert is_plain(f"{header}\n{row}\n".encode(), "2021", "applications")
+    assert lines.lines(1, f"{header}\n{row}\n".encode()) is not None

@@ -308,6 +308,17 @@ def test_apply_filings_in_bulk(engine: Engine, monkeypatch: pytest.MonkeyPatch) 
     assert stored_totals(engine) == expected
 
 
+def test_replacing_a_filing_without_a_reports_row_changes_no_total(engine: Engine) -> None:
+    """The replaced filing counts in no total (no reports row of it): nothing to delete."""
+    added, replaced = _insert_raw(engine, random.Random(5), 3)
+    with engine.begin() as conn:
+        apply_filings(conn, added, replaced)
+    before = stored_totals(engine)
+    with engine.begin() as conn:
+        apply_filings(conn, [], [max(added) + 1000])
+    assert stored_totals(engine) == before == recomputed_totals(engine)
+
+
 def test_rebuild_recomputes_every_total(engine: Engine) -> None:
     _insert_raw(engine, random.Random(5), 30)
     assert all(not rows for rows in stored_totals(engine).values())  # nothing maintained them

@@ -14,7 +14,7 @@ from gongkai.api.errors import ApiError
 from gongkai.api.out import ReceiptOut
 from gongkai.api.represent import json_response
 from gongkai.api.workbook import request_files
-from gongkai.filing import FilingRefused, file_package
+from gongkai.filing import FilingRefused, file_package, registry_mismatch_text
 from gongkai.package import ReportPackage
 from gongkai.store.filings import issue_record
 from gongkai.store.registry import get_agency
@@ -101,17 +101,9 @@ def _refusal(refused: FilingRefused, agency_id: str, year: int) -> ApiError:
     if refused.code == "registry-mismatch":
         # aggregates group filings by region, level and scope: a package may not move its
         # agency elsewhere than the registry (which the token was checked against) says
-        found, registry = details["found"], details["registry"]
-        said = ", ".join(f"{n}={found[n]} (registry: {registry[n]})" for n in details["fields"])
-        said_zh = "，".join(
-            f"{n} 为 {found[n]}（名录中为 {registry[n]}）" for n in details["fields"]
-        )
+        message_zh, message = registry_mismatch_text(details)
         return ApiError(
-            422,
-            "registry-mismatch",
-            f"reports.csv does not match the registry: {said}",
-            fields=details["fields"],
-            message_zh=f"reports.csv 与应报告机关名录不一致：{said_zh}",
+            422, "registry-mismatch", message, fields=details["fields"], message_zh=message_zh
         )
     errors = details["errors"]
     return ApiError(

@@ -14,9 +14,10 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, Engine, bindparam, select, text, tuple_, update
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from gongkai.package import ReportPackage
 from gongkai.standard import TABLE_NAMES, load_standard
@@ -33,6 +34,8 @@ from gongkai.store.tables import (
 from gongkai.store.totals import apply_filings
 from gongkai.validation.values import PackageReader
 
+# what the database raises when it refuses a batch (COPY goes through psycopg itself)
+STORE_ERRORS: tuple[type[Exception], ...] = (DBAPIError, psycopg.Error)
 KEYS_PER_STATEMENT = 2000  # (agency_id, year) pairs bound in one statement
 WORK_MEM = "128MB"  # PostgreSQL's memory for one sort or hash of a batch's transaction
 
@@ -374,18 +377,15 @@ def _copy(conn: Connection, table: str, columns: list[str], parts: list[str]) ->
             copy.write("".join(pending))
 
 
-def registered(engine: Engine, agency_ids: Iterable[str]) -> set[str]:
-    """Those of the agencies that the registry holds."""
+def registry_rows(engine: Engine, agency_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """agency_id -> registry row, of those of the agencies that the registry holds."""
     wanted = sorted(set(agency_ids))
-    found: set[str] = set()
+    found: dict[str, dict[str, Any]] = {}
     with engine.connect() as conn:
         for start in range(0, len(wanted), KEYS_PER_STATEMENT):
             chunk = wanted[start : start + KEYS_PER_STATEMENT]
-            found.update(
-                conn.execute(
-                    select(agencies.c.agency_id).where(agencies.c.agency_id.in_(chunk))
-                ).scalars()
-            )
+            rows = conn.execute(select(agencies).where(agencies.c.agency_id.in_(chunk)))
+            found.update((row.agency_id, dict(row._mapping)) for row in rows)
     return found
 
 

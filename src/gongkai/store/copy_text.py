@@ -61,10 +61,29 @@ def figure_columns(fmt: str, table: str) -> list[str]:
 
 
 def is_plain(data: bytes, fmt: str, table: str) -> bool:
-    """Whether a table's CSV is plain (no quotes, no carriage returns, the standard's header):
-    then `FigureLines` reads it without the typed rows."""
-    names = load_standard().format(fmt).table(table).field_names
-    return b'"' not in data and b"\r" not in data and data.startswith(",".join(names).encode())
+    """Whether `FigureLines` reads a table's CSV without the typed rows."""
+    return plain_rows(data, load_standard().format(fmt).table(table).field_names) is not None
+
+
+def plain_rows(data: bytes, names: Sequence[str]) -> list[str] | None:
+    """The data lines of a plain table CSV: UTF-8 without quotes or carriage returns, whose
+    header is exactly the standard's `names` and whose every line has as many cells; None
+    for any other CSV (read as the row engine reads it)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if '"' in text or "\r" in text:
+        return None
+    rows = text.split("\n")
+    if rows[-1] == "":
+        rows.pop()
+    if not rows or rows[0] != ",".join(names):
+        return None
+    commas = len(names) - 1
+    if any(row.count(",") != commas for row in rows[1:]):
+        return None
+    return rows[1:]
 
 
 class FigureLines:
@@ -73,8 +92,6 @@ class FigureLines:
     def __init__(self, fmt: str, table: str) -> None:
         schema_table = load_standard().format(fmt).table(table)
         self.reader = TableReader(fmt, table)
-        self.header = ",".join(self.reader.names)
-        self.width = len(self.reader.names)
         self.seen: list[dict[str, str]] = [{} for _ in self.reader.names]
         self.item = self.reader.names.index("item") if "item" in self.reader.names else None
         self.order = {code: str(i) for i, code in enumerate(schema_table.item_codes)}
@@ -87,21 +104,14 @@ class FigureLines:
     def lines(self, filing_id: int, data: bytes) -> list[str] | None:
         """The COPY lines of a valid table's CSV, or None when it is not plain CSV (quotes,
         carriage returns, another header): it is then read as the row engine reads it."""
-        text = data.decode("utf-8")
-        if '"' in text or "\r" in text:
-            return None
-        rows = text.split("\n")
-        if rows[-1] == "":
-            rows.pop()
-        if not rows or rows[0] != self.header:
+        rows = plain_rows(data, self.reader.names)
+        if rows is None:
             return None
         prefix = f"{filing_id}\t"
-        seen, width, cell_text = self.seen, self.width, self._cell
+        seen, cell_text = self.seen, self._cell
         out = []
-        for row in rows[1:]:
+        for row in rows:
             cells = row.split(",")
-            if len(cells) != width:
-                return None
             try:
                 texts = [seen[k][c] for k, c in enumerate(cells)]
             except KeyError:

@@ -295,6 +295,8 @@ def _delete_emptied(conn: Connection, replaced: Sequence[int]) -> None:
             _replaced_keys(dialect, grain), {"replaced": _ids(dialect, replaced)}
         )
     ]
+    if not keys:  # no parameters at all would be one execution with none bound
+        return
     for target in totals.values():
         conn.execute(_emptied_by_key(target.name), keys)
 
