@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from gongkai.package.parquet import PROGRESS_ROWS, write_parquet
+from gongkai.package.parquet import write_csv_rows, write_parquet
 from gongkai.package.writer import descriptor, format_cell
 from gongkai.standard import TABLE_NAMES, load_standard
 from gongkai.store.queries import RowFilter, iter_rows
@@ -85,16 +85,9 @@ def _write_csv(
     progress: Callable[[int], None] | None,
 ) -> int:
     """The CSV of /tables/{table}.csv: the schema's columns, a blank an empty cell."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    count = 0
-    for count, row in enumerate(rows, start=1):
-        writer.writerow([format_cell(row.get(c)) for c in columns])
-        if progress is not None and count % PROGRESS_ROWS == 0:
-            progress(count)
-    if progress is not None:
-        progress(count)
-    return count
+    return write_csv_rows(
+        csv.writer(out, lineterminator="\n"), columns, rows, format_cell, progress
+    )
 
 
 class _Sink(io.RawIOBase):

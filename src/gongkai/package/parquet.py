@@ -67,14 +67,27 @@ def _write_csv(
     rows: Iterable[Mapping[str, Any]],
     progress: Callable[[int], None] | None,
 ) -> int:
-    count = 0
     with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator=_LINE_END)
-        writer.writerow(columns)
-        for count, row in enumerate(rows, start=1):
-            writer.writerow([_cell(row.get(c)) for c in columns])
-            if progress is not None and count % PROGRESS_ROWS == 0:
-                progress(count)
+        return write_csv_rows(
+            csv.writer(out, lineterminator=_LINE_END), columns, rows, _cell, progress
+        )
+
+
+def write_csv_rows(
+    writer: Any,
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, Any]],
+    cell: Callable[[Any], Any],
+    progress: Callable[[int], None] | None,
+) -> int:
+    """The header and every row (each value through `cell`), calling `progress` every
+    PROGRESS_ROWS rows and at the end; returns the number of rows."""
+    writer.writerow(columns)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([cell(row.get(c)) for c in columns])
+        if progress is not None and count % PROGRESS_ROWS == 0:
+            progress(count)
     if progress is not None:
         progress(count)
     return count

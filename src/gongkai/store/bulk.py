@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from gongkai.package import ReportPackage
 from gongkai.standard import TABLE_NAMES, load_standard
 from gongkai.store.copy_text import FigureLines, block, figure_columns, typed_lines
-from gongkai.store.filings import ATTEMPTS, NewFiling, Receipt, origin_of, utc
+from gongkai.store.filings import ATTEMPTS, NewFiling, Receipt, origin_of, receipt_of
 from gongkai.store.tables import (
     agencies,
     derived_region_columns,
@@ -72,14 +72,14 @@ def _file_batch(conn: Connection, batch: Sequence[NewFiling]) -> list[Receipt]:
         key = (filing.agency_id, filing.year)
         version, filing_id, head = current[key]
         if head is not None and head.sha256 == filing.sha256:
-            receipts.append(_receipt(head, created=False))
+            receipts.append(receipt_of(head, created=False))
             continue
         new_id = next(new_ids)
         replaced.setdefault(key, filing_id)
         added.append((new_id, filing, version + 1))
         head = _Head(new_id, filing, version + 1, received_at)
         current[key] = (version + 1, new_id, head)
-        receipts.append(_receipt(head, created=True))
+        receipts.append(receipt_of(head, created=True))
     if not added:
         return receipts
     _insert(conn, added, received_at)
@@ -106,20 +106,6 @@ class _Head:
         self.received_at = received_at
         self.format = filing.format
         self.warnings = filing.warnings
-
-
-def _receipt(row: Any, created: bool) -> Receipt:
-    return Receipt(
-        filing_id=row.id,
-        agency_id=row.agency_id,
-        year=row.year,
-        version=row.version,
-        sha256=row.sha256,
-        received_at=utc(row.received_at),
-        format=row.format,
-        warnings=list(row.warnings),
-        created=created,
-    )
 
 
 def _chunks(keys: list[tuple[str, int]]) -> Iterable[list[tuple[str, int]]]:

@@ -73,7 +73,8 @@ def utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _receipt(row: Any, created: bool) -> Receipt:
+def receipt_of(row: Any, created: bool) -> Receipt:
+    """The receipt of a stored `filings` row (or anything with its attributes)."""
     return Receipt(
         filing_id=row.id,
         agency_id=row.agency_id,
@@ -126,7 +127,7 @@ def _file_once(conn: Connection, filing: NewFiling, token_id: int | None) -> Rec
         else None
     )
     if current is not None and current.sha256 == filing.sha256:
-        return _receipt(current, created=False)
+        return receipt_of(current, created=False)
     version = head.version + 1
     received_at = datetime.now(UTC)
     filing_id = conn.execute(
@@ -157,7 +158,7 @@ def _file_once(conn: Connection, filing: NewFiling, token_id: int | None) -> Rec
         .values(version=version, filing_id=filing_id)
     )
     row = conn.execute(select(filings).where(filings.c.id == filing_id)).one()
-    return _receipt(row, created=True)
+    return receipt_of(row, created=True)
 
 
 def _insert_figures(conn: Connection, filing_id: int, filing: NewFiling) -> None:
