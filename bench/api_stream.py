@@ -17,20 +17,17 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 
 from gongkai.api import create_app
 from gongkai.settings import Settings
-from gongkai.store.db import make_engine, upgrade
 from gongkai.store.tables import figures_table, heads
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from national_store import load
+from national_store import stores
 
 
 def baseline(engine: Engine) -> int:
@@ -68,41 +65,20 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
-    schema = f"gk_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(args.postgres)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    with tempfile.TemporaryDirectory() as tmp:
-        engines = {
-            "sqlite": make_engine(f"sqlite:///{tmp}/stream.sqlite3"),
-            "postgresql": make_engine(
-                args.postgres, connect_args={"options": f"-csearch_path={schema}"}
-            ),
-        }
-        try:
-            for engine in engines.values():
-                upgrade(engine)
-                load(engine, args.folder)
-            for name, engine in engines.items():
-                base, ours = [], []
-                for _ in range(args.rounds):
-                    start = time.perf_counter()
-                    rows = baseline(engine)
-                    base.append(time.perf_counter() - start)
-                    start = time.perf_counter()
-                    assert gongkai(engine) == rows
-                    ours.append(time.perf_counter() - start)
-                b, g = statistics.median(base), statistics.median(ours)
-                print(
-                    f"{name}: {rows} rows; one query {b:.2f} s, CSV stream {g:.2f} s, "
-                    f"ratio {g / b:.2f}"
-                )
-        finally:
-            for engine in engines.values():
-                engine.dispose()
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+    with stores(args.folder, args.postgres) as engines:
+        for name, engine in engines.items():
+            base, ours = [], []
+            for _ in range(args.rounds):
+                start = time.perf_counter()
+                rows = baseline(engine)
+                base.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                assert gongkai(engine) == rows
+                ours.append(time.perf_counter() - start)
+            b, g = statistics.median(base), statistics.median(ours)
+            print(
+                f"{name}: {rows} rows; one query {b:.2f} s, CSV stream {g:.2f} s, ratio {g / b:.2f}"
+            )
 
 
 if __name__ == "__main__":

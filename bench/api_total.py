@@ -18,22 +18,19 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from gongkai.api import create_app
 from gongkai.settings import Settings
-from gongkai.store.db import make_engine, upgrade
 from gongkai.store.queries import RowFilter, page_rows
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from national_store import load
+from national_store import stores
 
 QUERIES = {"national": RowFilter(year=2024), "province": RowFilter(year=2024, region="320000")}
 
@@ -54,49 +51,29 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
-    schema = f"gk_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(args.postgres)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    with tempfile.TemporaryDirectory() as tmp:
-        engines = {
-            "sqlite": make_engine(f"sqlite:///{tmp}/total.sqlite3"),
-            "postgresql": make_engine(
-                args.postgres, connect_args={"options": f"-csearch_path={schema}"}
-            ),
-        }
-        try:
-            for engine in engines.values():
-                upgrade(engine)
-                load(engine, args.folder)
-            for name, engine in engines.items():
-                client = create_app(Settings(database_url="unused"), engine).test_client()
-                for label, where in QUERIES.items():
-                    times: dict[str, list[float]] = {"bare": [], "first": [], "second": []}
-                    for _ in range(args.rounds):
-                        start = time.perf_counter()
-                        rows = baseline(engine, where)
-                        times["bare"].append(time.perf_counter() - start)
-                        start = time.perf_counter()
-                        body = first_page(client, where)
-                        times["first"].append(time.perf_counter() - start)
-                        start = time.perf_counter()
-                        second = client.get(body["next"]).json
-                        times["second"].append(time.perf_counter() - start)
-                        assert len(body["items"]) == len(second["items"]) == rows
-                        assert second["total"] == body["total"]
-                    b, f, n = (statistics.median(times[k]) for k in ("bare", "first", "second"))
-                    print(
-                        f"{name} {label}: total {body['total']} rows; bare page {b * 1000:.1f} ms, "
-                        f"first page {f * 1000:.1f} ms (ratio {f / b:.2f}), "
-                        f"second page {n * 1000:.1f} ms (ratio {n / b:.2f})"
-                    )
-        finally:
-            for engine in engines.values():
-                engine.dispose()
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+    with stores(args.folder, args.postgres) as engines:
+        for name, engine in engines.items():
+            client = create_app(Settings(database_url="unused"), engine).test_client()
+            for label, where in QUERIES.items():
+                times: dict[str, list[float]] = {"bare": [], "first": [], "second": []}
+                for _ in range(args.rounds):
+                    start = time.perf_counter()
+                    rows = baseline(engine, where)
+                    times["bare"].append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    body = first_page(client, where)
+                    times["first"].append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    second = client.get(body["next"]).json
+                    times["second"].append(time.perf_counter() - start)
+                    assert len(body["items"]) == len(second["items"]) == rows
+                    assert second["total"] == body["total"]
+                b, f, n = (statistics.median(times[k]) for k in ("bare", "first", "second"))
+                print(
+                    f"{name} {label}: total {body['total']} rows; bare page {b * 1000:.1f} ms, "
+                    f"first page {f * 1000:.1f} ms (ratio {f / b:.2f}), "
+                    f"second page {n * 1000:.1f} ms (ratio {n / b:.2f})"
+                )
 
 
 if __name__ == "__main__":

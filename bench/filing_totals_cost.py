@@ -21,9 +21,7 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,9 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gongkai.store.filings as filings_module
 from aggregate_page_ratio import _typed, load
 from generate import agency_id, agency_pool, figures
-from gongkai.store.db import make_engine, upgrade
+from gongkai.store.db import upgrade
 from gongkai.store.filings import NewFiling, file_report
 from gongkai.store.registry import load_agencies
+from national_store import bench_engines
 
 YEAR = 2025  # the set-up fills 2024 and before
 
@@ -104,25 +103,8 @@ def main() -> None:
     parser.add_argument("--filings", type=int, default=300)
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
-    schema = f"gk_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(args.postgres)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    with tempfile.TemporaryDirectory() as tmp:
-        engines = {
-            "sqlite": make_engine(f"sqlite:///{tmp}/bench.sqlite3"),
-            "postgresql": make_engine(
-                args.postgres, connect_args={"options": f"-csearch_path={schema}"}
-            ),
-        }
-        try:
-            measure(engines, args.filings)
-        finally:
-            for engine in engines.values():
-                engine.dispose()
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+    with bench_engines(args.postgres) as engines:
+        measure(engines, args.filings)
 
 
 if __name__ == "__main__":

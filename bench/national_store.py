@@ -134,37 +134,50 @@ def _loaded(engine: Engine) -> int:
 
 
 @contextmanager
-def stores(folder: Path, postgres_url: str, keep: bool = False) -> Iterator[dict[str, Engine]]:
-    """{"sqlite": engine, "postgresql": engine} holding the national year of `folder`."""
+def bench_engines(
+    postgres_url: str, sqlite_path: Path | None = None, schema: str | None = None
+) -> Iterator[dict[str, Engine]]:
+    """{"sqlite": engine, "postgresql": engine}: a SQLite file (a temporary one unless
+    `sqlite_path`) and a PostgreSQL schema of its own (dropped afterwards unless `schema` names
+    one to keep), both migrated."""
     with tempfile.TemporaryDirectory() as tmp:
-        sqlite_path = folder.parent / KEPT_SQLITE if keep else Path(tmp) / "bench.sqlite3"
-        schema = KEPT_SCHEMA if keep else f"gk_bench_{uuid.uuid4().hex[:8]}"
+        kept = schema is not None
+        schema = schema or f"gk_bench_{uuid.uuid4().hex[:8]}"
         admin = make_engine(postgres_url)
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         engines = {
-            "sqlite": make_engine(f"sqlite:///{sqlite_path}"),
+            "sqlite": make_engine(f"sqlite:///{sqlite_path or Path(tmp) / 'bench.sqlite3'}"),
             "postgresql": make_engine(
                 postgres_url, connect_args={"options": f"-csearch_path={schema}"}
             ),
         }
         try:
-            for name, engine in engines.items():
+            for engine in engines.values():
                 upgrade(engine)
-                if _loaded(engine):
-                    print(f"{name}: {_loaded(engine)} reports already stored (kept)")
-                    continue
-                start = time.perf_counter()
-                count, totals_seconds = load(engine, folder)
-                print(
-                    f"{name}: {count} reports stored in {time.perf_counter() - start:.0f} s, "
-                    f"of which apply_filings (the totals) {totals_seconds:.1f} s"
-                )
             yield engines
         finally:
             for engine in engines.values():
                 engine.dispose()
-            if not keep:
+            if not kept:
                 with admin.begin() as conn:
                     conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             admin.dispose()
+
+
+@contextmanager
+def stores(folder: Path, postgres_url: str, keep: bool = False) -> Iterator[dict[str, Engine]]:
+    """{"sqlite": engine, "postgresql": engine} holding the national year of `folder`."""
+    sqlite_path = folder.parent / KEPT_SQLITE if keep else None
+    with bench_engines(postgres_url, sqlite_path, KEPT_SCHEMA if keep else None) as engines:
+        for name, engine in engines.items():
+            if _loaded(engine):
+                print(f"{name}: {_loaded(engine)} reports already stored (kept)")
+                continue
+            start = time.perf_counter()
+            count, totals_seconds = load(engine, folder)
+            print(
+                f"{name}: {count} reports stored in {time.perf_counter() - start:.0f} s, "
+                f"of which apply_filings (the totals) {totals_seconds:.1f} s"
+            )
+        yield engines

@@ -30,21 +30,19 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from gongkai.api import create_app
 from gongkai.package.parquet import write_parquet
 from gongkai.settings import Settings
 from gongkai.standard import load_standard
-from gongkai.store.db import make_engine, upgrade
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from national_store import load
+from national_store import stores
 
 URL = "/api/v1/tables/applications.{}?year=2024"
 SUMS = (
@@ -134,50 +132,30 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
-    schema = f"gk_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(args.postgres)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    with tempfile.TemporaryDirectory() as tmp:
-        engines = {
-            "sqlite": make_engine(f"sqlite:///{tmp}/parquet.sqlite3"),
-            "postgresql": make_engine(
-                args.postgres, connect_args={"options": f"-csearch_path={schema}"}
-            ),
-        }
+    with tempfile.TemporaryDirectory() as tmp, stores(args.folder, args.postgres) as engines:
         files = {kind: Path(tmp) / f"applications.{kind}" for kind in ("csv", "parquet")}
-        try:
-            for engine in engines.values():
-                upgrade(engine)
-                load(engine, args.folder)
-            for name, engine in engines.items():
-                writes: dict[str, list[float]] = {"csv": [], "parquet": []}
-                sizes = {}
-                for _ in range(args.rounds):
-                    for kind, path in files.items():
-                        seconds, size = timed(lambda e=engine, k=kind, p=path: download(e, k, p))
-                        writes[kind].append(seconds)
-                        sizes[kind] = size
-                c, p = (statistics.median(writes[k]) for k in ("csv", "parquet"))
-                print(
-                    f"{name}: write CSV {c:.2f} s ({sizes['csv'] / 1e6:.1f} MB), "
-                    f"Parquet {p:.2f} s ({sizes['parquet'] / 1e6:.1f} MB); "
-                    f"time ratio {p / c:.2f}, size ratio {sizes['parquet'] / sizes['csv']:.3f}"
-                )
-            read = reads(files, args.rounds)
-            for measure in ("sums", "load"):
-                c, p = read["csv"][measure], read["parquet"][measure]
-                print(
-                    f"DuckDB {measure}: CSV {c * 1000:.0f} ms, Parquet {p * 1000:.0f} ms, "
-                    f"ratio {p / c:.2f}"
-                )
-            national(files["csv"], Path(tmp) / "national.parquet")
-        finally:
-            for engine in engines.values():
-                engine.dispose()
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+        for name, engine in engines.items():
+            writes: dict[str, list[float]] = {"csv": [], "parquet": []}
+            sizes = {}
+            for _ in range(args.rounds):
+                for kind, path in files.items():
+                    seconds, size = timed(lambda e=engine, k=kind, p=path: download(e, k, p))
+                    writes[kind].append(seconds)
+                    sizes[kind] = size
+            c, p = (statistics.median(writes[k]) for k in ("csv", "parquet"))
+            print(
+                f"{name}: write CSV {c:.2f} s ({sizes['csv'] / 1e6:.1f} MB), "
+                f"Parquet {p:.2f} s ({sizes['parquet'] / 1e6:.1f} MB); "
+                f"time ratio {p / c:.2f}, size ratio {sizes['parquet'] / sizes['csv']:.3f}"
+            )
+        read = reads(files, args.rounds)
+        for measure in ("sums", "load"):
+            c, p = read["csv"][measure], read["parquet"][measure]
+            print(
+                f"DuckDB {measure}: CSV {c * 1000:.0f} ms, Parquet {p * 1000:.0f} ms, "
+                f"ratio {p / c:.2f}"
+            )
+        national(files["csv"], Path(tmp) / "national.parquet")
 
 
 if __name__ == "__main__":
