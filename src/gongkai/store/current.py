@@ -14,6 +14,11 @@ probe (on PostgreSQL two more round trips). A connection the database ended is c
 probe retried once on a new one, which is what the ping would have done. On SQLite the
 statement timeout's clock (store/db.py) is started before each probe, as SQLAlchemy starts it
 before each statement.
+
+On PostgreSQL the answers are also kept in a per-process cache that every change of `heads`
+invalidates through LISTEN/NOTIFY (store/heads_listener.py, whose description says exactly
+what a read may miss): while nothing changed, a read makes no round trip at all. A writer in
+this process calls `settle()` after its commit, before it answers.
 """
 
 from __future__ import annotations
@@ -25,11 +30,12 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import Dialect, Engine, and_, bindparam, event, select
+from sqlalchemy import Dialect, Engine, and_, bindparam, event, func, select
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql import Select
 
 from gongkai.store.db import STATEMENT_CLOCK, StatementClock
+from gongkai.store.heads_listener import CHANNEL, MISSING, EngineGone, HeadsListener
 from gongkai.store.tables import filings, heads
 
 _CURRENT = select(heads.c.filing_id, heads.c.version).where(
@@ -101,12 +107,33 @@ class CurrentFilings:
         self._idle: list[_Session] = []
         self._generation = 0
         self._lock = Lock()
+        self.known: HeadsListener | None = None
+        if self._libpq:
+            self.known = HeadsListener(self._listen_session, self._notify)
+            weakref.finalize(engine, self.known.stop)
 
     def find(self, agency_id: str, year: int, version: int | None = None) -> Head | None:
         """The current filing of an agency and year, or its version `version`; None when
         there is none."""
         if "\0" in agency_id:  # no stored id holds one (and libpq would cut the text there)
             return None
+        epoch = None
+        if self.known is not None:
+            found, epoch = self.known.lookup(agency_id, year, version)
+            if found is not MISSING:
+                return found  # type: ignore[no-any-return]
+        head = self._probe(agency_id, year, version)
+        if epoch is not None and self.known is not None:
+            self.known.put(agency_id, year, version, head, epoch)
+        return head
+
+    def settle(self) -> None:
+        """After a change of `heads` committed in this process: once this returns, this
+        process's reads see it (store/heads_listener.py)."""
+        if self.known is not None:
+            self.known.settle()
+
+    def _probe(self, agency_id: str, year: int, version: int | None) -> Head | None:
         values: dict[str, Any] = {"agency_id": agency_id, "year": year}
         statement = self._current
         if version is not None:
@@ -179,6 +206,22 @@ class CurrentFilings:
                 _prepare(connection, statement)
         return _Session(connection, generation, clock)
 
+    def _listen_session(self) -> Any:
+        """A psycopg connection for LISTEN, made as the probes' are (not prepared)."""
+        engine = self._engine()
+        if engine is None:
+            raise EngineGone()
+        proxied = engine.raw_connection()
+        proxied.rollback()
+        proxied.detach()
+        connection = proxied.dbapi_connection
+        connection.autocommit = True  # type: ignore[union-attr]
+        return connection
+
+    def _notify(self, payload: str) -> None:
+        with self._alive_engine().begin() as conn:
+            conn.execute(select(func.pg_notify(CHANNEL, payload)))
+
     def _alive_engine(self) -> Engine:
         engine = self._engine()
         if engine is None:
@@ -193,6 +236,8 @@ class CurrentFilings:
             self._generation += 1
         for session in idle:
             _close(session.connection, self._dialect)
+        if self.known is not None:
+            self.known.reconnect()
 
 
 def _close(connection: Any, dialect: Dialect) -> None:

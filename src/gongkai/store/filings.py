@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from gongkai.package.reader import DESCRIPTOR
 from gongkai.standard import TABLE_NAMES, load_standard
+from gongkai.store.current import current_filings
 from gongkai.store.tables import (
     derived_region_columns,
     figures_table,
@@ -100,7 +101,9 @@ def file_report(engine: Engine, filing: NewFiling, token_id: int | None = None) 
             with engine.connect() as conn:
                 conn.execution_options(sqlite_immediate=True)
                 with conn.begin():
-                    return _file_once(conn, filing, token_id)
+                    receipt = _file_once(conn, filing, token_id)
+            current_filings(engine).settle()  # this process's reads see it before the answer
+            return receipt
         except (IntegrityError, OperationalError):
             if attempt == ATTEMPTS - 1:
                 raise

@@ -1,0 +1,286 @@
+"""Which version is current, known without asking PostgreSQL while nothing has changed.
+
+Every change of `heads`, by any writer (the API, `gongkai load`, manual SQL), is announced by
+a trigger (migration 0007) with pg_notify on the channel gongkai_heads, after its transaction
+commits. A process keeps one session LISTENing there and a cache of what its reads found;
+before a read uses the cache it takes in what has arrived on that session's socket, without a
+round trip (libpq reads what the kernel holds), and forgets the keys named. A background
+thread waits on the socket too, and makes the session again when it is lost.
+
+The cache is off (every read asks the database, as without it) while the session is not
+there: at the start, after an error, while the database is away or lacks the trigger. When
+the session is back the cache starts empty: notifications may have been missed meanwhile.
+
+What a read may miss: a change whose notification has not reached this process's socket yet
+(the database sends it right after the commit; other processes are told at the same moment).
+A writer in this process closes that window for itself with `settle()`: it sends a marker
+notification after its commit and waits until its own session receives it. Notifications
+arrive in commit order, so by then its own change has been taken in, and other listeners'
+database sessions have been signalled about it too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import threading
+import uuid
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+CHANNEL = "gongkai_heads"
+MAX_KEYS = 100_000  # agency and year pairs kept; past that the cache starts again
+RETRY_SECONDS = 1.0  # between two attempts to make the session again
+SETTLE_SECONDS = 2.0  # the longest a writer waits for its marker before turning the cache off
+
+MISSING: Any = object()  # what the cache answers for a key it does not hold
+
+_ALL: weakref.WeakSet[HeadsListener] = weakref.WeakSet()
+_INHERITED: list[Any] = []  # sessions of a parent process, never closed in a child
+
+
+class EngineGone(Exception):
+    """The engine of a listener is gone: its thread ends."""
+
+
+class HeadsListener:
+    """The LISTEN session of one process on one database, and the cache it keeps true.
+
+    `open_session` makes a psycopg connection (the engine's settings applied, autocommit);
+    `notify` sends a notification on the channel from another session (a committed
+    transaction)."""
+
+    def __init__(
+        self,
+        open_session: Callable[[], Any],
+        notify: Callable[[str], None],
+    ) -> None:
+        self._open_session = open_session
+        self._notify = notify
+        self._lock = threading.Lock()
+        self._marker_seen = threading.Condition(self._lock)
+        self._session: Any = None  # psycopg connection; None while the cache is off
+        self._schema = ""
+        self._broken = False  # a read found the session lost: the thread makes a new one
+        self._entries: dict[tuple[str, int], dict[int | None, Any]] = {}
+        self.epoch = 0  # moves whenever something is forgotten (see `put`)
+        self._markers: set[str] = set()
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+        _ALL.add(self)
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def lookup(self, agency_id: str, year: int, version: int | None) -> tuple[Any, int | None]:
+        """(what is cached for the key or MISSING, the epoch to `put` with); the epoch is None
+        when the cache is off."""
+        self._start()
+        with self._lock:
+            if self._session is None or self._broken:
+                return MISSING, None
+            self._drain()
+            if self._session is None or self._broken:
+                return MISSING, None
+            versions = self._entries.get((agency_id, year))
+            found = MISSING if versions is None else versions.get(version, MISSING)
+            return found, self.epoch
+
+    def put(self, agency_id: str, year: int, version: int | None, value: Any, epoch: int) -> None:
+        """Keep what a read found, unless anything was forgotten since it looked (it may have
+        read the database before that change)."""
+        with self._lock:
+            if epoch != self.epoch or self._session is None or self._broken:
+                return
+            if len(self._entries) >= MAX_KEYS:
+                self._entries.clear()
+            self._entries.setdefault((agency_id, year), {})[version] = value
+
+    @property
+    def on(self) -> bool:
+        return self._session is not None and not self._broken
+
+    # --- writers ----------------------------------------------------------------------------
+
+    def settle(self) -> None:
+        """After a commit in this process: return once every notification committed before
+        has been taken in here (see the module's description). Nothing while the cache is
+        off; the cache is turned off when the marker does not come back in time."""
+        if not self.on:
+            return
+        marker = uuid.uuid4().hex
+        with self._lock:
+            self._markers.add(marker)
+        try:
+            self._notify(json.dumps({"marker": marker}))
+            with self._lock:
+                arrived = self._marker_seen.wait_for(
+                    lambda: marker not in self._markers or not self.on, SETTLE_SECONDS
+                )
+                if not arrived and self._session is not None:
+                    self._lose()  # silent session: make a new one rather than trust it
+        finally:
+            with self._lock:
+                self._markers.discard(marker)
+
+    # --- the session ------------------------------------------------------------------------
+
+    def _drain(self) -> None:
+        """Take in what has arrived, without waiting (the lock is held)."""
+        pgconn = self._session.pgconn
+        try:
+            pgconn.consume_input()
+        except Exception:  # psycopg.OperationalError: the session is gone
+            self._lose()
+            return
+        while True:
+            notice = pgconn.notifies()
+            if notice is None:
+                break
+            self._apply(notice.extra)
+
+    def _apply(self, payload: bytes) -> None:
+        try:
+            message = json.loads(payload)
+        except ValueError:
+            message = {"schema": self._schema, "keys": None}  # not ours to read: forget all
+        if not isinstance(message, dict):
+            message = {"schema": self._schema, "keys": None}
+        if "marker" in message:
+            self._markers.discard(message["marker"])
+            self._marker_seen.notify_all()
+            return
+        if message.get("schema") != self._schema:
+            return  # another schema's heads
+        self.epoch += 1
+        keys = message.get("keys")
+        if not isinstance(keys, list):
+            self._entries.clear()
+            return
+        for key in keys:
+            with contextlib.suppress(TypeError, ValueError):
+                self._entries.pop((str(key[0]), int(key[1])), None)
+
+    def _lose(self) -> None:
+        """The cache is off until the thread has a new session (the lock is held)."""
+        self._broken = True
+        self._entries.clear()
+        self.epoch += 1
+        self._marker_seen.notify_all()
+
+    def _start(self) -> None:
+        if self._thread is None:
+            with self._lock:
+                if self._thread is None and not self._stopped.is_set():
+                    self._thread = threading.Thread(
+                        target=self._run, name="gongkai-heads-listener", daemon=True
+                    )
+                    self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stopped.is_set():
+            session = self._session
+            if session is None or self._broken:
+                self._replace_session()
+                if self._session is None:
+                    self._stopped.wait(RETRY_SECONDS)
+                continue
+            try:
+                ready, _, _ = select.select([session.pgconn.socket], [], [], RETRY_SECONDS)
+            except (OSError, ValueError):
+                ready = [True]  # a closed socket: draining finds the session gone
+            if ready:
+                with self._lock:
+                    if self._session is session and not self._broken:
+                        self._drain()
+        self._close()
+
+    def _replace_session(self) -> None:
+        self._close()
+        try:
+            session = self._open_session()
+        except EngineGone:
+            self._stopped.set()
+            return
+        except Exception:  # the database is away: the cache stays off
+            return
+        try:
+            schema = _listen(session)
+        except Exception:  # lost again at once
+            schema = None
+        if schema is None:  # or no trigger yet (before migration 0007): the cache stays off
+            _close(session)
+            return
+        with self._lock:
+            self._session, self._schema, self._broken = session, schema, False
+            self._entries.clear()  # what was missed while there was no session
+            self.epoch += 1
+            self._marker_seen.notify_all()
+
+    def _close(self) -> None:
+        with self._lock:
+            session, self._session = self._session, None
+            self._broken = False
+            self._entries.clear()
+            self.epoch += 1
+            self._marker_seen.notify_all()
+        if session is not None:
+            _close(session)
+
+    def reconnect(self) -> None:
+        """Off until the thread has made a new session (the engine was disposed)."""
+        with self._lock:
+            if self._session is not None:
+                self._lose()
+
+    def stop(self) -> None:
+        """No more cache: the thread closes the session and ends (at once if none runs)."""
+        self._stopped.set()
+        with self._lock:
+            if self._session is not None:
+                self._lose()
+        if self._thread is None:
+            self._close()
+
+    def _forget_in_child(self) -> None:
+        """After a fork: the session's socket is the parent's, and no thread runs here. The
+        parent's session is kept from being finalized here (libpq would end it for both)."""
+        if self._session is not None:
+            _INHERITED.append(self._session)
+        self._session = None
+        self._broken = False
+        self._entries.clear()
+        self._thread = None
+        self._lock = threading.Lock()
+        self._marker_seen = threading.Condition(self._lock)
+
+
+def _listen(session: Any) -> str | None:
+    """LISTEN on the channel; the schema of `heads` whose notifications to take, or None when
+    its triggers are not there (a database before migration 0007: the cache stays off)."""
+    with session.cursor() as cursor:
+        cursor.execute(
+            "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.oid = to_regclass('heads') AND EXISTS (SELECT 1 FROM pg_trigger t "
+            "WHERE t.tgrelid = c.oid AND t.tgname = 'gongkai_heads_updated')"
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        cursor.execute(f"LISTEN {CHANNEL}")
+    return str(row[0])
+
+
+def _close(session: Any) -> None:
+    with contextlib.suppress(Exception):
+        session.close()
+
+
+def _after_fork_in_child() -> None:
+    for listener in list(_ALL):
+        listener._forget_in_child()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
