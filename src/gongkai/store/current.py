@@ -30,12 +30,13 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import Dialect, Engine, and_, bindparam, event, func, select
+from sqlalchemy import Dialect, Engine, and_, bindparam, event, select, text
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql import Select
 
 from gongkai.store.db import STATEMENT_CLOCK, StatementClock
 from gongkai.store.heads_listener import CHANNEL, MISSING, EngineGone, HeadsListener
+from gongkai.store.heads_stamp import database_identity
 from gongkai.store.tables import filings, heads
 
 _CURRENT = select(heads.c.filing_id, heads.c.version).where(
@@ -49,6 +50,12 @@ _VERSION = (
         filings.c.year == bindparam("year"),
         filings.c.version == bindparam("version"),
     )
+)
+
+# a notification, and the schema `heads` is found in (the session's search path)
+_ANNOUNCE = text(
+    "SELECT pg_notify(:channel, :payload), n.nspname FROM pg_class c "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = 'heads'::regclass"
 )
 
 
@@ -109,7 +116,7 @@ class CurrentFilings:
         self._lock = Lock()
         self.known: HeadsListener | None = None
         if self._libpq:
-            self.known = HeadsListener(self._listen_session, self._notify)
+            self.known = HeadsListener(self._listen_session, self._announce)
             weakref.finalize(engine, self.known.stop)
 
     def find(self, agency_id: str, year: int, version: int | None = None) -> Head | None:
@@ -121,7 +128,7 @@ class CurrentFilings:
         if self.known is not None:
             found, epoch = self.known.lookup(agency_id, year, version)
             if found is not MISSING:
-                return found  # type: ignore[no-any-return]
+                return found
         head = self._probe(agency_id, year, version)
         if epoch is not None and self.known is not None:
             self.known.put(agency_id, year, version, head, epoch)
@@ -218,9 +225,13 @@ class CurrentFilings:
         connection.autocommit = True  # type: ignore[union-attr]
         return connection
 
-    def _notify(self, payload: str) -> None:
+    def _announce(self, payload: str) -> str:
+        """Notify `payload` on the channel; which database this is (its `heads`'s schema)."""
         with self._alive_engine().begin() as conn:
-            conn.execute(select(func.pg_notify(CHANNEL, payload)))
+            values = {"channel": CHANNEL, "payload": payload}
+            schema = conn.execute(_ANNOUNCE, values).one()[1]
+            session = conn.connection.dbapi_connection
+        return database_identity(session, str(schema))
 
     def _alive_engine(self) -> Engine:
         engine = self._engine()

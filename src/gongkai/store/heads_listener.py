@@ -16,7 +16,9 @@ What a read may miss: a change whose notification has not reached this process's
 A writer in this process closes that window for itself with `settle()`: it sends a marker
 notification after its commit and waits until its own session receives it. Notifications
 arrive in commit order, so by then its own change has been taken in, and other listeners'
-database sessions have been signalled about it too.
+database sessions have been signalled about it too. It also changes a stamp that the
+processes of this host share (store/heads_stamp.py), which their next reads look at: they
+forget what they kept.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ import uuid
 import weakref
 from collections.abc import Callable
 from typing import Any
+
+from gongkai.store.heads_stamp import HeadsStamp, database_identity, stamp_of
 
 CHANNEL = "gongkai_heads"
 MAX_KEYS = 100_000  # agency and year pairs kept; past that the cache starts again
@@ -50,16 +54,18 @@ class HeadsListener:
     """The LISTEN session of one process on one database, and the cache it keeps true.
 
     `open_session` makes a psycopg connection (the engine's settings applied, autocommit);
-    `notify` sends a notification on the channel from another session (a committed
-    transaction)."""
+    `announce` sends a notification on the channel from another session (a committed
+    transaction) and says which database it is (heads_stamp.database_identity)."""
 
     def __init__(
         self,
         open_session: Callable[[], Any],
-        notify: Callable[[str], None],
+        announce: Callable[[str], str],
     ) -> None:
+        self._announce = announce
+        self._stamp: HeadsStamp | None = None  # known once a session told which database
+        self._stamp_seen: bytes | None = None
         self._open_session = open_session
-        self._notify = notify
         self._lock = threading.Lock()
         self._marker_seen = threading.Condition(self._lock)
         self._session: Any = None  # psycopg connection; None while the cache is off
@@ -84,6 +90,12 @@ class HeadsListener:
             self._drain()
             if self._session is None or self._broken:
                 return MISSING, None
+            if self._stamp is not None:
+                stamp = self._stamp.read()
+                if stamp != self._stamp_seen:  # a writer of this host changed `heads`
+                    self._stamp_seen = stamp
+                    self._entries.clear()
+                    self.epoch += 1
             versions = self._entries.get((agency_id, year))
             found = MISSING if versions is None else versions.get(version, MISSING)
             return found, self.epoch
@@ -107,14 +119,15 @@ class HeadsListener:
     def settle(self) -> None:
         """After a commit in this process: return once every notification committed before
         has been taken in here (see the module's description). Nothing while the cache is
-        off; the cache is turned off when the marker does not come back in time."""
-        if not self.on:
-            return
+        off; the cache is turned off when the marker does not come back in time. The
+        other processes of this host are told at once, by the shared stamp."""
         marker = uuid.uuid4().hex
         with self._lock:
             self._markers.add(marker)
         try:
-            self._notify(json.dumps({"marker": marker}))
+            stamp_of(self._announce(json.dumps({"marker": marker}))).change()
+            if not self.on:
+                return
             with self._lock:
                 arrived = self._marker_seen.wait_for(
                     lambda: marker not in self._markers or not self.on, SETTLE_SECONDS
@@ -213,8 +226,10 @@ class HeadsListener:
         if schema is None:  # or no trigger yet (before migration 0007): the cache stays off
             _close(session)
             return
+        stamp = stamp_of(database_identity(session, schema))
         with self._lock:
             self._session, self._schema, self._broken = session, schema, False
+            self._stamp, self._stamp_seen = stamp, stamp.read()
             self._entries.clear()  # what was missed while there was no session
             self.epoch += 1
             self._marker_seen.notify_all()

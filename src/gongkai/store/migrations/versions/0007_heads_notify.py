@@ -21,6 +21,7 @@ branch_labels = None
 depends_on = None
 
 FUNCTION = "gongkai_heads_notify"
+EXECUTE = f"EXECUTE FUNCTION {FUNCTION}()"
 TRIGGERS = {  # trigger name -> its event and transition tables
     "gongkai_heads_inserted": "AFTER INSERT ON heads REFERENCING NEW TABLE AS new_heads",
     "gongkai_heads_updated": (
@@ -78,7 +79,9 @@ def upgrade() -> None:
         return
     op.execute(NOTIFY)
     for name, event in TRIGGERS.items():
-        op.execute(f"CREATE TRIGGER {name} {event} FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()")
+        op.execute(
+            f"CREATE TRIGGER {name} {event} FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
+        )
 
 
 def downgrade() -> None:
