@@ -293,7 +293,11 @@ def main() -> None:
         if args.postgres:  # the server's sessions, to count their CPU time
             application_name = f"gk_bench_read_{os.getpid()}"
             url += f"&application_name={application_name}"
-        env = {**os.environ, "GONGKAI_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "GONGKAI_DATABASE_URL": url,
+            "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
+        }  # this copy's code
         _prepare(env)
         port = _free_port()
         # the server's log, shown when a request fails

@@ -295,3 +295,22 @@ def test_without_the_trigger_the_cache_stays_off(pg: Engine) -> None:
         assert conn.execute(text(triggers)).scalar() == 4
     probes.find(AGENCY, 2023)
     _wait_for(lambda: probes.known is not None and probes.known.on, "listening again")
+
+
+def test_a_failed_announcement_forgets_and_does_not_fail_the_writer(
+    probes: CurrentFilings, pg: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The change is committed when its writer settles: settling never raises; this process
+    forgets what it kept instead."""
+    first = _file(pg, seed=1)
+    assert probes.find(AGENCY, 2023) == first
+    assert _cached(probes) == first
+    known = probes.known
+    assert known is not None
+
+    def database_away(payload: str) -> str:
+        raise psycopg.OperationalError("connection refused")
+
+    monkeypatch.setattr(known, "_announce", database_away)
+    probes.settle()
+    assert known.lookup(AGENCY, 2023, None)[0] is MISSING

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import select
 import threading
@@ -34,6 +35,8 @@ from collections.abc import Callable
 from typing import Any
 
 from gongkai.store.heads_stamp import HeadsStamp, database_identity, stamp_of
+
+log = logging.getLogger(__name__)
 
 CHANNEL = "gongkai_heads"
 MAX_KEYS = 100_000  # agency and year pairs kept; past that the cache starts again
@@ -125,7 +128,15 @@ class HeadsListener:
         with self._lock:
             self._markers.add(marker)
         try:
-            stamp_of(self._announce(json.dumps({"marker": marker}))).change()
+            try:
+                database = self._announce(json.dumps({"marker": marker}))
+            except Exception:  # the change is committed: the answer must not fail for this
+                log.warning("could not announce a change of heads", exc_info=True)
+                with self._lock:
+                    if self._session is not None:
+                        self._lose()  # this process forgets; the trigger told the others
+                return
+            stamp_of(database).change()
             if not self.on:
                 return
             with self._lock:
