@@ -9,7 +9,9 @@ gongkai app on a fresh database holding the 淮安市 2024 filing: SQLite in a t
 or with --postgres a fresh schema of that PostgreSQL (dropped at the end). One extra route,
 `/bench/minimal`, returns a tiny JSON body without touching the database: the ceiling of
 this server. The app's hooks (URL checks, session, language, access log) run for it too;
-CORS headers, which only /api/v1 answers carry, it does not get.
+CORS headers, which only /api/v1 answers carry, it does not get. The server runs the code of
+the tree this script is in (its src/ first on PYTHONPATH): a copy of an older commit measures
+that commit.
 
 Three measures, each endpoint's requests alternating with the other's so both see the same
 machine load:
@@ -296,8 +298,8 @@ def main() -> None:
         env = {
             **os.environ,
             "GONGKAI_DATABASE_URL": url,
-            "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
-        }  # this copy's code
+            "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",  # the code of this tree, not the installed
+        }
         _prepare(env)
         port = _free_port()
         # the server's log, shown when a request fails
