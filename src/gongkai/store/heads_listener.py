@@ -213,8 +213,8 @@ class HeadsListener:
                 continue
             try:
                 ready, _, _ = select.select([session.pgconn.socket], [], [], RETRY_SECONDS)
-            except (OSError, ValueError):
-                ready = [True]  # a closed socket: draining finds the session gone
+            except Exception:  # a socket libpq closed (OperationalError), or closed here
+                ready = [True]  # draining finds the session gone
             if ready:
                 with self._lock:
                     if self._session is session and not self._broken:
