@@ -89,14 +89,15 @@ def _unannounced(pg: Engine, sql: str) -> None:
         conn.execute(text("ALTER TABLE heads ENABLE TRIGGER USER"))
 
 
-def _listeners(pg: Engine) -> int:
+def _listeners(pg: Engine, application_name: str) -> int:
     with pg.connect() as conn:
         return int(
             conn.execute(
                 text(
                     "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE query = 'LISTEN gongkai_heads' AND datname = current_database()"
-                )
+                    "WHERE query = 'LISTEN gongkai_heads' AND application_name = :name"
+                ),
+                {"name": application_name},
             ).scalar_one()
         )
 
@@ -112,9 +113,10 @@ def _zip(files: dict[str, bytes]) -> bytes:
 @pytest.mark.slow
 def test_a_correction_is_read_on_every_worker_of_gunicorn(pg: Engine) -> None:
     token = create_token(pg, "agency", AGENCY)[1]
-    before = _listeners(pg)
+    name = f"gk_cache_test_{os.getpid()}"  # the server's sessions
+    database = f"{pg.info_url}&application_name={name}"  # type: ignore[attr-defined]
     port = free_port()
-    env = {**os.environ, "GONGKAI_DATABASE_URL": pg.info_url, "GONGKAI_WORKERS": "2"}  # type: ignore[attr-defined]
+    env = {**os.environ, "GONGKAI_DATABASE_URL": database, "GONGKAI_WORKERS": "2"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "gongkai.cli.server", "serve", "--port", str(port)],
         env=env,
@@ -144,7 +146,7 @@ def test_a_correction_is_read_on_every_worker_of_gunicorn(pg: Engine) -> None:
         wait_until_ready(base + "/healthz", proc)
         assert post(seed=1)["version"] == 1
         # every worker reads (and starts listening) until both listen
-        _wait_for(lambda: read()["version"] == 1 and _listeners(pg) >= before + 2, "listening")
+        _wait_for(lambda: read()["version"] == 1 and _listeners(pg, name) == 2, "listening")
         reads = [read() for _ in range(20)]  # kept in both workers now
         assert {r["version"] for r in reads} == {1}
 

@@ -275,7 +275,10 @@ def test_a_lost_listener_turns_the_cache_off_then_on_empty(
 def test_without_the_trigger_the_cache_stays_off(pg: Engine) -> None:
     """A database not migrated to 0007 announces nothing: no cache. Undoing 0007 removes its
     triggers and function; doing it again brings them back."""
-    triggers = "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'gongkai_heads_%'"
+    triggers = (
+        "SELECT count(*) FROM pg_trigger "
+        "WHERE tgname LIKE 'gongkai_heads_%' AND tgrelid = 'heads'::regclass"
+    )
     with pg.connect() as conn:
         assert conn.execute(text(triggers)).scalar() == 4
     probes = current_filings(pg)
@@ -314,3 +317,24 @@ def test_a_failed_announcement_forgets_and_does_not_fail_the_writer(
     monkeypatch.setattr(known, "_announce", database_away)
     probes.settle()
     assert known.lookup(AGENCY, 2023, None)[0] is MISSING
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ["not json", "[1, 2]", '"marker"', '{"marker": [1]}', '{"schema": "%s", "keys": [["x"]]}'],
+)
+def test_a_notification_not_of_the_trigger_forgets_everything(
+    probes: CurrentFilings, pg: Engine, payload: str
+) -> None:
+    first = _file(pg, seed=1)
+    assert probes.find(AGENCY, 2023) == first
+    assert _cached(probes) == first
+    schema = pg.info_url.split("%3D")[-1]  # type: ignore[attr-defined]
+    with pg.begin() as conn:
+        conn.execute(
+            text("SELECT pg_notify(:channel, :payload)"),
+            {"channel": CHANNEL, "payload": payload.replace("%s", schema)},
+        )
+    probes.settle()
+    assert _cached(probes) is MISSING
+    assert probes.find(AGENCY, 2023) == first

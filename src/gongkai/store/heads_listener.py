@@ -120,10 +120,10 @@ class HeadsListener:
     # --- writers ----------------------------------------------------------------------------
 
     def settle(self) -> None:
-        """After a commit in this process: return once every notification committed before
-        has been taken in here (see the module's description). Nothing while the cache is
-        off; the cache is turned off when the marker does not come back in time. The
-        other processes of this host are told at once, by the shared stamp."""
+        """After a commit in this process: the processes of this host are told at once, by
+        the shared stamp; then, while this process's cache is on, return once every
+        notification committed before has been taken in here (see the module's description).
+        The cache is turned off when the marker does not come back in time. Never raises."""
         marker = uuid.uuid4().hex
         with self._lock:
             self._markers.add(marker)
@@ -168,24 +168,21 @@ class HeadsListener:
     def _apply(self, payload: bytes) -> None:
         try:
             message = json.loads(payload)
-        except ValueError:
-            message = {"schema": self._schema, "keys": None}  # not ours to read: forget all
-        if not isinstance(message, dict):
-            message = {"schema": self._schema, "keys": None}
-        if "marker" in message:
-            self._markers.discard(message["marker"])
-            self._marker_seen.notify_all()
-            return
-        if message.get("schema") != self._schema:
-            return  # another schema's heads
+            if "marker" in message:
+                self._markers.discard(str(message["marker"]))
+                self._marker_seen.notify_all()
+                return
+            if message.get("schema") != self._schema:
+                return  # another schema's heads
+            keys = [(str(agency_id), int(year)) for agency_id, year in message["keys"] or []]
+            forget_all = message["keys"] is None
+        except Exception:  # not a payload of the trigger's (someone's NOTIFY): forget all
+            keys, forget_all = [], True
         self.epoch += 1
-        keys = message.get("keys")
-        if not isinstance(keys, list):
+        if forget_all:
             self._entries.clear()
-            return
         for key in keys:
-            with contextlib.suppress(TypeError, ValueError):
-                self._entries.pop((str(key[0]), int(key[1])), None)
+            self._entries.pop(key, None)
 
     def _lose(self) -> None:
         """The cache is off until the thread has a new session (the lock is held)."""
