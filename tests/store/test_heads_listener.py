@@ -8,6 +8,8 @@ check does not depend on how long anything takes."""
 from __future__ import annotations
 
 import json
+import os
+import socket
 import subprocess
 import sys
 import time
@@ -22,7 +24,7 @@ from conftest_db import POSTGRES_URL, report_tables
 from gongkai.store.current import CurrentFilings, Head, current_filings
 from gongkai.store.db import downgrade, upgrade
 from gongkai.store.filings import NewFiling, file_report
-from gongkai.store.heads_listener import CHANNEL, MISSING
+from gongkai.store.heads_listener import CHANNEL, KEEPALIVE, MISSING, keep_alive
 from gongkai.store.registry import load_agencies
 
 AGENCY = "320813-cache-test"
@@ -338,3 +340,25 @@ def test_a_notification_not_of_the_trigger_forgets_everything(
     probes.settle()
     assert _cached(probes) is MISSING
     assert probes.find(AGENCY, 2023) == first
+
+
+def test_the_listening_session_asks_a_silent_peer(probes: CurrentFilings) -> None:
+    """A peer gone without a word (a dropped network) is found by TCP keepalive: the session's
+    socket has it on, with the idle time, interval and count of KEEPALIVE."""
+    assert probes.known is not None
+    session = probes.known._session
+    with socket.socket(fileno=os.dup(session.pgconn.socket)) as sock:
+        if sock.family not in (socket.AF_INET, socket.AF_INET6):
+            pytest.skip("the test database is reached through a Unix socket")
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
+        found = tuple(
+            sock.getsockopt(socket.IPPROTO_TCP, option)
+            for option in (socket.TCP_KEEPIDLE, socket.TCP_KEEPINTVL, socket.TCP_KEEPCNT)
+        )
+    assert found == KEEPALIVE
+
+
+def test_keepalive_is_left_alone_on_a_unix_socket() -> None:
+    left, right = socket.socketpair(socket.AF_UNIX)
+    with left, right:
+        assert keep_alive(left.fileno()) is False

@@ -28,6 +28,7 @@ import json
 import logging
 import os
 import select
+import socket
 import threading
 import uuid
 import weakref
@@ -42,6 +43,10 @@ CHANNEL = "gongkai_heads"
 MAX_KEYS = 100_000  # agency and year pairs kept; past that the cache starts again
 RETRY_SECONDS = 1.0  # between two attempts to make the session again
 SETTLE_SECONDS = 2.0  # the longest a writer waits for its marker before turning the cache off
+# TCP keepalive of the listening session (seconds idle, between probes, probes): a session that
+# waits for hours hears nothing from a peer gone without a word (a dropped network), so the
+# kernel asks, and after about a minute of silence the socket fails and the cache turns off.
+KEEPALIVE = (30, 10, 3)
 
 MISSING: Any = object()  # what the cache answers for a key it does not hold
 
@@ -228,6 +233,7 @@ class HeadsListener:
         except Exception:  # the database is away: the cache stays off
             return
         try:
+            keep_alive(session.pgconn.socket)
             schema = _listen(session)
         except Exception:  # lost again at once
             schema = None
@@ -294,6 +300,20 @@ def _listen(session: Any) -> str | None:
             return None
         cursor.execute(f"LISTEN {CHANNEL}")
     return str(row[0])
+
+
+def keep_alive(descriptor: int) -> bool:
+    """Turn on TCP keepalive (KEEPALIVE) on a session's socket; False for a Unix socket, whose
+    peer cannot vanish without the kernel knowing."""
+    with socket.socket(fileno=os.dup(descriptor)) as sock:
+        if sock.family not in (socket.AF_INET, socket.AF_INET6):
+            return False
+        idle, interval, count = KEEPALIVE
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, idle)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, interval)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, count)
+        return True
 
 
 def _close(session: Any) -> None:
