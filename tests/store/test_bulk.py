@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, exists, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 import tests.store.test_totals as totals_test
@@ -21,7 +21,15 @@ from gongkai.store import bulk
 from gongkai.store.bulk import file_many, stored_packages
 from gongkai.store.filings import NewFiling, file_report, new_filing
 from gongkai.store.registry import load_agencies
-from gongkai.store.tables import agencies, figures_table, heads, metadata
+from gongkai.store.tables import (
+    agencies,
+    figures,
+    figures_table,
+    filing_files,
+    filings,
+    heads,
+    metadata,
+)
 from gongkai.validation import validate
 from gongkai.validation.values import PackageReader
 
@@ -217,3 +225,40 @@ def test_new_agencies_are_registered_with_their_filings_only(engine: Engine) -> 
     with engine.connect() as conn:
         ids = set(conn.execute(select(agencies.c.agency_id)).scalars())
     assert "320813-bulk-new" in ids and "320813-bulk-other" not in ids
+
+
+def _rows_without_filing(engine: Engine) -> int:
+    """Figures and file rows whose filing is not stored (they have no foreign key: 0007)."""
+    tables = [filing_files, *{id(t): t for t in figures.values()}.values()]
+    with engine.connect() as conn:
+        return sum(
+            conn.execute(
+                select(func.count())
+                .select_from(table)
+                .where(~exists().where(filings.c.id == table.c.filing_id))
+            ).scalar_one()
+            for table in tables
+        )
+
+
+def test_every_stored_row_has_its_filing(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch refused after its rows went in leaves none of them; a stored batch's rows all
+    belong to its filings."""
+    each = [report_tables(f"320813-bulk-{i}", 2024, region_code="320813", seed=i) for i in range(3)]
+    load_agencies(engine, [registry_row(t) for t in each])
+    batch = [_filing(t) for t in each]
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise IntegrityError("UPDATE", {}, Exception("refused after the rows went in"))
+
+    monkeypatch.setattr(bulk, "apply_filings", refused)
+    with pytest.raises(IntegrityError):
+        file_many(engine, batch)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(filing_files)).scalar_one() == 0
+    monkeypatch.undo()
+    file_many(engine, batch)
+    file_many(engine, [replace(batch[0], sha256="c" * 64)])  # a correction
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(filing_files)).scalar_one() > 0
+    assert _rows_without_filing(engine) == 0
