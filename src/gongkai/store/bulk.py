@@ -334,18 +334,12 @@ def _insert(
 
 
 class _FigureText:
-    """COPY lines of every figures table for a batch, table by table."""
+    """COPY lines of the figures tables of a batch's filings."""
 
     def __init__(self) -> None:
         self.readers: dict[tuple[str, str], FigureLines] = {}
-        self.lines: dict[tuple[str, str], list[str]] = {}
 
-    def add(self, filing_id: int, filing: NewFiling) -> None:
-        for name in TABLE_NAMES:
-            key = (filing.format, name)
-            self.lines.setdefault(key, []).extend(self._lines(filing_id, filing, name))
-
-    def _lines(self, filing_id: int, filing: NewFiling, name: str) -> list[str]:
+    def lines(self, filing_id: int, filing: NewFiling, name: str) -> list[str]:
         """From the typed rows when the filing carries them, else from its CSV file."""
         if filing.tables:
             return typed_lines(filing_id, filing.format, name, filing.tables.get(name, []))
@@ -367,7 +361,8 @@ _values = PackageReader()
 def _copy_all(
     conn: Connection, added: list[tuple[int, NewFiling, int]], received_at: datetime
 ) -> None:
-    """COPY the batch into PostgreSQL: each table's rows as one block of text."""
+    """COPY the batch into PostgreSQL: each table's rows as one stream of text, made while
+    the server takes in what came before (it works in its own process)."""
     filing_rows = [_filing_row(i, f, v, received_at) for i, f, v in added]
     filing_columns = list(filing_rows[0])
     _copy(conn, filings.name, filing_columns, [block(list(r.values()) for r in filing_rows)])
@@ -375,20 +370,24 @@ def _copy_all(
         conn,
         filing_files.name,
         ["filing_id", "name", "content"],
-        [block((i, n, c) for n, c in f.files.items()) for i, f, _ in added],
+        (block((i, n, c) for n, c in f.files.items()) for i, f, _ in added),
     )
     text_of_figures = _FigureText()
-    for filing_id, filing, _ in added:
-        text_of_figures.add(filing_id, filing)
-    for (fmt, name), lines in text_of_figures.lines.items():
-        if lines:
+    for fmt in sorted({f.format for _, f, _ in added}):
+        for name in TABLE_NAMES:
+            lines = (
+                line
+                for filing_id, filing, _ in added
+                if filing.format == fmt
+                for line in text_of_figures.lines(filing_id, filing, name)
+            )
             _copy(conn, figures_table(name, fmt).name, figure_columns(fmt, name), lines)
 
 
 COPY_BLOCK = 1 << 20  # characters sent to the server at a time
 
 
-def _copy(conn: Connection, table: str, columns: list[str], parts: list[str]) -> None:
+def _copy(conn: Connection, table: str, columns: list[str], parts: Iterable[str]) -> None:
     """COPY text into a table through psycopg's copy protocol, on the transaction's own
     connection, in blocks of about a megabyte."""
     driver = conn.connection.driver_connection
