@@ -4,7 +4,7 @@ Every report is filed as if it had been sent alone, with last year's stored repo
 agency for the continuity rules, as its own version. A collection is split into the packages
 of its reports (gongkai.package.collection) and validated as one collection, each finding
 given to its report (gongkai.validation.by_report); its valid reports are filed, year by
-year, in transactions of CHUNK_REPORTS (gongkai.store.bulk). Packages of one report (folders,
+year, in transactions of COLLECTION_CHUNK (gongkai.store.bulk). Packages of one report (folders,
 zips) go through in chunks: the chunk is validated together by the columnar executor, then its
 valid reports are filed in one transaction; a chunk is filed before the next is validated, so
 a report finds last year's even when both came in the same load.
