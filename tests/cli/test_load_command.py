@@ -6,17 +6,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
 from conftest_db import registry_row
+from gongkai.cli import main
 from gongkai.package import read_package, write_package
 from gongkai.store import bulk
 from gongkai.store.coverage import coverage_agencies, coverage_counts
 from gongkai.store.filings import NewFiling
 from gongkai.store.queries import RowFilter, get_filing, stored_package
 from gongkai.store.registry import load_agencies
-from gongkai.store.tables import figures_table, filings, heads
+from gongkai.store.tables import agencies, figures_table, filings, heads
 from tests.cli.loading import load, register, reports, write_collection
 
 SUMMARY = "{} filed, {} already filed, {} skipped\n"
@@ -232,3 +234,45 @@ def test_a_header_that_only_starts_with_the_standards_is_read_by_the_row_engine(
     with engine.connect() as conn:
         stored = conn.execute(select(func.count()).select_from(table)).scalar_one()
     assert stored == len(each[0]["applications"]) > 0
+
+
+def test_a_report_the_database_refuses_registers_no_agency(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    each = reports(3)
+    insert = bulk._insert
+
+    def refusing(conn: Connection, added: list[tuple[int, NewFiling, int]], *rest: Any) -> None:
+        if any(f.agency_id == "320813-bulk-001" for _, f, _ in added):
+            raise IntegrityError("INSERT", {}, Exception("CHECK constraint failed: forced"))
+        insert(conn, added, *rest)
+
+    monkeypatch.setattr(bulk, "_insert", refusing)
+    collection = write_collection(tmp_path / "national", each)
+    result = load(engine, "--register", str(collection))
+    assert (result.exit_code, result.stdout) == (1, SUMMARY.format(2, 0, 1))
+    with engine.connect() as conn:
+        registered = set(conn.execute(select(agencies.c.agency_id)).scalars())
+    assert registered == {"320813-bulk-000", "320813-bulk-002"}
+
+
+def test_a_blank_line_of_a_collection_is_listed_as_validate_lists_it(
+    engine: Engine, tmp_path: Path, executor: str
+) -> None:
+    each = reports(30 if executor == "columns" else 3)
+    register(engine, each)
+    collection = write_collection(tmp_path / "national", each)
+    for name, at in (("reports", 2), ("reviews", 3)):
+        path = collection / f"{name}.csv"
+        lines = path.read_text(encoding="utf-8").split("\n")
+        lines.insert(at, "" if name == "reports" else ",,,")
+        path.write_text("\n".join(lines), encoding="utf-8")
+    validated = CliRunner().invoke(main, ["validate", str(collection)])
+    assert "[blank-row] reports.csv，第3行" in validated.stdout, validated.stdout
+    result = load(engine, str(collection))
+    assert (result.exit_code, result.stdout) == (1, SUMMARY.format(len(each), 0, 1))
+    assert result.stderr.endswith(
+        f"skipped {collection}:\n"
+        "  reports.csv 第 3 行：空行 / reports.csv line 3: blank row\n"
+        "  reviews.csv 第 4 行：空行 / reviews.csv line 4: blank row\n"
+    ), result.stderr

@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 import threading
 from collections import defaultdict
 from dataclasses import replace
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, exists, func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 import tests.store.test_totals as totals_test
 from conftest_db import DATASETS, registry_row, report_tables
 from gongkai.package import package_files, package_from_files, read_package
 from gongkai.standard import TABLE_NAMES
+from gongkai.store import bulk
 from gongkai.store.bulk import file_many, stored_packages
 from gongkai.store.filings import NewFiling, file_report, new_filing
 from gongkai.store.registry import load_agencies
-from gongkai.store.tables import figures_table, heads, metadata
+from gongkai.store.tables import (
+    agencies,
+    figures,
+    figures_table,
+    filing_files,
+    filings,
+    heads,
+    metadata,
+)
 from gongkai.validation import validate
 from gongkai.validation.values import PackageReader
 
@@ -153,3 +164,101 @@ def test_bulk_loads_keep_the_totals(engine: Engine, seed: int) -> None:
     expected = totals_test.recomputed_totals(engine)
     assert sum(len(rows) for rows in expected.values()) > 50
     assert totals_test.stored_totals(engine) == expected
+
+
+class _Refusal(Exception):
+    """A driver error with a PostgreSQL SQLSTATE."""
+
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__(f"refused ({sqlstate})")
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    ("sqlstate", "tries"),
+    [("23514", 1), ("23503", 1), ("40001", 2), ("40P01", 2), ("23505", 2)],
+)
+def test_only_a_race_is_tried_again(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, sqlstate: str, tries: int
+) -> None:
+    """A check or foreign key refused is refused again: raised at once, for the caller to
+    split the batch; a serialization failure, deadlock or unique key taken meanwhile is a
+    race, tried again (here it succeeds the second time)."""
+    tables = report_tables("320813-bulk-a", 2024, region_code="320813", seed=1)
+    load_agencies(engine, [registry_row(tables)])
+    calls: list[int] = []
+    insert = bulk._insert
+
+    def refusing_once(conn: Connection, *args: Any) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise IntegrityError("COPY", {}, _Refusal(sqlstate))
+        insert(conn, *args)
+
+    monkeypatch.setattr(bulk, "_insert", refusing_once)
+    filing = _filing(tables)
+    if tries == 1:
+        with pytest.raises(IntegrityError):
+            file_many(engine, [filing])
+        assert stored_packages(engine, [("320813-bulk-a", 2024)]) == []
+    else:
+        assert [r.created for r in file_many(engine, [filing])] == [True]
+    assert len(calls) == tries
+
+
+def test_a_locked_sqlite_database_is_a_race_and_a_check_is_not() -> None:
+    locked = sqlite3.OperationalError("database is locked")
+    locked.sqlite_errorname = "SQLITE_BUSY"
+    check = sqlite3.IntegrityError("CHECK constraint failed: x")
+    check.sqlite_errorname = "SQLITE_CONSTRAINT_CHECK"
+    assert bulk.is_race(OperationalError("BEGIN", {}, locked))
+    assert not bulk.is_race(IntegrityError("INSERT", {}, check))
+    assert not bulk.is_race(IntegrityError("INSERT", {}, Exception("no code")))
+
+
+def test_new_agencies_are_registered_with_their_filings_only(engine: Engine) -> None:
+    tables = report_tables("320813-bulk-new", 2024, region_code="320813", seed=1)
+    row = registry_row(tables)
+    other = {**row, "agency_id": "320813-bulk-other"}
+    filing = _filing(tables)
+    file_many(engine, [filing], {"320813-bulk-new": row, "320813-bulk-other": other})
+    with engine.connect() as conn:
+        ids = set(conn.execute(select(agencies.c.agency_id)).scalars())
+    assert "320813-bulk-new" in ids and "320813-bulk-other" not in ids
+
+
+def _rows_without_filing(engine: Engine) -> int:
+    """Figures and file rows whose filing is not stored (they have no foreign key: 0007)."""
+    tables = [filing_files, *{id(t): t for t in figures.values()}.values()]
+    with engine.connect() as conn:
+        return sum(
+            conn.execute(
+                select(func.count())
+                .select_from(table)
+                .where(~exists().where(filings.c.id == table.c.filing_id))
+            ).scalar_one()
+            for table in tables
+        )
+
+
+def test_every_stored_row_has_its_filing(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch refused after its rows went in leaves none of them; a stored batch's rows all
+    belong to its filings."""
+    each = [report_tables(f"320813-bulk-{i}", 2024, region_code="320813", seed=i) for i in range(3)]
+    load_agencies(engine, [registry_row(t) for t in each])
+    batch = [_filing(t) for t in each]
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise IntegrityError("UPDATE", {}, Exception("refused after the rows went in"))
+
+    monkeypatch.setattr(bulk, "apply_filings", refused)
+    with pytest.raises(IntegrityError):
+        file_many(engine, batch)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(filing_files)).scalar_one() == 0
+    monkeypatch.undo()
+    file_many(engine, batch)
+    file_many(engine, [replace(batch[0], sha256="c" * 64)])  # a correction
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(filing_files)).scalar_one() > 0
+    assert _rows_without_filing(engine) == 0

@@ -42,10 +42,28 @@ class StrayRow:
     year: str
 
 
+@dataclass(frozen=True)
+class BlankLine:
+    """A line without a value, which the row engine reports as a `blank-row` error."""
+
+    table: str
+    line: int
+
+
 @dataclass
 class Split:
     reports: list[ReportSlice] = field(default_factory=list)
     stray: list[StrayRow] = field(default_factory=list)
+    blank: list[BlankLine] = field(default_factory=list)
+
+
+_NO_KEY = ("", "")
+
+
+def _is_blank(record: bytes) -> bool:
+    """Whether every cell of a record is empty (a blank line, or only commas): no report's
+    line, listed on its own as the row engine reports it."""
+    return not record.replace(b",", b"").rstrip(b"\r")
 
 
 def records(data: bytes) -> list[bytes]:
@@ -130,16 +148,22 @@ def split_collection(package: ReportPackage) -> Split | None:
         if found is None:
             return None
         positions[name] = found
+    split = Split()
     rows: dict[tuple[str, str], dict[str, list[int]]] = {}
     for index in range(1, len(tables["reports"])):
         key = _key(tables["reports"][index], positions["reports"])
+        if key == _NO_KEY and _is_blank(tables["reports"][index]):
+            split.blank.append(BlankLine("reports", index + 1))
+            continue
         rows.setdefault(key, {name: [] for name in TABLE_NAMES})["reports"].append(index)
-    split = Split()
     for name in TABLE_NAMES:
         if name == "reports":
             continue
         for index in range(1, len(tables[name])):
             key = _key(tables[name][index], positions[name])
+            if key == _NO_KEY and _is_blank(tables[name][index]):
+                split.blank.append(BlankLine(name, index + 1))
+                continue
             if key in rows:
                 rows[key][name].append(index)
             else:

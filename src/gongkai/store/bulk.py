@@ -4,25 +4,28 @@ The same outcome as `file_report` once per filing, in bulk: each filing is the n
 its agency and year unless its sha256 is the current version's (then nothing is stored), and
 is stored whole or not at all (the batch is one transaction). Two loads racing queue on the
 `heads` rows of the reports they share, taken in key order (so neither waits on the other in
-a circle); on SQLite the transaction holds the database's write lock from its start. A
-conflict the database still reports rolls the batch back, and it is tried again.
+a circle); on SQLite the transaction holds the database's write lock from its start. A race
+the database still reports (a serialization failure, a deadlock, a unique key taken meanwhile,
+a locked SQLite database) rolls the batch back, and it is tried again; any other refusal is
+raised at once, for the caller to find the filings it refuses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
 from sqlalchemy import Connection, Engine, bindparam, select, text, tuple_, update
-from sqlalchemy.dialects import sqlite
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from gongkai.package import ReportPackage
 from gongkai.standard import TABLE_NAMES, load_standard
 from gongkai.store.copy_text import FigureLines, block, figure_columns, typed_lines
 from gongkai.store.filings import ATTEMPTS, NewFiling, Receipt, origin_of, receipt_of
+from gongkai.store.registry import AGENCY_COLUMNS
 from gongkai.store.tables import (
     agencies,
     derived_region_columns,
@@ -40,11 +43,36 @@ KEYS_PER_STATEMENT = 2000  # (agency_id, year) pairs bound in one statement
 WORK_MEM = "128MB"  # PostgreSQL's memory for one sort or hash of a batch's transaction
 
 
-def file_many(engine: Engine, batch: Sequence[NewFiling]) -> list[Receipt]:
+# PostgreSQL's SQLSTATEs of a race: serialization failure, deadlock, unique violation
+_RACE_STATES = frozenset({"40001", "40P01", "23505"})
+_SQLITE_RACES = frozenset({"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CONSTRAINT_UNIQUE"})
+
+
+def is_race(exc: BaseException) -> bool:
+    """Whether the database refused a transaction because another one ran beside it: trying
+    it again may succeed. Any other refusal (a check, a foreign key, a bad value) would only
+    be refused again."""
+    orig = getattr(exc, "orig", None) or exc
+    state = getattr(orig, "sqlstate", None)
+    if state is not None:
+        return state in _RACE_STATES
+    return getattr(orig, "sqlite_errorname", None) in _SQLITE_RACES
+
+
+def file_many(
+    engine: Engine,
+    batch: Sequence[NewFiling],
+    new_agencies: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[Receipt]:
     """File every filing of `batch` (in order: a later one of the same agency and year is the
-    later version) in one transaction; a receipt for each, as `file_report` gives."""
+    later version) in one transaction; a receipt for each, as `file_report` gives.
+
+    `new_agencies` (agency_id -> registry row) are added to the registry, those of the batch's
+    filings, in the same transaction: a batch the database refuses leaves none of them behind.
+    """
     if not batch:
         return []
+    registered = _registry_rows_of(batch, new_agencies or {})
     for attempt in range(ATTEMPTS):
         try:
             with engine.connect() as conn:
@@ -53,11 +81,27 @@ def file_many(engine: Engine, batch: Sequence[NewFiling]) -> list[Receipt]:
                     if conn.dialect.name == "postgresql":
                         # the totals group a whole batch: in memory, not spilled to disk
                         conn.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
+                    _register(conn, registered)
                     return _file_batch(conn, batch)
-        except (IntegrityError, OperationalError):
-            if attempt == ATTEMPTS - 1:
+        except STORE_ERRORS as exc:
+            if attempt == ATTEMPTS - 1 or not is_race(exc):
                 raise
     raise AssertionError("unreachable")
+
+
+def _registry_rows_of(
+    batch: Sequence[NewFiling], new_agencies: Mapping[str, Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    wanted = sorted({f.agency_id for f in batch} & set(new_agencies))
+    return [{c: new_agencies[a].get(c) or None for c in AGENCY_COLUMNS} for a in wanted]
+
+
+def _register(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Add agencies missing from the registry; one that another load added meanwhile is kept
+    as it is."""
+    if rows:
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        conn.execute(dialect.insert(agencies).on_conflict_do_nothing(), rows)
 
 
 def _file_batch(conn: Connection, batch: Sequence[NewFiling]) -> list[Receipt]:
@@ -290,18 +334,12 @@ def _insert(
 
 
 class _FigureText:
-    """COPY lines of every figures table for a batch, table by table."""
+    """COPY lines of the figures tables of a batch's filings."""
 
     def __init__(self) -> None:
         self.readers: dict[tuple[str, str], FigureLines] = {}
-        self.lines: dict[tuple[str, str], list[str]] = {}
 
-    def add(self, filing_id: int, filing: NewFiling) -> None:
-        for name in TABLE_NAMES:
-            key = (filing.format, name)
-            self.lines.setdefault(key, []).extend(self._lines(filing_id, filing, name))
-
-    def _lines(self, filing_id: int, filing: NewFiling, name: str) -> list[str]:
+    def lines(self, filing_id: int, filing: NewFiling, name: str) -> list[str]:
         """From the typed rows when the filing carries them, else from its CSV file."""
         if filing.tables:
             return typed_lines(filing_id, filing.format, name, filing.tables.get(name, []))
@@ -323,28 +361,28 @@ _values = PackageReader()
 def _copy_all(
     conn: Connection, added: list[tuple[int, NewFiling, int]], received_at: datetime
 ) -> None:
-    """COPY the batch into PostgreSQL: each table's rows as one block of text."""
+    """COPY the batch into PostgreSQL: each table's rows as one stream of text, made while
+    the server takes in what came before (it works in its own process)."""
     filing_rows = [_filing_row(i, f, v, received_at) for i, f, v in added]
     filing_columns = list(filing_rows[0])
     _copy(conn, filings.name, filing_columns, [block(list(r.values()) for r in filing_rows)])
-    _copy(
-        conn,
-        filing_files.name,
-        ["filing_id", "name", "content"],
-        [block((i, n, c) for n, c in f.files.items()) for i, f, _ in added],
-    )
+    _copy_files(conn, ((i, n, c) for i, f, _ in added for n, c in f.files.items()))
     text_of_figures = _FigureText()
-    for filing_id, filing, _ in added:
-        text_of_figures.add(filing_id, filing)
-    for (fmt, name), lines in text_of_figures.lines.items():
-        if lines:
+    for fmt in sorted({f.format for _, f, _ in added}):
+        for name in TABLE_NAMES:
+            lines = (
+                line
+                for filing_id, filing, _ in added
+                if filing.format == fmt
+                for line in text_of_figures.lines(filing_id, filing, name)
+            )
             _copy(conn, figures_table(name, fmt).name, figure_columns(fmt, name), lines)
 
 
 COPY_BLOCK = 1 << 20  # characters sent to the server at a time
 
 
-def _copy(conn: Connection, table: str, columns: list[str], parts: list[str]) -> None:
+def _copy(conn: Connection, table: str, columns: list[str], parts: Iterable[str]) -> None:
     """COPY text into a table through psycopg's copy protocol, on the transaction's own
     connection, in blocks of about a megabyte."""
     driver = conn.connection.driver_connection
@@ -361,6 +399,18 @@ def _copy(conn: Connection, table: str, columns: list[str], parts: list[str]) ->
                 pending, size = [], 0
         if pending:
             copy.write("".join(pending))
+
+
+def _copy_files(conn: Connection, rows: Iterable[tuple[int, str, bytes]]) -> None:
+    """COPY the filed files in PostgreSQL's binary format: as COPY text each byte would be
+    written as two hex digits (a folder's datapackage.json, schemas inlined, is ~21 KB)."""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    statement = "COPY filing_files (filing_id, name, content) FROM STDIN (FORMAT BINARY)"
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.set_types(["int4", "text", "bytea"])
+        for row in rows:
+            copy.write_row(row)
 
 
 def registry_rows(engine: Engine, agency_ids: Iterable[str]) -> dict[str, dict[str, Any]]:

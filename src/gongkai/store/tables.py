@@ -85,10 +85,12 @@ filings = Table(
 )
 
 # The package exactly as filed: one row per file (table name -> UTF-8 CSV, or the descriptor).
+# Its rows, like the figures rows, are written only with their filing, in its transaction, and
+# filings are never deleted: no foreign key, whose check per row a bulk load pays (0007).
 filing_files = Table(
     "filing_files",
     metadata,
-    Column("filing_id", Integer, ForeignKey("filings.id"), primary_key=True),
+    Column("filing_id", Integer, primary_key=True),
     Column("name", String(64), primary_key=True),
     Column("content", LargeBinary, nullable=False),
 )
@@ -129,10 +131,11 @@ def _value_column(name: str, type_: str) -> Column[Any]:
 
 
 def _figures_table(db_name: str, schema_table: str, fmt: str) -> Table:
-    """A figures table with the schema's columns, keyed by filing (and item)."""
+    """A figures table with the schema's columns, keyed by filing (and item); the filing's id
+    without a foreign key, as filing_files."""
     table = load_standard().formats[fmt].tables[schema_table]
     columns: list[Column[Any]] = [
-        Column("filing_id", Integer, ForeignKey("filings.id"), primary_key=True),
+        Column("filing_id", Integer, primary_key=True),
     ]
     for field in table.fields:
         if field.name == "agency_id":

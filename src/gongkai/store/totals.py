@@ -76,7 +76,13 @@ def apply_filings(conn: Connection, added: Sequence[int], replaced: Sequence[int
     if not added and not replaced:
         return
     dialect = conn.dialect.name
-    ids = {"added": _ids(dialect, added), "replaced": _ids(dialect, replaced)}
+    ids = {
+        "added": _ids(dialect, added),
+        "replaced": _ids(dialect, replaced),
+        # a bulk load's new filings are a run of ids: their range is an index range scan
+        "added_first": min(added, default=None),
+        "added_last": max(added, default=None),
+    }
     with _memory_for(conn, len(added) + len(replaced)):
         for source, _ in _pairs():
             conn.execute(_moved(dialect, source.name), ids)
@@ -138,10 +144,29 @@ def _moved(dialect: str, source_name: str) -> Any:
     filings `replaced` negated: one statement for a correction's two versions."""
     source = next(t for t in figures.values() if t.name == source_name)
     added = _among(dialect, source.c.filing_id, "added")
-    chosen = or_(added, _among(dialect, source.c.filing_id, "replaced"))
+    chosen = or_(
+        and_(_within_added(source.c.filing_id), added),
+        _among(dialect, source.c.filing_id, "replaced"),
+    )
+    if source is not _reports:  # the same filings' reports rows, by their own index
+        chosen = and_(
+            chosen,
+            or_(
+                _within_added(_reports.c.filing_id),
+                _among(dialect, _reports.c.filing_id, "replaced"),
+            ),
+        )
     # literal signs, not bound ones: an amount's bound value would be scaled on SQLite
     sign = case((added, literal_column("1")), else_=literal_column("-1"))
     return _upsert(dialect, totals[source_name], _sums(dialect, source, sign, chosen))
+
+
+def _within_added(column: Any) -> ColumnElement[bool]:
+    """Between the first and the last of the filings `added`: without it, the planner may
+    read a whole figures table (its statistics lag behind a load) for a few thousand ids."""
+    return column.between(
+        bindparam("added_first", type_=Integer), bindparam("added_last", type_=Integer)
+    )
 
 
 def _value_names(target: Table) -> list[str]:
