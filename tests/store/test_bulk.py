@@ -228,7 +228,7 @@ def test_new_agencies_are_registered_with_their_filings_only(engine: Engine) -> 
 
 
 def _rows_without_filing(engine: Engine) -> int:
-    """Figures and file rows whose filing is not stored (they have no foreign key: 0007)."""
+    """Figures and file rows whose filing is not stored (they have no foreign key: 0008)."""
     tables = [filing_files, *{id(t): t for t in figures.values()}.values()]
     with engine.connect() as conn:
         return sum(

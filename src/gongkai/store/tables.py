@@ -86,7 +86,7 @@ filings = Table(
 
 # The package exactly as filed: one row per file (table name -> UTF-8 CSV, or the descriptor).
 # Its rows, like the figures rows, are written only with their filing, in its transaction, and
-# filings are never deleted: no foreign key, whose check per row a bulk load pays (0007).
+# filings are never deleted: no foreign key, whose check per row a bulk load pays (0008).
 filing_files = Table(
     "filing_files",
     metadata,

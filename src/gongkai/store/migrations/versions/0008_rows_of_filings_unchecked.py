@@ -4,16 +4,16 @@ load. Integrity holds without it: filings are never deleted or changed, and thei
 written only with the filing, in its transaction (store.filings, store.bulk), by the id just
 given to it; tests/store/test_bulk.py checks that every row has its filing
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
