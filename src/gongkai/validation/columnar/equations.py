@@ -273,7 +273,7 @@ def insert_row_equations(con: duckdb.DuckDBPyConnection, fmt: str) -> None:
         by_pos = {codes.index(all_eqs[n].left[0].item) + 1: n for n in numbers}  # type: ignore[arg-type]
         numbers_by_pos = [by_pos.get(pos, -1) for pos in range(len(codes) + 1)]
         source = (
-            f"(SELECT *, CAST(rowid - start + 2 AS INTEGER) AS line FROM w_{table}) x "
+            f"w_{table} x "
             f"WHERE list_contains({sorted(by_pos)}, x.pos)"
         )
         then = "JOIN ga g USING (pkg, agency_id, year) WHERE g.regular"
@@ -370,15 +370,14 @@ def create_long_cells(con: duckdb.DuckDBPyConnection, fmt: str, reports: str) ->
         # from the table itself, not its view: line and item only for the rows wanted
         rows = (
             f"""
-            SELECT r.rid, x.* REPLACE ({item} AS item),
-                   CAST(x.rowid - x.start + 2 AS INTEGER) AS line
+            SELECT r.rid, x.* REPLACE ({item} AS item)
             FROM w_{table} x JOIN {reports} r USING (pkg, agency_id, year)
             WHERE {key_ok(fmt, table, "x")}
             QUALIFY count(*) OVER (PARTITION BY r.rid, coalesce({item}, '')) = 1
         """
             if items
             else f"""
-            SELECT r.rid, x.*, CAST(x.rowid - x.start + 2 AS INTEGER) AS line
+            SELECT r.rid, x.*
             FROM w_{table} x JOIN {reports} r USING (pkg, agency_id, year)
             WHERE {key_ok(fmt, table, "x")}
             QUALIFY count(*) OVER (PARTITION BY r.rid) = 1
