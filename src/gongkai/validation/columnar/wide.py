@@ -3,8 +3,9 @@ field (fields.columns), read and typed in one scan of its file.
 
 Table `w_<table>`: `pkg` and `line` (the row's package and its line in the package's file),
 one column per field, `bad` (a bit per field whose cell has an error), and for the few rows
-holding a cell that is not plain, `oddmask` (those cells' bits) and `odd` (the line as read). The odd cells are
-judged once per distinct value (cells.Verdicts) and their verdicts written back into the row.
+holding a cell that is not plain, `oddmask` (those cells' bits) and `odd` (the line as read).
+The odd cells are judged once per distinct value (cells.Verdicts) and their verdicts written
+back into the row.
 In the table with items (表三), `pos` is the item's place in the format's list and `item` holds
 only an item outside it; view `<table>` puts the item back.
 """
@@ -111,9 +112,7 @@ def load(
     return inexact
 
 
-def _read_table(
-    con: duckdb.DuckDBPyConnection, fmt: str, table: str, pieces: list[Piece]
-) -> None:
+def _read_table(con: duckdb.DuckDBPyConnection, fmt: str, table: str, pieces: list[Piece]) -> None:
     """Table w_<table> from the pieces (read side by side) and its view."""
     names = ([] if pieces[0].package is not None else ["pkg", "start"]) + [
         f"r{c.bit}" for c in columns(fmt, table)
