@@ -82,7 +82,8 @@ def _cuts(body: memoryview, most: int) -> list[tuple[int, int, int]]:
     """(begin, end, lines before begin) of up to `most` pieces of about equal size, each
     ending in a newline (only pieces of at least PIECE bytes)."""
     count = max(1, min(most, len(body) // PIECE))
-    cuts, begin, first = [], 0, 0
+    cuts: list[tuple[int, int, int]] = []
+    begin = first = 0
     for k in range(1, count + 1):
         end = len(body) if k == count else _line_end(body, k * len(body) // count)
         if end <= begin and cuts:
@@ -125,10 +126,10 @@ class Batch:
         the place of the package's first line in that file."""
         parts = self.bodies.get((fmt, table), [])
         if len(parts) == 1:
-            number, body = parts[0]
+            number, whole = parts[0]
             return [
-                Piece(folder / f"{fmt}-{table}-{k}.csv", number, first, body[begin:end])
-                for k, (begin, end, first) in enumerate(_cuts(body, most))
+                Piece(folder / f"{fmt}-{table}-{k}.csv", number, first, whole[begin:end])
+                for k, (begin, end, first) in enumerate(_cuts(whole, most))
             ]
         lines = []
         start = 0
