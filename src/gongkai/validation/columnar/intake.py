@@ -1,5 +1,6 @@
 """Packages into the column engine: each table's data lines, written per (format, table) into
-one file per batch that the engine reads in bulk.
+one file per batch that the engine reads in bulk, or a single package's large table into
+pieces it reads side by side.
 
 Only plain CSV is taken in: the standard's header, one row per line, no quotes, no carriage
 returns, no NUL, no empty or blank rows, as many cells as columns. That is what the generator,
