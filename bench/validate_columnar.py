@@ -5,6 +5,8 @@ DuckDB baseline of issue 10, on the same input.
     python bench/validate_columnar.py --collection bench/out/nation --engines baseline,columns
     python bench/validate_columnar.py --folders-in bench/out/folders --limit 20000 \\
                                       --engines columns
+    python bench/validate_columnar.py --collection bench/out/nation \\
+                                      --engines before,columns,baseline --before /tmp/old/src
 
 Generates (bench/generate.py, 10% of the reports with one defect each) one collection of
 `reports` reports (the --flat layout of a national year) and `folders` per-agency packages, or
@@ -15,7 +17,9 @@ engine: validate_many() over the packages read; the columnar executor: validate_
 over packages read one at a time; the baseline (collections only): bench/duckdb_baseline.py,
 plain DuckDB SQL over the CSV files — and reports its time, CPU time (all threads), peak
 memory (max RSS) and, for the executors, a digest of every issue found. The executors' digests
-must be equal: the script stops if they disagree. Prints medians and the ratios.
+must be equal: the script stops if they disagree. Engine `before` is the columnar executor of
+another copy of the source (--before: its src folder, e.g. an older commit's), run alike.
+Prints medians and the ratios.
 """
 
 from __future__ import annotations
@@ -65,8 +69,12 @@ print(json.dumps({"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime,
 """
 
 
-def run(engine: str, paths: list[Path]) -> dict:
+def run(engine: str, paths: list[Path], before: Path | None = None) -> dict:
     env = dict(os.environ, GONGKAI_MAX_PACKAGE_BYTES=str(10**11))
+    if engine == "before":
+        if before is None:
+            sys.exit("engine before needs --before (a src folder)")
+        env["PYTHONPATH"] = str(before)
     extra = [str(HERE.parent)] if engine == "baseline" else []
     out = subprocess.run(
         [sys.executable, "-c", RUN, engine, *map(str, paths), *extra],
@@ -78,11 +86,13 @@ def run(engine: str, paths: list[Path]) -> dict:
     return json.loads(out.stdout)
 
 
-def compare(name: str, paths: list[Path], rounds: int, engines: list[str]) -> None:
+def compare(
+    name: str, paths: list[Path], rounds: int, engines: list[str], before: Path | None = None
+) -> None:
     runs: dict[str, list[dict]] = {engine: [] for engine in engines}
     for _ in range(rounds):
         for engine in runs:
-            runs[engine].append(run(engine, paths))
+            runs[engine].append(run(engine, paths, before))
     digests = {r["digest"] for e, rs in runs.items() if e != "baseline" for r in rs}
     if len(digests) > 1:
         sys.exit(f"{name}: the executors disagree ({digests})")
@@ -103,7 +113,7 @@ def compare(name: str, paths: list[Path], rounds: int, engines: list[str]) -> No
         print("  columns counts: ", {c: some["counts"].get(c, 0) for c in
                                      ("t3-row-total", "t3-results-total", "t3-balance",
                                       "t4-total", "type-error", "constraint-error")})  # fmt: skip
-    for slow, fast in (("rows", "columns"), ("columns", "baseline")):
+    for slow, fast in (("rows", "columns"), ("before", "columns"), ("columns", "baseline")):
         if slow in medians and fast in medians:
             wall = medians[slow][0] / medians[fast][0]
             cpu = medians[slow][1] / medians[fast][1]
@@ -115,7 +125,9 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=10_000)
     parser.add_argument("--folders", type=int, default=2_000)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--engines", default="rows,columns", help="of rows, columns, baseline")
+    parser.add_argument("--engines", default="rows,columns",
+                        help="of rows, columns, before, baseline")  # fmt: skip
+    parser.add_argument("--before", type=Path, help="the src folder of engine `before`")
     parser.add_argument("--collection", type=Path, help="an existing collection (folder)")
     parser.add_argument("--folders-in", type=Path, help="a folder of existing packages")
     parser.add_argument("--limit", type=int, default=0, help="at most this many of them")
@@ -131,7 +143,7 @@ def main() -> None:
             subprocess.run([*generate, str(flat), "--count", str(args.reports), "--flat", *common],
                            check=True)  # fmt: skip
         if flat is not None:
-            compare(f"one collection ({flat.name})", [flat], args.rounds, engines)
+            compare(f"one collection ({flat.name})", [flat], args.rounds, engines, args.before)
         folders = args.folders_in
         if folders is None and args.folders and not args.collection:
             folders = Path(tmp) / "folders"
@@ -140,7 +152,9 @@ def main() -> None:
         if folders is not None and folder_engines:
             paths = sorted(p for p in folders.iterdir() if p.is_dir())
             paths = paths[: args.limit] if args.limit else paths
-            compare(f"{len(paths)} per-agency folders", paths, args.rounds, folder_engines)
+            compare(
+                f"{len(paths)} per-agency folders", paths, args.rounds, folder_engines, args.before
+            )
 
 
 if __name__ == "__main__":

@@ -119,8 +119,8 @@ def test_a_glob_stands_for_an_alternative_only_when_it_matches_the_same(
 
 
 def test_each_row_keeps_its_line_in_a_large_table(tmp_path: Path) -> None:
-    """Rows are numbered by their place in the engine's table: that place must be the line's
-    in the file even for a table the engine would read in parallel (tens of MB)."""
+    """A row's line must be its line in the file even for a table the engine reads in
+    parallel (tens of MB): in several pieces, side by side."""
     from gongkai.standard import load_standard
     from gongkai.validation.columnar.cells import Verdicts
     from gongkai.validation.columnar.intake import Batch
@@ -137,8 +137,29 @@ def test_each_row_keeps_its_line_in_a_large_table(tmp_path: Path) -> None:
     batch.add(0, "2021", {"reports": empty, "proactive": empty, "reviews": empty,
                           "applications": memoryview(lines.encode())})  # fmt: skip
     con = duckdb.connect()
+    con.execute("SET threads = 4")  # four pieces, whatever the machine
+    assert len(batch.pieces(tmp_path, "2021", "applications", 4)) == 4
     load(con, tmp_path, batch, "2021", Verdicts(con))
+    assert con.execute("SELECT current_setting('threads')").fetchone() == (4,)
     moved = con.execute(
         "SELECT count(*) FILTER (natural_person <> line), count(*) FROM applications"
     ).fetchone()
     assert moved == (0, rows)
+
+
+def test_pieces_of_a_large_table_hold_its_lines_and_count_those_before() -> None:
+    from gongkai.validation.columnar.intake import PIECE, Batch
+
+    lines = [f"{n},{'x' * (n % 50)}\n".encode() for n in range(3 * PIECE // 30)]
+    body = b"".join(lines)
+    batch = Batch()
+    batch.add(7, "2021", {"applications": memoryview(body)})
+    pieces = batch.pieces(Path("."), "2021", "applications", 3)
+    assert len(pieces) == 3
+    assert b"".join(bytes(p.lines) for p in pieces) == body
+    before = 0
+    for piece in pieces:
+        assert (piece.package, piece.first) == (7, before)
+        assert bytes(piece.lines).endswith(b"\n")
+        assert bytes(piece.lines).split(b"\n")[0] == lines[before].rstrip(b"\n")
+        before += bytes(piece.lines).count(b"\n")

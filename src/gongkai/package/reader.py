@@ -7,6 +7,7 @@ before anything is parsed: paths leaving the package, oversize files, zip bombs.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import json
@@ -20,6 +21,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+import orjson
 
 from gongkai.package.encoding import decode_csv
 from gongkai.package.errors import PackageError
@@ -43,6 +46,10 @@ _MEMBER_ERRORS = (
 MAX_ZIP_RATIO = 200  # a CSV compresses ~5-20x; hundreds of times is a bomb
 # Excel and editors leave empty lines (or lines of bare commas) at the end: no data, no error.
 _TRAILING_EMPTY_LINES = re.compile(r"(?:\r?\n[ \t,]*)+\Z")
+# a run of 19 digits (past what orjson reads as an integer), sought as 19 zeros in the text
+# with each digit made a zero and every other byte a space: ~50x faster than a regex
+_DIGITS_AS_ZEROS = bytes(48 if 48 <= b <= 57 else 32 for b in range(256))
+_LONG_NUMBER = b"0" * 19
 
 
 def max_package_bytes() -> int:
@@ -93,9 +100,23 @@ def _table_name(file_name: str) -> str | None:
     return None
 
 
+def _loads(data: bytes) -> Any:
+    """JSON as json.loads reads it, read ~2.5x faster by orjson where both read alike: orjson
+    refuses what json reads otherwise (NaN, 1e400, lone surrogates, nesting past 1,024) and
+    makes a float of an integer past 64 bits, so text with a run of 19 digits, or that orjson
+    refuses, is read by json (which then says what is wrong in its own words)."""
+    if _LONG_NUMBER not in data.translate(_DIGITS_AS_ZEROS):
+        bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+        try:
+            return orjson.loads(memoryview(data)[bom:])
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(data.decode("utf-8-sig"))
+
+
 def _parse_descriptor(data: bytes, source: str) -> dict[str, Any]:
     try:
-        descriptor = json.loads(data.decode("utf-8-sig"))
+        descriptor = _loads(data)
     except RecursionError as exc:  # JSON nested thousands deep
         raise PackageError("bad-descriptor", source, "nested too deep") from exc
     except ValueError as exc:  # bad JSON, bad UTF-8, an integer of thousands of digits

@@ -272,10 +272,7 @@ def insert_row_equations(con: duckdb.DuckDBPyConnection, fmt: str) -> None:
         # looked up by the row's item
         by_pos = {codes.index(all_eqs[n].left[0].item) + 1: n for n in numbers}  # type: ignore[arg-type]
         numbers_by_pos = [by_pos.get(pos, -1) for pos in range(len(codes) + 1)]
-        source = (
-            f"(SELECT *, CAST(rowid - start + 2 AS INTEGER) AS line FROM w_{table}) x "
-            f"WHERE list_contains({sorted(by_pos)}, x.pos)"
-        )
+        source = f"w_{table} x WHERE list_contains({sorted(by_pos)}, x.pos)"
         then = "JOIN ga g USING (pkg, agency_id, year) WHERE g.regular"
         eq = all_eqs[numbers[0]]
         terms = _same_row_terms(fmt, eq, "x", f"coalesce({item_list(fmt)}[x.pos], x.item)")
@@ -370,15 +367,14 @@ def create_long_cells(con: duckdb.DuckDBPyConnection, fmt: str, reports: str) ->
         # from the table itself, not its view: line and item only for the rows wanted
         rows = (
             f"""
-            SELECT r.rid, x.* REPLACE ({item} AS item),
-                   CAST(x.rowid - x.start + 2 AS INTEGER) AS line
+            SELECT r.rid, x.* REPLACE ({item} AS item)
             FROM w_{table} x JOIN {reports} r USING (pkg, agency_id, year)
             WHERE {key_ok(fmt, table, "x")}
             QUALIFY count(*) OVER (PARTITION BY r.rid, coalesce({item}, '')) = 1
         """
             if items
             else f"""
-            SELECT r.rid, x.*, CAST(x.rowid - x.start + 2 AS INTEGER) AS line
+            SELECT r.rid, x.*
             FROM w_{table} x JOIN {reports} r USING (pkg, agency_id, year)
             WHERE {key_ok(fmt, table, "x")}
             QUALIFY count(*) OVER (PARTITION BY r.rid) = 1

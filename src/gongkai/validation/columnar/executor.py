@@ -70,7 +70,7 @@ class Executor:
         self.con.execute(f"SET temp_directory = '{folder / 'spill'}'")
         self.con.execute("SET enable_progress_bar = false")
         self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-        # a table read from a file keeps the file's order: a row's position is its line
+        # results in the order rows came (a row's line is carried in the row, wide.py)
         self.con.execute("SET preserve_insertion_order = true")
         self.batch = Batch()
         self.batch_size = batch_size

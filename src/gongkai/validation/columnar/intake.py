@@ -1,5 +1,6 @@
 """Packages into the column engine: each table's data lines, written per (format, table) into
-one file per batch that the engine reads in bulk.
+one file per batch that the engine reads in bulk, or a single package's large table into
+pieces it reads side by side.
 
 Only plain CSV is taken in: the standard's header, one row per line, no quotes, no carriage
 returns, no NUL, no empty or blank rows, as many cells as columns. That is what the generator,
@@ -23,6 +24,7 @@ from gongkai.package import ReportPackage
 from gongkai.standard import TABLE_NAMES, load_standard
 
 LARGE = 1 << 20  # bytes of a table from which the engine counts the cells of its lines
+PIECE = 8 << 20  # bytes of a table from which it is cut in pieces read side by side
 
 
 def plain_body(data: bytes, fields: list[str]) -> memoryview | None:
@@ -62,6 +64,47 @@ def is_large(tables: dict[str, memoryview]) -> bool:
     return any(len(body) >= LARGE for body in tables.values())
 
 
+@dataclass(frozen=True)
+class Piece:
+    """Lines for the engine, written to `path`: of one package (`package`, with `first` its
+    lines before these), or of several, each line starting with its package and offset."""
+
+    path: Path
+    package: int | None
+    first: int
+    lines: bytes | memoryview
+
+    def write(self) -> None:
+        with self.path.open("wb") as out:
+            out.write(self.lines)
+
+
+def _cuts(body: memoryview, most: int) -> list[tuple[int, int, int]]:
+    """(begin, end, lines before begin) of up to `most` pieces of about equal size, each
+    ending in a newline (only pieces of at least PIECE bytes)."""
+    count = max(1, min(most, len(body) // PIECE))
+    cuts: list[tuple[int, int, int]] = []
+    begin = first = 0
+    for k in range(1, count + 1):
+        end = len(body) if k == count else _line_end(body, k * len(body) // count)
+        if end <= begin and cuts:
+            continue  # an empty table is one empty piece
+        cuts.append((begin, end, first))
+        if k < count:
+            first += bytes(body[begin:end]).count(b"\n")
+        begin = end
+    return cuts
+
+
+def _line_end(body: memoryview, at: int) -> int:
+    """The position after the first newline at or past `at` (the body ends in one)."""
+    while True:
+        found = bytes(body[at : at + 4096]).find(b"\n")
+        if found >= 0:
+            return at + found + 1
+        at += 4096
+
+
 @dataclass
 class Batch:
     """The plain packages of a batch, kept until the batch is written for the engine."""
@@ -77,26 +120,28 @@ class Batch:
     def formats(self) -> list[str]:
         return sorted({fmt for fmt, _ in self.bodies})
 
-    def write(self, folder: Path, fmt: str, table: str) -> tuple[Path, int | None]:
-        """The table's lines of this batch in one file, and the package number when it holds
-        one package. Lines of several packages start with the package number and the position
-        of the package's first line in the file (a row's line is then its position minus that,
-        plus 2)."""
-        path = folder / f"{fmt}-{table}.csv"
+    def pieces(self, folder: Path, fmt: str, table: str, most: int) -> list[Piece]:
+        """The table's lines of this batch in files the engine reads side by side, at most
+        `most` of them: a single package's large table is cut on line boundaries; the lines
+        of several packages go in one file, each line starting with the package number and
+        the place of the package's first line in that file."""
         parts = self.bodies.get((fmt, table), [])
-        with path.open("wb") as out:
-            if len(parts) == 1:
-                out.write(parts[0][1])
-                return path, parts[0][0]
-            start = 0
-            for number, view in parts:
-                if not view:
-                    continue
-                body = bytes(view)
-                prefix = f"{number},{start},".encode()
-                out.write(prefix + body[:-1].replace(b"\n", b"\n" + prefix) + b"\n")
-                start += body.count(b"\n")
-        return path, None
+        if len(parts) == 1:
+            number, whole = parts[0]
+            return [
+                Piece(folder / f"{fmt}-{table}-{k}.csv", number, first, whole[begin:end])
+                for k, (begin, end, first) in enumerate(_cuts(whole, most))
+            ]
+        lines = []
+        start = 0
+        for number, view in parts:
+            if not view:
+                continue
+            body = bytes(view)
+            prefix = f"{number},{start},".encode()
+            lines.append(prefix + body[:-1].replace(b"\n", b"\n" + prefix) + b"\n")
+            start += body.count(b"\n")
+        return [Piece(folder / f"{fmt}-{table}.csv", None, 0, b"".join(lines))]
 
     def clear(self) -> None:
         self.bodies.clear()

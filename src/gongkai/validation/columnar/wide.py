@@ -1,16 +1,18 @@
 """One batch of one format in the engine: each table as one wide table, a typed column per
 field (fields.columns), read and typed in one scan of its file.
 
-Table `w_<table>`: `pkg`, `start` (the row's package and where its lines start), one column
-per field, `bad` (a bit per field whose cell has an error), and for the few rows holding a cell
-that is not plain, `oddmask` (those cells' bits) and `odd` (the line as read). The odd cells are
-judged once per distinct value (cells.Verdicts) and their verdicts written back into the row.
-View `<table>` adds each row's `line` in its file. In the table with items (表三), `pos` is the
-item's place in the format's list and `item` holds only an item outside it.
+Table `w_<table>`: `pkg` and `line` (the row's package and its line in the package's file),
+one column per field, `bad` (a bit per field whose cell has an error), and for the few rows
+holding a cell that is not plain, `oddmask` (those cells' bits) and `odd` (the line as read).
+The odd cells are judged once per distinct value (cells.Verdicts) and their verdicts written
+back into the row.
+In the table with items (表三), `pos` is the item's place in the format's list and `item` holds
+only an item outside it; view `<table>` puts the item back.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -18,7 +20,7 @@ import duckdb
 from gongkai.standard import TABLE_NAMES, load_standard
 from gongkai.validation.columnar.cells import Verdicts
 from gongkai.validation.columnar.fields import Column, columns
-from gongkai.validation.columnar.intake import Batch
+from gongkai.validation.columnar.intake import Batch, Piece
 
 
 def quoted(name: str) -> str:
@@ -35,11 +37,17 @@ def _has_items(fmt: str, table: str) -> bool:
     return bool(load_standard().format(fmt).table(table).items)
 
 
-def _scan_sql(fmt: str, table: str, one_package: int | None) -> str:
-    """SELECT of the typed row from `read_csv` (parameters: the path, the columns)."""
+def _scan_sql(fmt: str, table: str, piece: Piece) -> str:
+    """SELECT of the typed row from `read_csv` (parameters: the path, the columns). A row's
+    line is its place in the piece (its ordinality, kept through a parallel read) counted
+    from its package's first line."""
     cols = columns(fmt, table)
     raw = [f"r{c.bit}" for c in cols]
-    keys = "pkg, start" if one_package is None else f"{one_package} AS pkg, 0 AS start"
+    keys = (
+        "pkg, CAST(ordinality - start + 1 AS INTEGER) AS line"
+        if piece.package is None
+        else f"{piece.package} AS pkg, CAST(ordinality + {piece.first + 1} AS INTEGER) AS line"
+    )
     plain = ", ".join(f"{c.plain_sql(r)} AS p{c.bit}" for c, r in zip(cols, raw, strict=True))
     typed = []
     for c, r in zip(cols, raw, strict=True):
@@ -51,7 +59,7 @@ def _scan_sql(fmt: str, table: str, one_package: int | None) -> str:
     mask = " | ".join(f"(CASE WHEN p{c.bit} THEN 0 ELSE {1 << c.bit} END)" for c in cols)
     line = ", ".join(f"coalesce({r}, '')" for r in raw)
     return f"""
-        SELECT pkg, start, {", ".join(typed)}, CAST(0 AS UBIGINT) AS bad,
+        SELECT pkg, line, {", ".join(typed)}, CAST(0 AS UBIGINT) AS bad,
                CASE WHEN oddmask <> 0 THEN concat_ws(',', {line}) END AS odd,
                CASE WHEN oddmask <> 0 THEN oddmask END AS oddmask
         FROM (
@@ -59,18 +67,15 @@ def _scan_sql(fmt: str, table: str, one_package: int | None) -> str:
                    CAST({mask} AS UBIGINT) AS oddmask
             FROM read_csv(?, header = false, delim = ',', quote = '', escape = '',
                           auto_detect = false, columns = ?, nullstr = '', strict_mode = true)
+                 WITH ORDINALITY
         )
     """
 
 
 def _view_sql(fmt: str, table: str) -> str:
-    line = "CAST(rowid - start + 2 AS INTEGER) AS line"
     if _has_items(fmt, table):
-        return (
-            f"SELECT * REPLACE (coalesce({item_list(fmt)}[pos], item) AS item), {line} "
-            f"FROM w_{table}"
-        )
-    return f"SELECT *, {line} FROM w_{table}"
+        return f"SELECT * REPLACE (coalesce({item_list(fmt)}[pos], item) AS item) FROM w_{table}"
+    return f"SELECT * FROM w_{table}"
 
 
 def load(
@@ -81,25 +86,15 @@ def load(
     cannot hold exactly (a figure past 12 digits or 6 decimals): they are left out, for the
     row engine. Raises duckdb.InvalidInputException on a line with the wrong number of cells
     (only in a large table, which Python did not count)."""
-    for table in TABLE_NAMES:
-        path, one = batch.write(folder, fmt, table)
-        names = ([] if one is not None else ["pkg", "start"]) + [
-            f"r{c.bit}" for c in columns(fmt, table)
-        ]
-        types = {n: ("INTEGER" if n in ("pkg", "start") else "VARCHAR") for n in names}
-        # One thread: a row's position in the table is then its position in the file. With
-        # more, DuckDB 1.5 keeps the file's order for a plain read but not through this
-        # projection (measured: most rows of a national 表三 moved), and a line is a position.
-        con.execute("SET threads = 1")
-        try:
-            con.execute(
-                f"CREATE OR REPLACE TABLE w_{table} AS {_scan_sql(fmt, table, one)}",
-                [str(path), types],
-            )
-        finally:
-            con.execute("RESET threads")
-            path.unlink()
-        con.execute(f"CREATE OR REPLACE VIEW {table} AS {_view_sql(fmt, table)}")
+    # One thread per query: a piece's rows keep their order, and the pieces are read side
+    # by side, each by a thread of its own (the engine's threads setting is global).
+    (threads,) = con.execute("SELECT current_setting('threads')").fetchone() or (1,)
+    con.execute("SET threads = 1")
+    try:
+        for table in TABLE_NAMES:
+            _read_table(con, fmt, table, batch.pieces(folder, fmt, table, int(threads)))
+    finally:
+        con.execute(f"SET threads = {int(threads)}")
     _odd_cells(con, fmt)
     verdicts.add_new()
     inexact = [
@@ -117,6 +112,36 @@ def load(
     return inexact
 
 
+def _read_table(con: duckdb.DuckDBPyConnection, fmt: str, table: str, pieces: list[Piece]) -> None:
+    """Table w_<table> from the pieces (read side by side) and its view."""
+    names = ([] if pieces[0].package is not None else ["pkg", "start"]) + [
+        f"r{c.bit}" for c in columns(fmt, table)
+    ]
+    types = {n: ("INTEGER" if n in ("pkg", "start") else "VARCHAR") for n in names}
+
+    def read(piece: Piece, sql: str) -> None:
+        piece.write()
+        try:
+            con.cursor().execute(sql, [str(piece.path), types])
+        finally:
+            piece.path.unlink()
+
+    first, rest = pieces[0], pieces[1:]
+    if not rest:
+        read(first, f"CREATE OR REPLACE TABLE w_{table} AS {_scan_sql(fmt, table, first)}")
+    else:
+        empty = Piece(first.path.with_suffix(".none"), first.package, 0, b"")
+        read(empty, f"CREATE OR REPLACE TABLE w_{table} AS {_scan_sql(fmt, table, empty)}")
+        with ThreadPoolExecutor(len(pieces)) as pool:
+            done = [
+                pool.submit(read, p, f"INSERT INTO w_{table} {_scan_sql(fmt, table, p)}")
+                for p in pieces
+            ]
+        for future in done:
+            future.result()  # a piece's error (a ragged line) is the table's
+    con.execute(f"CREATE OR REPLACE VIEW {table} AS {_view_sql(fmt, table)}")
+
+
 def _odd_cells(con: duckdb.DuckDBPyConnection, fmt: str) -> None:
     """Table oddcells (fmt, tbl, rid, pkg, line, fld, bit, raw, item): each cell that is not
     plain, and the item of its row (in the table with items)."""
@@ -126,8 +151,7 @@ def _odd_cells(con: duckdb.DuckDBPyConnection, fmt: str) -> None:
         item = f"coalesce({item_list(fmt)}[w.pos], w.item)" if _has_items(fmt, table) else "NULL"
         selects.append(
             f"""
-            SELECT '{fmt}' AS fmt, '{table}' AS tbl, w.rowid AS rid, w.pkg,
-                   CAST(w.rowid - w.start + 2 AS INTEGER) AS line, f.fld, f.bit,
+            SELECT '{fmt}' AS fmt, '{table}' AS tbl, w.rowid AS rid, w.pkg, w.line, f.fld, f.bit,
                    string_split(w.odd, ',')[f.bit + 1] AS raw, {item} AS item
             FROM w_{table} w CROSS JOIN (VALUES {fields}) f(fld, bit)
             WHERE w.oddmask IS NOT NULL AND (w.oddmask >> f.bit) & 1 = 1
