@@ -350,17 +350,35 @@ def move_in_bulk(conn: Connection, ids: dict[str, Any]) -> None:
     take the tables in the same order (`_pairs`), so they queue instead of deadlocking."""
     names = ", ".join(target.name for _, target in _pairs())
     conn.exec_driver_sql(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE")
-    for source, target in _pairs():
-        staged = _staging(target.name)
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS pg_temp.{staged.name}")
-        conn.exec_driver_sql(
-            f"CREATE TEMPORARY TABLE {staged.name} (LIKE {target.name}) ON COMMIT DROP"
+    with _hashed(conn):
+        for source, target in _pairs():
+            staged = _staging(target.name)
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS pg_temp.{staged.name}")
+            conn.exec_driver_sql(
+                f"CREATE TEMPORARY TABLE {staged.name} (LIKE {target.name}) ON COMMIT DROP"
+            )
+            conn.execute(_staged_county(source.name), ids)
+            conn.execute(_staged_coarser(target.name))
+            conn.execute(_update_existing(target.name))
+            conn.execute(_insert_new(target.name))
+
+
+@contextmanager
+def _hashed(conn: Connection) -> Iterator[None]:
+    """Group and join a bulk batch's rows by hashing their keys. The planner's estimates of
+    freshly written rows are far too low (a few dozen for hundreds of thousands), so it sorts
+    them by their text keys to group them, compares each key through the collation, and
+    probes the primary key once per staged row: each several times slower here. Only for
+    this work: the transaction gets its settings back."""
+    settings = ("enable_sort", "enable_nestloop", "enable_mergejoin")
+    before = {s: conn.exec_driver_sql(f"SHOW {s}").scalar_one() for s in settings}
+    for setting in settings:
+        conn.exec_driver_sql(f"SET LOCAL {setting} = off")
+    yield  # on an error the transaction is rolled back, and SET LOCAL with it
+    for setting, value in before.items():
+        conn.execute(
+            text("SELECT set_config(:name, :value, true)"), {"name": setting, "value": value}
         )
-        conn.execute(_staged_county(source.name), ids)
-        conn.execute(_staged_coarser(target.name))
-        conn.exec_driver_sql(f"ANALYZE {staged.name}")  # a fresh table has no statistics
-        conn.execute(_update_existing(target.name))
-        conn.execute(_insert_new(target.name))
 
 
 @cache
