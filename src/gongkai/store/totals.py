@@ -3,7 +3,9 @@
 Filings are immutable and a correction replaces the current version, so the totals move by
 whole filings: a new current version adds its figures, the version it replaces subtracts its
 own. Each move is one set-wise statement per totals table (INSERT … SELECT … GROUP BY … ON
-CONFLICT DO UPDATE, on SQLite and PostgreSQL alike), over every grain of the region at once.
+CONFLICT DO UPDATE, on SQLite and PostgreSQL alike), over every grain of the region at once;
+on PostgreSQL a bulk batch's sums are staged in a temporary table instead, then added by one
+UPDATE and one INSERT per totals table (`move_in_bulk`).
 Sums stay exact: amounts are scaled integers on SQLite and NUMERIC on PostgreSQL, and the
 schemas bound every figure so that a nation's sum fits (tests/store/test_sum_bounds.py).
 
