@@ -262,3 +262,102 @@ def test_every_stored_row_has_its_filing(engine: Engine, monkeypatch: pytest.Mon
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(filing_files)).scalar_one() > 0
     assert _rows_without_filing(engine) == 0
+
+
+def _bulk_filing(rng: random.Random, agency_id: str, region: str, sha: str) -> NewFiling:
+    tables = totals_test.random_tables(rng, agency_id, 2023)
+    tables["reports"][0]["region_code"] = region
+    return NewFiling(agency_id, 2023, "2021", sha.ljust(64, "0"), {}, tables)
+
+
+def test_staged_totals_add_to_existing_groups_create_new_ones_and_drop_emptied(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every batch through the bulk path of the totals (on PostgreSQL: staging tables, UPDATE
+    then INSERT): one batch adds to groups that exist and creates others, and its correction
+    moves a report out of a county, whose rows go."""
+    monkeypatch.setattr(totals_test.totals_module, "BULK", 1)
+    totals_test._register(engine)
+    rng = random.Random(11)
+    file_many(
+        engine,
+        [
+            _bulk_filing(rng, "320813-t-education", "320813", "s1"),
+            _bulk_filing(rng, "320800-t-government", "320800", "s2"),
+            _bulk_filing(rng, "511112-t-police", "511112", "s3"),
+        ],
+    )
+    before = {k for rows in totals_test.stored_totals(engine).values() for k in rows}
+    assert totals_test.stored_totals(engine) == totals_test.recomputed_totals(engine)
+    file_many(
+        engine,
+        [
+            _bulk_filing(rng, "320813-t-education", "320803", "s4"),  # a correction, moved
+            _bulk_filing(rng, "320800-t-finance", "320800", "s5"),
+            _bulk_filing(rng, "110000-t-office", "110000", "s6"),
+        ],
+    )
+    stored = totals_test.stored_totals(engine)
+    assert stored == totals_test.recomputed_totals(engine)
+    after = {k for rows in stored.values() for k in rows}
+    assert before & after  # groups added to (320000, 320800, 511112 …)
+    assert after - before  # groups created (110000, 320803 …)
+    regions = {key[3] for key in after}
+    assert "320813" not in regions and "320803" in regions
+
+
+def test_a_bulk_batch_beside_single_filings_keeps_the_totals(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bulk batch (its totals staged, the tables locked against writers) while single
+    filings of the same province run: all of them filed, totals exact."""
+    monkeypatch.setattr(totals_test.totals_module, "BULK", 1)
+    totals_test._register(engine)
+    rng = random.Random(12)
+    batch = [
+        _bulk_filing(rng, agency_id, region, f"m{i}")
+        for i, (agency_id, region) in enumerate(
+            [("320813-t-education", "320813"), ("320800-t-government", "320800")]
+        )
+    ]
+    singles = [
+        _bulk_filing(rng, agency_id, region, f"r{i}")
+        for i, (agency_id, region) in enumerate(
+            [("320813-t-transport", "320813"), ("320800-t-finance", "320800")] * 2
+        )
+    ]
+    barrier = threading.Barrier(1 + len(singles))
+    errors: list[BaseException] = []
+
+    def run(work: Any) -> None:
+        barrier.wait()
+        try:
+            work()
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(lambda: file_many(engine, batch),))]
+    threads += [
+        threading.Thread(target=run, args=(lambda f=f: file_report(engine, f),)) for f in singles
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    expected = totals_test.recomputed_totals(engine)
+    province = [
+        row[0]
+        for key, row in expected["totals_reports"].items()
+        if key[1:4:2] == ("province", "320000")
+    ]
+    assert sum(province) == 4  # the current version of each of the province's four agencies
+    assert totals_test.stored_totals(engine) == expected
+
+
+def test_bulk_loads_keep_the_totals_when_staged(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The random batches above, every one through the bulk path of the totals."""
+    monkeypatch.setattr(totals_test.totals_module, "BULK", 1)
+    test_bulk_loads_keep_the_totals(engine, 5)

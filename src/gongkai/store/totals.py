@@ -3,7 +3,9 @@
 Filings are immutable and a correction replaces the current version, so the totals move by
 whole filings: a new current version adds its figures, the version it replaces subtracts its
 own. Each move is one set-wise statement per totals table (INSERT … SELECT … GROUP BY … ON
-CONFLICT DO UPDATE, on SQLite and PostgreSQL alike), over every grain of the region at once.
+CONFLICT DO UPDATE, on SQLite and PostgreSQL alike), over every grain of the region at once;
+on PostgreSQL a bulk batch's sums are staged in a temporary table instead, then added by one
+UPDATE and one INSERT per totals table (`move_in_bulk`).
 Sums stay exact: amounts are scaled integers on SQLite and NUMERIC on PostgreSQL, and the
 schemas bound every figure so that a nation's sum fits (tests/store/test_sum_bounds.py).
 
@@ -20,8 +22,10 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    Column,
     Connection,
     Integer,
+    MetaData,
     String,
     Table,
     and_,
@@ -29,6 +33,7 @@ from sqlalchemy import (
     bindparam,
     case,
     delete,
+    exists,
     func,
     literal_column,
     null,
@@ -38,6 +43,7 @@ from sqlalchemy import (
     true,
     tuple_,
     union_all,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import ColumnElement, Select
@@ -55,7 +61,9 @@ from gongkai.store.tables import (
 )
 
 _reports = figures[("reports", "2021")]
-BULK = 10_000  # filings in one call from which PostgreSQL gets BULK_WORK_MEM to group them
+# filings in one call from which PostgreSQL gets BULK_WORK_MEM to group them, and the sums go
+# through staging tables (`move_in_bulk`) instead of one upsert per totals table
+BULK = 1_000
 BULK_WORK_MEM = "256MB"
 _first = filings.alias("first_filing")
 
@@ -83,9 +91,13 @@ def apply_filings(conn: Connection, added: Sequence[int], replaced: Sequence[int
         "added_first": min(added, default=None),
         "added_last": max(added, default=None),
     }
-    with _memory_for(conn, len(added) + len(replaced)):
-        for source, _ in _pairs():
-            conn.execute(_moved(dialect, source.name), ids)
+    count = len(added) + len(replaced)
+    with _memory_for(conn, count):
+        if dialect == "postgresql" and count >= BULK:
+            move_in_bulk(conn, ids)
+        else:
+            for source, _ in _pairs():
+                conn.execute(_moved(dialect, source.name), ids)
     if replaced:
         _delete_emptied(conn, replaced)
 
@@ -143,6 +155,13 @@ def _moved(dialect: str, source_name: str) -> Any:
     """Upsert into one totals table the figures of the filings `added`, and those of the
     filings `replaced` negated: one statement for a correction's two versions."""
     source = next(t for t in figures.values() if t.name == source_name)
+    sign, chosen = _signed_choice(dialect, source)
+    return _upsert(dialect, totals[source_name], _sums(dialect, source, sign, chosen))
+
+
+def _signed_choice(dialect: str, source: Table) -> tuple[ColumnElement[Any], ColumnElement[bool]]:
+    """The rows of `source` of the filings `added` and `replaced`, and the sign each row
+    counts with (1: added, -1: replaced)."""
     added = _among(dialect, source.c.filing_id, "added")
     chosen = or_(
         and_(_within_added(source.c.filing_id), added),
@@ -158,7 +177,7 @@ def _moved(dialect: str, source_name: str) -> Any:
         )
     # literal signs, not bound ones: an amount's bound value would be scaled on SQLite
     sign = case((added, literal_column("1")), else_=literal_column("-1"))
-    return _upsert(dialect, totals[source_name], _sums(dialect, source, sign, chosen))
+    return sign, chosen
 
 
 def _within_added(column: Any) -> ColumnElement[bool]:
@@ -196,12 +215,24 @@ def _sums(dialect: str, source: Table, sign: Any, chosen: Any) -> Select[Any]:
     """The figures of the `chosen` rows of `source` summed per totals row at every grain,
     each row counted `sign` times (1: a filing joining the totals, -1: one leaving them)."""
     target = totals[source.name]
+    county = _county_sums(dialect, source, sign, chosen).cte("county_totals")
+    every = union_all(select(county), *_coarser_sums(target, county)).subquery()
+    order = [every.c[k] for k in (*TOTALS_KEYS, *(["item"] if "item" in target.c else []))]
+    # WHERE true: SQLite reads an INSERT … SELECT … ON CONFLICT unambiguously only with one.
+    # In key order: concurrent filings lock the rows they share (a province's) in one order,
+    # so they queue instead of deadlocking.
+    return select(*every.c).where(true()).order_by(*order)
+
+
+def _county_sums(dialect: str, source: Table, sign: Any, chosen: Any) -> Select[Any]:
+    """The sums of `_sums` at the finest grain (the report's own region code): one pass over
+    the figures, its columns those of the totals table."""
+    target = totals[source.name]
     zero: ColumnElement[Any] = literal_column("0")
 
     def counted(condition: Any) -> ColumnElement[Any]:
         return func.sum(case((condition, sign), else_=zero))
 
-    # one pass over the figures at the finest grain (the report's own region code) ...
     keys: list[Any] = [
         _reports.c.year,
         literal_column("'county'").label("grain"),
@@ -240,16 +271,19 @@ def _sums(dialect: str, source: Table, sign: Any, chosen: Any) -> Select[Any]:
             ),
             isouter=True,
         )
-    county = query.group_by(*group).cte("county_totals")
-    # ... rolled up to the coarser grains (a sum of sums; SUM skips a NULL sum, and is NULL
-    # only when every sum it adds is)
-    per_grain: list[Any] = [select(county)]
-    names = _names(target)
+    return query.group_by(*group)
+
+
+def _coarser_sums(target: Table, county: Any) -> list[Select[Any]]:
+    """The county-grain sums `county` (a CTE, or a table holding them) rolled up to each
+    coarser grain: a sum of sums (SUM skips a NULL sum, and is NULL only when every sum it adds
+    is), in the columns of `target`."""
+    per_grain: list[Select[Any]] = []
     for grain in GRAINS[:-1]:
         region = _rolled_up(grain, county.c.region_code).label("region_code")
         rolled: list[Any] = []
         grouped: list[Any] = []
-        for name in names:
+        for name in _names(target):
             if name == "grain":
                 rolled.append(literal_column(f"'{grain}'").label("grain"))
             elif name == "region_code":
@@ -262,13 +296,11 @@ def _sums(dialect: str, source: Table, sign: Any, chosen: Any) -> Select[Any]:
                 rolled.append(func.min(county.c.seq).label("seq"))
             else:
                 rolled.append(func.sum(county.c[name]).label(name))
-        per_grain.append(select(*rolled).group_by(*grouped))
-    every = union_all(*per_grain).subquery()
-    order = [every.c[k] for k in (*TOTALS_KEYS, *(["item"] if "item" in target.c else []))]
-    # WHERE true: SQLite reads an INSERT … SELECT … ON CONFLICT unambiguously only with one.
-    # In key order: concurrent filings lock the rows they share (a province's) in one order,
-    # so they queue instead of deadlocking.
-    return select(*every.c).where(true()).order_by(*order)
+        query = select(*rolled).group_by(*grouped)
+        if isinstance(county, Table):  # a staging table holds the county grain only
+            query = query.where(county.c.grain == literal_column("'county'"))
+        per_grain.append(query)
+    return per_grain
 
 
 def _lateness(dialect: str) -> ColumnElement[Any]:
@@ -286,7 +318,14 @@ def _upsert(dialect: str, target: Table, query: Select[Any]) -> Any:
     """INSERT the sums of `query` into `target`, adding them to the rows already there."""
     module = postgresql if dialect == "postgresql" else sqlite
     insert = module.insert(target).from_select(_names(target), query)
-    new = insert.excluded
+    keys = [c for c in target.primary_key.columns]
+    return insert.on_conflict_do_update(
+        index_elements=keys, set_=_added_to(target, insert.excluded)
+    )
+
+
+def _added_to(target: Table, new: Any) -> dict[str, Any]:
+    """The SET clause adding the sums of the row `new` (its columns by name) to a totals row."""
     changes: dict[str, Any] = {"reports": target.c.reports + new.reports}
     if "late" in target.c:
         changes.update({n: target.c[n] + new[n] for n in LATENESS_COUNTS})
@@ -298,8 +337,95 @@ def _upsert(dialect: str, target: Table, query: Select[Any]) -> Any:
             (reported == 0, null()),
             else_=func.coalesce(target.c[value], zero) + func.coalesce(new[value], zero),
         )
-    keys = [c for c in target.primary_key.columns]
-    return insert.on_conflict_do_update(index_elements=keys, set_=changes)
+    return changes
+
+
+def move_in_bulk(conn: Connection, ids: dict[str, Any]) -> None:
+    """PostgreSQL, many filings at once: each totals table's sums grouped once into a staging
+    table (county grain, then rolled up from it), added by one UPDATE … FROM to the rows that
+    exist and by one plain INSERT of the rest. An upsert of the same sums (ON CONFLICT) pays a
+    speculative insertion and an index probe per row, and sorts every row by its text key.
+
+    The totals tables are locked against other writers (readers go on) until the transaction
+    ends, so no row appears or goes between the UPDATE and the INSERT. A bulk load's totals are
+    the last thing it does before its commit: other filings wait for that part only, and they
+    take the tables in the same order (`_pairs`), so they queue instead of deadlocking."""
+    names = ", ".join(target.name for _, target in _pairs())
+    conn.exec_driver_sql(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE")
+    with _hashed(conn):
+        for source, target in _pairs():
+            staged = _staging(target.name)
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS pg_temp.{staged.name}")
+            conn.exec_driver_sql(
+                f"CREATE TEMPORARY TABLE {staged.name} (LIKE {target.name}) ON COMMIT DROP"
+            )
+            conn.execute(_staged_county(source.name), ids)
+            conn.execute(_staged_coarser(target.name))
+            conn.execute(_update_existing(target.name))
+            conn.execute(_insert_new(target.name))
+
+
+@contextmanager
+def _hashed(conn: Connection) -> Iterator[None]:
+    """Group and join a bulk batch's rows by hashing their keys. The planner's estimates of
+    freshly written rows are far too low (a few dozen for hundreds of thousands), so it sorts
+    them by their text keys to group them, compares each key through the collation, and
+    probes the primary key once per staged row: each several times slower here. Only for
+    this work: the transaction gets its settings back."""
+    settings = ("enable_sort", "enable_nestloop", "enable_mergejoin")
+    before = {s: conn.exec_driver_sql(f"SHOW {s}").scalar_one() for s in settings}
+    for setting in settings:
+        conn.exec_driver_sql(f"SET LOCAL {setting} = off")
+    yield  # on an error the transaction is rolled back, and SET LOCAL with it
+    for setting, value in before.items():
+        conn.execute(
+            text("SELECT set_config(:name, :value, true)"), {"name": setting, "value": value}
+        )
+
+
+@cache
+def _staging(target_name: str) -> Table:
+    """The staging table of a totals table's moves: its columns, no key, for one transaction."""
+    target = next(t for t in totals.values() if t.name == target_name)
+    return Table(f"staged_{target_name}", MetaData(), *[Column(c.name, c.type) for c in target.c])
+
+
+@cache
+def _staged_county(source_name: str) -> Any:
+    source = next(t for t in figures.values() if t.name == source_name)
+    target = totals[source_name]
+    sign, chosen = _signed_choice("postgresql", source)
+    query = _county_sums("postgresql", source, sign, chosen)
+    return _staging(target.name).insert().from_select(_names(target), query)
+
+
+@cache
+def _staged_coarser(target_name: str) -> Any:
+    target = next(t for t in totals.values() if t.name == target_name)
+    staged = _staging(target_name)
+    rolled = union_all(*_coarser_sums(target, staged))
+    return staged.insert().from_select(_names(target), rolled)
+
+
+def _same_key(target: Table, staged: Table) -> list[ColumnElement[bool]]:
+    return [target.c[c.name] == staged.c[c.name] for c in target.primary_key.columns]
+
+
+@cache
+def _update_existing(target_name: str) -> Any:
+    target = next(t for t in totals.values() if t.name == target_name)
+    staged = _staging(target_name)
+    return update(target).where(*_same_key(target, staged)).values(_added_to(target, staged.c))
+
+
+@cache
+def _insert_new(target_name: str) -> Any:
+    target = next(t for t in totals.values() if t.name == target_name)
+    staged = _staging(target_name)
+    new = select(*[staged.c[n] for n in _names(target)]).where(
+        ~exists().where(*_same_key(target, staged))
+    )
+    return target.insert().from_select(_names(target), new)
 
 
 def _delete_emptied(conn: Connection, replaced: Sequence[int]) -> None:
