@@ -6,14 +6,18 @@ of its reports (gongkai.package.collection) and validated as one collection, eac
 given to its report (gongkai.validation.by_report); its valid reports are filed, year by
 year, in transactions of COLLECTION_CHUNK (gongkai.store.bulk). Packages of one report (folders,
 zips) go through in chunks: the chunk is validated together by the columnar executor, then its
-valid reports are filed in one transaction; a chunk is filed before the next is validated, so
-a report finds last year's even when both came in the same load.
+valid reports are filed in one transaction. Into PostgreSQL a chunk is filed on a thread while
+the next is read and validated (the database works in its own process, and psycopg waits for
+it without the GIL); the next chunk waits for it when it holds last year's report of one of
+the next chunk's, so that a report finds last year's even when both came in the same load.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +37,9 @@ from gongkai.validation.by_report import ROW_ENGINE_BELOW, ByReport, validate_by
 from gongkai.validation.engine import validate_alone
 from gongkai.validation.values import PackageReader
 
-CHUNK_REPORTS = 5000  # reports validated together (folders) and filed in one transaction
+# Packages of one report (folders, zips) validated together and filed in one transaction: a
+# chunk is filed while the next is validated, so smaller chunks overlap more of the two
+CHUNK_REPORTS = 1500
 # A collection's reports filed in one transaction: its totals are upserted once per group a
 # transaction touches, and a national year's 142,500 reports share ~17,000 groups, so larger
 # transactions upsert far fewer totals rows (5,000 reports touch ~4,250 groups; 25,000, ~12,000)
@@ -132,6 +138,36 @@ class Loader:
         self.values = PackageReader()
         self.copies = engine.dialect.name == "postgresql"  # the store COPYs from the files
         self.new_agencies: dict[str, dict[str, Any]] = {}  # agency_id -> its report row
+        # Into PostgreSQL, chunks are filed on one thread, in order; what the load tells
+        # (outcome, progress) is told on it too, in the order it would be without it
+        self.filer = ThreadPoolExecutor(1) if self.copies else None
+        self.filing: list[tuple[Future[None], set[tuple[str, int]]]] = []  # and their reports
+
+    def then(self, work: Callable[[], None]) -> None:
+        """Do `work` once the chunks before it are filed (at once without a filing thread)."""
+        if self.filer is None:
+            work()
+            return
+        self.filing.append((self.filer.submit(work), set()))
+
+    def wait(self, keys: set[tuple[str, int]] | None = None) -> None:
+        """Wait until the chunks being filed are (those holding any of `keys`, and the ones
+        before them); their errors are raised here."""
+        last = max(
+            (i for i, (_, held) in enumerate(self.filing) if keys is None or held & keys),
+            default=-1,
+        )
+        done, self.filing = self.filing[: last + 1], self.filing[last + 1 :]
+        for future, _ in done:
+            future.result()
+
+    def close(self) -> None:
+        """Wait for every chunk being filed; stop the filing thread."""
+        try:
+            self.wait()
+        finally:
+            if self.filer is not None:
+                self.filer.shutdown(wait=True, cancel_futures=True)
 
     def add(self, unit: Unit) -> None:
         self.pending.append(unit)
@@ -140,13 +176,21 @@ class Loader:
 
     def flush(self) -> None:
         units, self.pending = self.pending, []
-        if units:
-            self._file(units, self._validate(units))
+        if not units:
+            return
+        results = self._validate(units)
+        if self.filer is None:
+            self._file(units, results)
+            return
+        self.wait()  # one chunk filed at a time: no more than two chunks held in memory
+        keys = {key for unit in units for key in unit.keys}
+        self.filing.append((self.filer.submit(self._file, units, results), keys))
 
     def add_collection(self, source: str, units: list[Unit]) -> None:
         """A collection's reports (each with its `part`): validated as one collection, then
         filed a chunk at a time. A finding of the collection as a whole files none of them."""
         self.flush()
+        self.wait()  # the filing thread is idle while a collection is filed
         judged = self._validate_collection(source, units)
         if judged.collection_errors:
             lines = [_issue_line(i) for i in judged.collection_errors]
@@ -190,6 +234,7 @@ class Loader:
         """Last year's stored report of each agency whose last year is not among `units`."""
         own = {key for u in units for key in u.keys}
         wanted = {(agency, year - 1) for agency, year in own} - own
+        self.wait(wanted)  # a chunk being filed that holds any of them
         return stored_packages(self.engine, wanted) if wanted else []
 
     def _validate_collection(self, source: str, units: list[Unit]) -> ByReport:
@@ -312,17 +357,19 @@ def load_paths(
     """File every report of `paths`. `found(n)` learns of n more reports than paths (a
     collection), `progress(n)` of n reports done."""
     loader = Loader(engine, register, progress)
-    for path in paths:
-        units, skipped = read_units(path, max_bytes)
-        loader.outcome.skipped.extend(skipped)
-        if units:
-            found(len(units) - 1)
-        else:
-            progress(1)
-        if units and units[0].part is not None:
-            loader.add_collection(str(path), units)
-            continue
-        for unit in units:
-            loader.add(unit)
-    loader.flush()
+    try:
+        for path in paths:
+            units, skipped = read_units(path, max_bytes)
+            if skipped:
+                loader.then(partial(loader.outcome.skipped.extend, skipped))
+            if len(units) != 1:  # a collection's more reports, or nothing to file
+                loader.then(partial(found, len(units) - 1) if units else partial(progress, 1))
+            if units and units[0].part is not None:
+                loader.add_collection(str(path), units)
+                continue
+            for unit in units:
+                loader.add(unit)
+        loader.flush()
+    finally:
+        loader.close()
     return loader.outcome

@@ -276,3 +276,59 @@ def test_a_blank_line_of_a_collection_is_listed_as_validate_lists_it(
         "  reports.csv 第 3 行：空行 / reports.csv line 3: blank row\n"
         "  reviews.csv 第 4 行：空行 / reviews.csv line 4: blank row\n"
     ), result.stderr
+
+
+def test_folders_filed_while_the_next_are_validated_still_find_last_year(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Into PostgreSQL a chunk of folders is filed on a thread while the next is read and
+    validated: a chunk that holds last year's report of the next one's is filed before that
+    one looks for it. The filing of each chunk is held back until the next chunk looks for
+    last year's reports (or a while has passed): looked for too early, they would be missing."""
+    import threading
+
+    import gongkai.bulkload as bulkload
+
+    before, after = reports(3, 2022, seed=1), reports(3, 2023, seed=2)
+    register(engine, before)
+    folders = [
+        write_package(tmp_path / f"{i}-{t['reports'][0]['year']}", t, "2021", title="x")
+        for i, t in enumerate(before + after)  # chunks of two: 2022's last one with a 2023
+    ]
+    (tmp_path / "9-broken").mkdir()
+    monkeypatch.setattr(bulkload, "CHUNK_REPORTS", 2)
+    events: list[tuple[str, set[tuple[str, int]]]] = []
+    looked = threading.Event()
+    file_many, stored_packages = bulkload.file_many, bulkload.stored_packages
+
+    threaded = engine.dialect.name == "postgresql"
+
+    def filing(engine: Engine, batch: list[NewFiling], *rest: Any) -> Any:
+        if threaded:
+            looked.clear()
+            looked.wait(2)
+        receipts = file_many(engine, batch, *rest)
+        events.append(("filed", {(f.agency_id, f.year) for f in batch}))
+        return receipts
+
+    def looking(engine: Engine, keys: set[tuple[str, int]]) -> Any:
+        events.append(("looked for", set(keys)))
+        looked.set()
+        return stored_packages(engine, keys)
+
+    monkeypatch.setattr(bulkload, "file_many", filing)
+    monkeypatch.setattr(bulkload, "stored_packages", looking)
+    result = load(engine, *map(str, folders), str(tmp_path / "9-broken"))
+    assert (result.exit_code, result.stdout) == (1, SUMMARY.format(6, 0, 1))
+    filed: set[tuple[str, int]] = set()
+    for what, keys in events:
+        if what == "filed":
+            filed |= keys
+        else:
+            assert keys <= filed | {(k, y) for k, y in keys if y != 2022}, events
+    for agency in ("320813-bulk-000", "320813-bulk-001", "320813-bulk-002"):
+        later = get_filing(engine, agency, 2023)
+        assert later is not None and "carryover-continuity" in {w["code"] for w in later.warnings}
+    monkeypatch.setattr(bulkload, "file_many", file_many)
+    again = load(engine, *map(str, folders))
+    assert (again.exit_code, again.stdout) == (0, SUMMARY.format(0, 6, 0))

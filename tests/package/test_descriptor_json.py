@@ -55,3 +55,20 @@ def test_json_nested_thousands_deep_is_refused() -> None:
         _parse_descriptor(b"[" * 5000 + b"]" * 5000, "here")
     assert raised.value.code == "bad-descriptor"
     assert "nested too deep" in str(raised.value)
+
+
+def _schema_of(data: bytes) -> object:
+    return _parse_descriptor(data, "here")["resources"][0]["schema"]
+
+
+def test_equal_inlined_schemas_are_one_object_and_alike_ones_are_not() -> None:
+    """Folders inlining the same schema share one copy of it; a schema that only compares
+    equal in Python (1, 1.0, true) or that json read (NaN) keeps its own."""
+    one = b'{"resources": [{"name": "reports", "schema": {"fields": [], "x-n": %s}}]}'
+    first, again = _schema_of(one % b"1"), _schema_of(one % b"1")
+    assert first is again
+    for other in (b"1.0", b"true", b"NaN", b"12345678901234567890123"):
+        found = _schema_of(one % other)
+        assert found is not first
+        expected = json.loads((one % other).decode())["resources"][0]["schema"]
+        assert json.dumps(found) == json.dumps(expected)

@@ -37,3 +37,23 @@ def test_the_datasets_descriptors_are_written_as_json_dumps_writes_them() -> Non
 )
 def test_odd_descriptors_too(descriptor: Any) -> None:
     assert DescriptorText()(descriptor) == _plain(descriptor)
+
+
+@pytest.mark.parametrize(
+    "outside",
+    [
+        {"x-float": 1e16, "x-small": 1.5e-7, "x-half": 0.5},  # Python writes 1e+16, orjson 1e16
+        {"x-big": 2**64, "x-neg": -(2**63) - 1},  # past what orjson writes
+        {"x-nan": float("nan"), "x-inf": float("-inf")},
+        {"x-controls": "".join(map(chr, range(32))) + '\x7f\u2028\\"'},
+        {"x-empty": [{}, [], ""], "x-unicode": "公开 😀", "x-bool": [True, False, None]},
+    ],
+)
+def test_descriptors_written_by_orjson_or_by_python_are_the_same_bytes(outside: Any) -> None:
+    schema = {"fields": [{"name": "年", "constraints": {"minimum": 0.5}}], "x-n": 1e300}
+    descriptor = {"name": "x", **outside, "resources": [{"name": "reports", "schema": schema}]}
+    text = DescriptorText()
+    for _ in range(2):  # the second time from the schema remembered by its object
+        assert text(descriptor) == _plain(descriptor)
+    copy = json.loads(json.dumps(descriptor))
+    assert text(copy) == _plain(copy)  # an equal schema, another object

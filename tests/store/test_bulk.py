@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, exists, func, select
+from sqlalchemy import Connection, Engine, exists, func, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 import tests.store.test_totals as totals_test
@@ -361,3 +361,32 @@ def test_bulk_loads_keep_the_totals_when_staged(
     """The random batches above, every one through the bulk path of the totals."""
     monkeypatch.setattr(totals_test.totals_module, "BULK", 1)
     test_bulk_loads_keep_the_totals(engine, 5)
+
+
+def test_filed_files_are_compressed_with_lz4_where_the_server_has_it(engine: Engine) -> None:
+    """A folder's datapackage.json (~31 KB) is compressed as it is stored: lz4, not pglz."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("compression of stored values is PostgreSQL's")
+    with engine.connect() as conn:
+        has_lz4 = conn.execute(
+            text(
+                "SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+                "WHERE name = 'default_toast_compression'"
+            )
+        ).scalar_one()
+        before = conn.execute(text("SHOW default_toast_compression")).scalar_one()
+    tables = report_tables("320813-bulk-lz4", 2024, region_code="320813", seed=5)
+    load_agencies(engine, [registry_row(tables)])
+    filing = _filing(tables)
+    descriptor = ('{"title": "' + "年度报告 " * 4000 + '"}\n').encode()  # compressible
+    file_many(engine, [replace(filing, files={**filing.files, "datapackage.json": descriptor})])
+    with engine.connect() as conn:
+        method, content = conn.execute(
+            select(
+                func.pg_column_compression(filing_files.c.content), filing_files.c.content
+            ).where(filing_files.c.name == "datapackage.json")
+        ).one()
+        default = conn.execute(text("SHOW default_toast_compression")).scalar_one()
+    assert bytes(content) == descriptor
+    assert method == ("lz4" if has_lz4 else before)
+    assert default == before  # set for the load's transaction only

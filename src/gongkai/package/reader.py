@@ -101,28 +101,60 @@ def _table_name(file_name: str) -> str | None:
 
 
 def _loads(data: bytes) -> Any:
-    """JSON as json.loads reads it, read ~2.5x faster by orjson where both read alike: orjson
-    refuses what json reads otherwise (NaN, 1e400, lone surrogates, nesting past 1,024) and
-    makes a float of an integer past 64 bits, so text with a run of 19 digits, or that orjson
-    refuses, is read by json (which then says what is wrong in its own words)."""
+    """JSON as json.loads reads it, read ~2.5x faster by orjson where both read alike."""
+    return _read_json(data)[0]
+
+
+def _read_json(data: bytes) -> tuple[Any, bool]:
+    """JSON as json.loads reads it, and whether orjson read it. orjson refuses what json reads
+    otherwise (NaN, 1e400, lone surrogates, nesting past 1,024) and makes a float of an
+    integer past 64 bits, so text with a run of 19 digits, or that orjson refuses, is read by
+    json (which then says what is wrong in its own words)."""
     if _LONG_NUMBER not in data.translate(_DIGITS_AS_ZEROS):
         bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
         try:
-            return orjson.loads(memoryview(data)[bom:])
+            return orjson.loads(memoryview(data)[bom:]), True
         except orjson.JSONDecodeError:
             pass
-    return json.loads(data.decode("utf-8-sig"))
+    return json.loads(data.decode("utf-8-sig")), False
+
+
+# Inlined schemas read before, by their text as orjson writes them: a load of thousands of
+# folders keeps one copy of each (the standard's four, mostly), not thousands of object trees
+# for the garbage collector to walk again and again. Read-only, as every descriptor is.
+_SHARED_SCHEMAS: dict[bytes, dict[str, Any]] = {}
+SHARED_SCHEMAS_MAX = 256
+
+
+def _share_schemas(descriptor: dict[str, Any]) -> None:
+    """Each resource's inlined schema replaced by the equal one read before. Only for text
+    orjson read: then its writing is exact (1, 1.0 and true differ; no NaN to write as null)."""
+    for resource in descriptor.get("resources", []):
+        schema = resource.get("schema") if isinstance(resource, dict) else None
+        if not isinstance(schema, dict):
+            continue
+        try:
+            key = orjson.dumps(schema)
+        except orjson.JSONEncodeError:  # an integer of 64 bits or more: read as it came
+            continue
+        shared = _SHARED_SCHEMAS.get(key)
+        if shared is not None:
+            resource["schema"] = shared
+        elif len(_SHARED_SCHEMAS) < SHARED_SCHEMAS_MAX:
+            _SHARED_SCHEMAS[key] = schema
 
 
 def _parse_descriptor(data: bytes, source: str) -> dict[str, Any]:
     try:
-        descriptor = _loads(data)
+        descriptor, by_orjson = _read_json(data)
     except RecursionError as exc:  # JSON nested thousands deep
         raise PackageError("bad-descriptor", source, "nested too deep") from exc
     except ValueError as exc:  # bad JSON, bad UTF-8, an integer of thousands of digits
         raise PackageError("bad-descriptor", source, str(exc)) from exc
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources", []), list):
         raise PackageError("bad-descriptor", source, "expected an object with a resources list")
+    if by_orjson:
+        _share_schemas(descriptor)
     return descriptor
 
 

@@ -41,6 +41,13 @@ from gongkai.validation.values import PackageReader
 STORE_ERRORS: tuple[type[Exception], ...] = (DBAPIError, psycopg.Error)
 KEYS_PER_STATEMENT = 2000  # (agency_id, year) pairs bound in one statement
 WORK_MEM = "128MB"  # PostgreSQL's memory for one sort or hash of a batch's transaction
+# Filed files (a folder's datapackage.json, schemas inlined, is ~31 KB) are compressed as they
+# are stored: lz4 where the server has it, ~8x less server time than its default pglz (3,000
+# descriptors COPYed: 0.17 s against 1.3-2.1 s) and smaller. Set for the transaction only.
+_FAST_TOAST = text(
+    "SELECT set_config('default_toast_compression', 'lz4', true) FROM pg_settings "
+    "WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"
+)
 
 
 # PostgreSQL's SQLSTATEs of a race: serialization failure, deadlock, unique violation
@@ -81,6 +88,7 @@ def file_many(
                     if conn.dialect.name == "postgresql":
                         # the totals group a whole batch: in memory, not spilled to disk
                         conn.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
+                        conn.execute(_FAST_TOAST)
                     _register(conn, registered)
                     return _file_batch(conn, batch)
         except STORE_ERRORS as exc:
