@@ -103,6 +103,13 @@ def descriptor_long_integer() -> dict[str, bytes]:
     return with_descriptor('{"resources": [], "x": ' + "9" * 5000 + "}")
 
 
+def descriptor_lone_surrogate() -> dict[str, bytes]:
+    """A title with half a surrogate pair: json reads it, UTF-8 cannot hold it."""
+    descriptor = json.loads(package_files()["datapackage.json"])
+    descriptor["title"] = "\ud800" + descriptor.get("title", "")
+    return with_descriptor(json.dumps(descriptor))
+
+
 DAMAGED_ZIPS: dict[str, Callable[[], bytes]] = {
     "bad-crc": zip_bad_crc,
     "bad-deflate": zip_bad_deflate,
@@ -114,6 +121,7 @@ BAD_DESCRIPTORS: dict[str, Callable[[], dict[str, bytes]]] = {
     "list-as-resource-name": descriptor_list_as_resource_name,
     "nested-5000-deep": descriptor_nested_deep,
     "integer-of-5000-digits": descriptor_long_integer,
+    "lone-surrogate": descriptor_lone_surrogate,
 }
 
 

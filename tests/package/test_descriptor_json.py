@@ -57,6 +57,21 @@ def test_json_nested_thousands_deep_is_refused() -> None:
     assert "nested too deep" in str(raised.value)
 
 
+@pytest.mark.parametrize("escape", ["\\ud800", "\\uDFFF", "x\\udbff"])
+def test_half_a_surrogate_pair_is_refused(escape: str) -> None:
+    """json reads it, but no UTF-8 text holds it: it could be neither filed nor written."""
+    data = ('{"resources": [], "title": "' + escape + '"}').encode()
+    with pytest.raises(PackageError) as raised:
+        _parse_descriptor(data, "here")
+    assert raised.value.code == "bad-descriptor"
+    assert "surrogate pair" in str(raised.value)
+
+
+def test_a_whole_surrogate_pair_is_a_character() -> None:
+    data = b'{"resources": [], "title": "\\ud83d\\ude00"}'
+    assert _parse_descriptor(data, "here")["title"] == "\U0001f600"
+
+
 def _schema_of(data: bytes) -> object:
     return _parse_descriptor(data, "here")["resources"][0]["schema"]
 

@@ -119,6 +119,19 @@ def _read_json(data: bytes) -> tuple[Any, bool]:
     return json.loads(data.decode("utf-8-sig")), False
 
 
+def _lone_surrogate(data: bytes, value: Any) -> bool:
+    """Whether json read a lone surrogate escape into the value (orjson refuses them; json
+    takes them, and the text cannot be written as UTF-8 again). Looked for only where the text
+    has a \\ud escape at all."""
+    if b"\\ud" not in data.lower():
+        return False
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 # Inlined schemas read before, by their text as orjson writes them: a load of thousands of
 # folders keeps one copy of each (the standard's four, mostly), not thousands of object trees
 # for the garbage collector to walk again and again. Read-only, as every descriptor is.
@@ -151,6 +164,13 @@ def _parse_descriptor(data: bytes, source: str) -> dict[str, Any]:
         raise PackageError("bad-descriptor", source, "nested too deep") from exc
     except ValueError as exc:  # bad JSON, bad UTF-8, an integer of thousands of digits
         raise PackageError("bad-descriptor", source, str(exc)) from exc
+    if not by_orjson and _lone_surrogate(data, descriptor):
+        raise PackageError(
+            "bad-descriptor",
+            source,
+            'a \\u escape is half of a surrogate pair without its other half (such as "\\ud800"): '
+            "not a character, and the descriptor cannot be stored as UTF-8",
+        )
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources", []), list):
         raise PackageError("bad-descriptor", source, "expected an object with a resources list")
     if by_orjson:
