@@ -138,8 +138,13 @@ def _string_tests(constraints: dict[str, Any], fmt: str | None) -> list[str] | N
             return None
         # Frictionless matches re.compile("^{pattern}$") from the start of the cell
         regex = f"regexp_matches({{x}}, {_literal('^(?:^' + pattern + '$)')})"
-        globs = [g for a in _alternatives(pattern) if (g := _as_glob(a)) is not None]
-        if globs:  # a GLOB that matches implies the pattern matches, at a fraction of the cost
+        # A GLOB that matches implies the pattern matches. Only literal ones are cheaper: a GLOB
+        # of character classes costs ~3x RE2's full match (18 classes: 1.3 s against 0.4 s
+        # over 3.56 M cells, DuckDB 1.5), so classes are left to RE2.
+        globs = [
+            g for a in _alternatives(pattern) if (g := _as_glob(a)) is not None and "[" not in g
+        ]
+        if globs:
             regex = (
                 f"CASE WHEN {' OR '.join(f'{{x}} GLOB {_literal(g)}' for g in globs)} "
                 f"THEN true ELSE {regex} END"
@@ -153,7 +158,8 @@ def _string_tests(constraints: dict[str, Any], fmt: str | None) -> list[str] | N
         values = constraints["enum"]
         if not all(isinstance(v, str) for v in values):
             return None
-        tests.append(f"{{x}} IN ({', '.join(_literal(v) for v in values)})")
+        # list_contains over a constant list: a third of the cost of IN (...) in DuckDB 1.5
+        tests.append(f"list_contains([{', '.join(_literal(v) for v in values)}], {{x}})")
     return tests
 
 
