@@ -1,6 +1,6 @@
 """What the plain-cell tests of the typing scan cost per column, side by side in one engine.
 
-    python bench/typing_tests.py /work/bench-national/applications.csv [--rounds 3]
+    python bench/typing_tests.py bench/out/national/applications.csv [--rounds 3]
 
 Reads the 表三 file (its header skipped) into a table of text columns once, then times, on one
 thread, each test over the whole column of 3.56 M cells (a national year), alternating: the
