@@ -8,8 +8,10 @@ process ending or the generous deadline ends the wait.
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -45,3 +47,15 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def start_serve(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """`gongkai serve` on 127.0.0.1:`port` with `env` added to this environment, in a session
+    of its own (stop it with os.killpg), its output kept for a failing test to show."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "gongkai.cli.server", "serve", "--port", str(port)],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )

@@ -10,8 +10,6 @@ import io
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 import urllib.request
 import zipfile
@@ -25,7 +23,7 @@ from conftest_db import bearer, csv_files, registry_row, report_tables
 from gongkai.store.current import current_filings
 from gongkai.store.heads_listener import MISSING
 from gongkai.store.registry import create_token, load_agencies
-from tests.servers import free_port, wait_until_ready
+from tests.servers import free_port, start_serve, wait_until_ready
 
 AGENCY = "320813-cached-test"
 URL = f"/api/v1/agencies/{AGENCY}/reports/2023"
@@ -116,14 +114,8 @@ def test_a_correction_is_read_on_every_worker_of_gunicorn(pg: Engine) -> None:
     name = f"gk_cache_test_{os.getpid()}"  # the server's sessions
     database = f"{pg.info_url}&application_name={name}"  # type: ignore[attr-defined]
     port = free_port()
-    env = {**os.environ, "GONGKAI_DATABASE_URL": database, "GONGKAI_WORKERS": "2"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gongkai.cli.server", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    env = {"GONGKAI_DATABASE_URL": database, "GONGKAI_WORKERS": "2"}
+    proc = start_serve(port, env)
     base = f"http://127.0.0.1:{port}"
     url = base + URL
 

@@ -6,8 +6,6 @@ import json
 import os
 import signal
 import socket
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -20,7 +18,7 @@ from sqlalchemy import Engine
 from conftest_db import DATASETS, zip_folder
 from gongkai.cli.server import EXAMPLE_PATHS, server
 from tests.api.huaian import register_huaian
-from tests.servers import free_port, wait_until_ready
+from tests.servers import free_port, start_serve, wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY = ROOT / "examples" / "agencies.csv"
@@ -113,14 +111,8 @@ def test_gunicorn_end_to_end(engine: Engine) -> None:
     register_huaian(engine)
     token = create_token(engine, "agency", "320800-huaian-government")[1]
     port = free_port()
-    env = {**os.environ, "GONGKAI_DATABASE_URL": engine.info_url, "GONGKAI_WORKERS": "2"}  # type: ignore[attr-defined]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gongkai.cli.server", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    env = {"GONGKAI_DATABASE_URL": engine.info_url, "GONGKAI_WORKERS": "2"}  # type: ignore[attr-defined]
+    proc = start_serve(port, env)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
         health = json.loads(wait_until_ready(f"http://127.0.0.1:{port}/healthz", proc))

@@ -7,8 +7,6 @@ import json
 import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -17,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from gongkai.store.db import make_engine, upgrade
-from tests.servers import free_port, wait_until_ready
+from tests.servers import free_port, start_serve, wait_until_ready
 
 DEADLINE = 120.0  # seconds: a bound for a busy machine, never a measure of speed
 HELD = 40  # more connections than the server has threads (1 worker × 2 threads)
@@ -31,7 +29,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     engine.dispose()
     port = free_port()
     env = {
-        **os.environ,
         "GONGKAI_DATABASE_URL": f"sqlite:///{database}",
         "GONGKAI_WORKERS": "1",
         "GONGKAI_THREADS": "2",
@@ -39,13 +36,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         "GONGKAI_BODY_TIMEOUT": "2",
         "GONGKAI_WARMUP": "0",
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gongkai.cli.server", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    proc = start_serve(port, env)
     try:
         wait_until_ready(f"http://127.0.0.1:{port}/healthz", proc)
         yield port
