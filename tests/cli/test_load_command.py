@@ -194,19 +194,24 @@ def missing_in(engine: Engine, region: str) -> list[dict[str, object]]:
     return coverage_agencies(engine, 2024, RowFilter(region=region), status="missing")
 
 
+def refuse_agency(monkeypatch: pytest.MonkeyPatch, agency_id: str) -> None:
+    """The store refuses any batch holding a filing of `agency_id`, as a CHECK would."""
+    insert = bulk._insert
+
+    def refusing(conn: Connection, added: list[tuple[int, NewFiling, int]], *rest: Any) -> None:
+        if any(f.agency_id == agency_id for _, f, _ in added):
+            raise IntegrityError("INSERT", {}, Exception("CHECK constraint failed: forced"))
+        insert(conn, added, *rest)
+
+    monkeypatch.setattr(bulk, "_insert", refusing)
+
+
 def test_a_report_the_database_refuses_is_listed_and_the_others_are_filed(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     each = reports(3)
     register(engine, each)
-    insert = bulk._insert
-
-    def refusing(conn: Connection, added: list[tuple[int, NewFiling, int]], *rest: Any) -> None:
-        if any(f.agency_id == "320813-bulk-001" for _, f, _ in added):
-            raise IntegrityError("INSERT", {}, Exception("CHECK constraint failed: forced"))
-        insert(conn, added, *rest)
-
-    monkeypatch.setattr(bulk, "_insert", refusing)
+    refuse_agency(monkeypatch, "320813-bulk-001")
     collection = write_collection(tmp_path / "national", each)
     result = load(engine, str(collection))
     assert (result.exit_code, result.stdout) == (1, SUMMARY.format(2, 0, 1))
@@ -240,14 +245,7 @@ def test_a_report_the_database_refuses_registers_no_agency(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     each = reports(3)
-    insert = bulk._insert
-
-    def refusing(conn: Connection, added: list[tuple[int, NewFiling, int]], *rest: Any) -> None:
-        if any(f.agency_id == "320813-bulk-001" for _, f, _ in added):
-            raise IntegrityError("INSERT", {}, Exception("CHECK constraint failed: forced"))
-        insert(conn, added, *rest)
-
-    monkeypatch.setattr(bulk, "_insert", refusing)
+    refuse_agency(monkeypatch, "320813-bulk-001")
     collection = write_collection(tmp_path / "national", each)
     result = load(engine, "--register", str(collection))
     assert (result.exit_code, result.stdout) == (1, SUMMARY.format(2, 0, 1))
