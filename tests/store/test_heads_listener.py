@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -172,9 +173,7 @@ def test_bulk_statements_send_one_flush(probes: CurrentFilings, pg: Engine) -> N
     their keys; keys that would not fit in a payload: forget everything."""
     first = _file(pg, seed=1)
     assert probes.find(AGENCY, 2023) == first
-    with psycopg.connect(POSTGRES_URL.replace("+psycopg", ""), autocommit=True) as listener:
-        listener.execute(f"LISTEN {CHANNEL}")
-        schema = pg.info_url.split("%3D")[-1]  # type: ignore[attr-defined]
+    with _listening(pg) as (listener, schema):
         with pg.begin() as conn:
             conn.execute(
                 text(
@@ -213,9 +212,7 @@ def test_keys_that_would_not_fit_in_a_payload_forget_everything(pg: Engine) -> N
                 ),
                 {"a": agency},
             )
-    with psycopg.connect(POSTGRES_URL.replace("+psycopg", ""), autocommit=True) as listener:
-        listener.execute(f"LISTEN {CHANNEL}")
-        schema = pg.info_url.split("%3D")[-1]  # type: ignore[attr-defined]
+    with _listening(pg) as (listener, schema):
         with pg.begin() as conn:
             conn.execute(
                 text(
@@ -225,6 +222,14 @@ def test_keys_that_would_not_fit_in_a_payload_forget_everything(pg: Engine) -> N
                 {"ids": long_ids},
             )
         assert _payloads(listener, schema, 1) == [{"schema": schema, "keys": None}]
+
+
+@contextmanager
+def _listening(pg: Engine) -> Iterator[tuple[psycopg.Connection, str]]:
+    """A session of our own LISTENing on the channel, and the test's schema of `heads`."""
+    with psycopg.connect(POSTGRES_URL.replace("+psycopg", ""), autocommit=True) as listener:
+        listener.execute(f"LISTEN {CHANNEL}")
+        yield listener, pg.info_url.split("%3D")[-1]  # type: ignore[attr-defined]
 
 
 def _payloads(listener: psycopg.Connection, schema: str, count: int) -> list[dict]:
