@@ -180,6 +180,17 @@ def _signed_choice(dialect: str, source: Table) -> tuple[ColumnElement[Any], Col
     return sign, chosen
 
 
+def _added_only(source: Table) -> ColumnElement[bool]:
+    """The rows of `source` of the filings `added` (none replaced), as `_signed_choice`
+    chooses them."""
+    chosen = and_(
+        _within_added(source.c.filing_id), _among("postgresql", source.c.filing_id, "added")
+    )
+    if source is not _reports:
+        chosen = and_(chosen, _within_added(_reports.c.filing_id))
+    return chosen
+
+
 def _within_added(column: Any) -> ColumnElement[bool]:
     """Between the first and the last of the filings `added`: without it, the planner may
     read a whole figures table (its statistics lag behind a load) for a few thousand ids."""
@@ -359,7 +370,7 @@ def move_in_bulk(conn: Connection, ids: dict[str, Any]) -> None:
             conn.exec_driver_sql(
                 f"CREATE TEMPORARY TABLE {staged.name} (LIKE {target.name}) ON COMMIT DROP"
             )
-            conn.execute(_staged_county(source.name), ids)
+            conn.execute(_staged_county(source.name, bool(ids["replaced"])), ids)
             conn.execute(_staged_coarser(target.name))
             conn.execute(_update_existing(target.name))
             conn.execute(_insert_new(target.name))
@@ -391,10 +402,16 @@ def _staging(target_name: str) -> Table:
 
 
 @cache
-def _staged_county(source_name: str) -> Any:
+def _staged_county(source_name: str, replacing: bool) -> Any:
+    """Stage the county-grain sums of the filings `added` and (if `replacing`) `replaced`.
+    Without replaced filings (a year's first load) every row counts once: no sign to find
+    by looking each row's filing up among the added ones, for every sum (~40% of the work)."""
     source = next(t for t in figures.values() if t.name == source_name)
     target = totals[source_name]
-    sign, chosen = _signed_choice("postgresql", source)
+    if replacing:
+        sign, chosen = _signed_choice("postgresql", source)
+    else:
+        sign, chosen = literal_column("1"), _added_only(source)
     query = _county_sums("postgresql", source, sign, chosen)
     return _staging(target.name).insert().from_select(_names(target), query)
 
