@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
 from conftest_db import registry_row
+from gongkai import bulkload
 from gongkai.cli import main
 from gongkai.package import read_package, write_package
 from gongkai.store import bulk
@@ -223,6 +224,28 @@ def test_a_report_the_database_refuses_is_listed_and_the_others_are_filed(
     assert get_filing(engine, "320813-bulk-001", 2024) is None
 
 
+def test_a_collection_refused_as_a_whole_is_filed_in_parts_and_counted_once(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its batches are told to the progress bar as they are stored; refused in a later
+    batch, the collection is filed a batch at a time, and no report is counted twice."""
+    each = reports(4)
+    register(engine, each)
+    refuse_agency(monkeypatch, "320813-bulk-002")
+    monkeypatch.setattr(bulkload, "COLLECTION_CHUNK", 1)
+    collection = write_collection(tmp_path / "national", each)
+    told: list[int] = []
+    outcome = bulkload.load_paths(
+        engine, [collection], register=False, max_bytes=10**9, progress=told.append
+    )
+    assert (outcome.filed, outcome.same, [s for s, _ in outcome.skipped]) == (
+        3,
+        0,
+        [f"{collection} 320813-bulk-002 2024"],
+    )
+    assert told[:2] == [1, 1] and sum(told) == 4, told
+
+
 def test_a_header_that_only_starts_with_the_standards_is_read_by_the_row_engine(
     engine: Engine, tmp_path: Path, executor: str
 ) -> None:
@@ -284,8 +307,6 @@ def test_folders_filed_while_the_next_are_validated_still_find_last_year(
     one looks for it. The filing of each chunk is held back until the next chunk looks for
     last year's reports (or a while has passed): looked for too early, they would be missing."""
     import threading
-
-    import gongkai.bulkload as bulkload
 
     before, after = reports(3, 2022, seed=1), reports(3, 2023, seed=2)
     register(engine, before)

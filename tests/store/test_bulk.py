@@ -306,6 +306,52 @@ def test_staged_totals_add_to_existing_groups_create_new_ones_and_drop_emptied(
     assert "320813" not in regions and "320803" in regions
 
 
+@pytest.mark.parametrize("bulk_from", [1, 1000])
+def test_batches_filed_in_one_transaction_move_the_totals_once(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, bulk_from: int
+) -> None:
+    """Several batches in one transaction (a collection's load): a report corrected in a
+    later batch counts once, by its last version; the totals equal a recomputation; each
+    batch is told as it is stored; and a refusal in the last batch leaves none of them."""
+    monkeypatch.setattr(totals_test.totals_module, "BULK", bulk_from)
+    totals_test._register(engine)
+    rng = random.Random(13)
+    first = [
+        _bulk_filing(rng, "320813-t-education", "320813", "b1"),
+        _bulk_filing(rng, "320800-t-government", "320800", "b2"),
+    ]
+    second = [
+        _bulk_filing(rng, "320813-t-education", "320803", "b3"),  # corrected, moved
+        _bulk_filing(rng, "511112-t-police", "511112", "b4"),
+    ]
+    third = [_bulk_filing(rng, "320813-t-education", "320803", "b5")]  # corrected again
+    told: list[int] = []
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise IntegrityError("UPDATE", {}, Exception("refused in the last batch"))
+
+    with monkeypatch.context() as patched:
+        patched.setattr(bulk, "apply_filings", refused)
+        with pytest.raises(IntegrityError):
+            bulk.file_in_one(engine, lambda: [first, second, third], stored=told.append)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(filings)).scalar_one() == 0
+    told.clear()
+    receipts = bulk.file_in_one(engine, lambda: [first, second, third], stored=told.append)
+    assert told == [2, 2, 1]
+    assert [(r.agency_id, r.version, r.created) for r in receipts] == [
+        ("320813-t-education", 1, True),
+        ("320800-t-government", 1, True),
+        ("320813-t-education", 2, True),
+        ("511112-t-police", 1, True),
+        ("320813-t-education", 3, True),
+    ]
+    stored = totals_test.stored_totals(engine)
+    assert stored == totals_test.recomputed_totals(engine)
+    regions = {key[3] for rows in stored.values() for key in rows}
+    assert "320803" in regions and "320813" not in regions
+
+
 def test_a_bulk_batch_beside_single_filings_keeps_the_totals(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,12 +12,15 @@ raised at once, for the caller to find the filings it refuses.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
-from sqlalchemy import Connection, Engine, bindparam, select, text, tuple_, update
+from psycopg import Copy
+from psycopg.copy import QueuedLibpqWriter
+from sqlalchemy import ARRAY, Connection, Engine, any_, bindparam, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
@@ -77,9 +80,20 @@ def file_many(
     `new_agencies` (agency_id -> registry row) are added to the registry, those of the batch's
     filings, in the same transaction: a batch the database refuses leaves none of them behind.
     """
-    if not batch:
-        return []
-    registered = _registry_rows_of(batch, new_agencies or {})
+    return file_in_one(engine, lambda: [batch], new_agencies)
+
+
+def file_in_one(
+    engine: Engine,
+    batches: Callable[[], Iterable[Sequence[NewFiling]]],
+    new_agencies: Mapping[str, Mapping[str, Any]] | None = None,
+    stored: Callable[[int], None] = lambda n: None,
+) -> list[Receipt]:
+    """File the filings of every batch that `batches()` gives, one batch after the other, in
+    one transaction, as `file_many` files one batch; the totals move once, for all of them
+    (a national year's totals rows are updated once, not once per batch). `stored(n)` learns
+    that the transaction holds the n filings of one more batch, before it commits; after a
+    race, `batches()` is called again and the transaction starts over."""
     for attempt in range(ATTEMPTS):
         try:
             with engine.connect() as conn:
@@ -89,12 +103,27 @@ def file_many(
                         # the totals group a whole batch: in memory, not spilled to disk
                         conn.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
                         conn.execute(_FAST_TOAST)
-                    _register(conn, registered)
-                    return _file_batch(conn, batch)
+                    receipts: list[Receipt] = []
+                    moves = _Moves()
+                    for batch in batches():
+                        _register(conn, _registry_rows_of(batch, new_agencies or {}))
+                        receipts += _file_batch(conn, batch, moves)
+                        stored(len(batch))
+                    # the per-year totals follow the versions that became current
+                    apply_filings(conn, added=moves.added, replaced=moves.replaced)
+                    return receipts
         except STORE_ERRORS as exc:
             if attempt == ATTEMPTS - 1 or not is_race(exc):
                 raise
     raise AssertionError("unreachable")
+
+
+class _Moves:
+    """The versions that became current in a transaction, and those they replaced."""
+
+    def __init__(self) -> None:
+        self.added: list[int] = []
+        self.replaced: list[int] = []
 
 
 def _registry_rows_of(
@@ -112,7 +141,9 @@ def _register(conn: Connection, rows: list[dict[str, Any]]) -> None:
         conn.execute(dialect.insert(agencies).on_conflict_do_nothing(), rows)
 
 
-def _file_batch(conn: Connection, batch: Sequence[NewFiling]) -> list[Receipt]:
+def _file_batch(conn: Connection, batch: Sequence[NewFiling], moves: _Moves) -> list[Receipt]:
+    if not batch:
+        return []
     keys = sorted({(f.agency_id, f.year) for f in batch})
     current = _lock_heads(conn, keys)
     received_at = datetime.now(UTC)
@@ -137,12 +168,8 @@ def _file_batch(conn: Connection, batch: Sequence[NewFiling]) -> list[Receipt]:
     _insert(conn, added, received_at)
     changed = {k: current[k] for k in replaced}
     _move_heads(conn, changed)
-    # the per-year totals follow the versions that became current, in the same transaction
-    apply_filings(
-        conn,
-        added=[head.id for _, _, head in changed.values()],
-        replaced=[f for f in replaced.values() if f is not None],
-    )
+    moves.added += [head.id for _, _, head in changed.values()]
+    moves.replaced += [f for f in replaced.values() if f is not None]
     return receipts
 
 
@@ -392,11 +419,12 @@ COPY_BLOCK = 1 << 20  # characters sent to the server at a time
 
 def _copy(conn: Connection, table: str, columns: list[str], parts: Iterable[str]) -> None:
     """COPY text into a table through psycopg's copy protocol, on the transaction's own
-    connection, in blocks of about a megabyte."""
+    connection, in blocks of about a megabyte, sent by psycopg's writer thread: the next
+    block is made while the server takes in the last."""
     driver = conn.connection.driver_connection
     assert driver is not None
     statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+    with driver.cursor() as cursor, _copying(cursor, statement) as copy:
         pending: list[str] = []
         size = 0
         for part in parts:
@@ -409,13 +437,19 @@ def _copy(conn: Connection, table: str, columns: list[str], parts: Iterable[str]
             copy.write("".join(pending))
 
 
+def _copying(cursor: psycopg.Cursor[Any], statement: str) -> AbstractContextManager[Copy]:
+    """A COPY whose data goes to the server from a thread of psycopg's (QueuedLibpqWriter):
+    Python makes the rows while the server, in its own process, takes in those before."""
+    return cursor.copy(statement, writer=QueuedLibpqWriter(cursor))
+
+
 def _copy_files(conn: Connection, rows: Iterable[tuple[int, str, bytes]]) -> None:
     """COPY the filed files in PostgreSQL's binary format: as COPY text each byte would be
     written as two hex digits (a folder's datapackage.json, schemas inlined, is ~21 KB)."""
     driver = conn.connection.driver_connection
     assert driver is not None
     statement = "COPY filing_files (filing_id, name, content) FROM STDIN (FORMAT BINARY)"
-    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+    with driver.cursor() as cursor, _copying(cursor, statement) as copy:
         copy.set_types(["int4", "text", "bytea"])
         for row in rows:
             copy.write_row(row)
@@ -426,11 +460,31 @@ def registry_rows(engine: Engine, agency_ids: Iterable[str]) -> dict[str, dict[s
     wanted = sorted(set(agency_ids))
     found: dict[str, dict[str, Any]] = {}
     with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":  # the ids as one array: no IN list to expand
+            rows = conn.execute(
+                select(agencies).where(
+                    agencies.c.agency_id
+                    == any_(bindparam("ids", wanted, type_=ARRAY(agencies.c.agency_id.type)))
+                )
+            )
+            return {row.agency_id: row._asdict() for row in rows}
         for start in range(0, len(wanted), KEYS_PER_STATEMENT):
             chunk = wanted[start : start + KEYS_PER_STATEMENT]
             rows = conn.execute(select(agencies).where(agencies.c.agency_id.in_(chunk)))
-            found.update((row.agency_id, dict(row._mapping)) for row in rows)
+            found.update((row.agency_id, row._asdict()) for row in rows)
     return found
+
+
+# the current version's CSV files of each (agency_id, year) of two arrays
+_STORED_FILES = text(
+    """
+    SELECT h.agency_id, h.year, h.version, f.filing_id, f.name, f.content
+    FROM unnest(CAST(:agencies AS text[]), CAST(:years AS integer[])) AS k(agency_id, year)
+    JOIN heads h ON h.agency_id = k.agency_id AND h.year = k.year
+    JOIN filing_files f ON f.filing_id = h.filing_id
+    WHERE f.name LIKE '%.csv'
+    """
+)
 
 
 def stored_packages(engine: Engine, keys: Iterable[tuple[str, int]]) -> list[ReportPackage]:
@@ -440,21 +494,27 @@ def stored_packages(engine: Engine, keys: Iterable[tuple[str, int]]) -> list[Rep
     files: dict[int, dict[str, bytes]] = {}
     names: dict[int, str] = {}
     with engine.connect() as conn:
-        for chunk in _chunks(wanted):
-            rows = conn.execute(
-                select(
-                    heads.c.agency_id,
-                    heads.c.year,
-                    heads.c.version,
-                    filing_files.c.filing_id,
-                    filing_files.c.name,
-                    filing_files.c.content,
+        if conn.dialect.name == "postgresql":  # the keys as two arrays, one statement
+            found = conn.execute(_STORED_FILES, _key_arrays(wanted)).all()
+        else:
+            found = [
+                row
+                for chunk in _chunks(wanted)
+                for row in conn.execute(
+                    select(
+                        heads.c.agency_id,
+                        heads.c.year,
+                        heads.c.version,
+                        filing_files.c.filing_id,
+                        filing_files.c.name,
+                        filing_files.c.content,
+                    )
+                    .join(filing_files, filing_files.c.filing_id == heads.c.filing_id)
+                    .where(tuple_(heads.c.agency_id, heads.c.year).in_(chunk))
+                    .where(filing_files.c.name.like("%.csv"))
                 )
-                .join(filing_files, filing_files.c.filing_id == heads.c.filing_id)
-                .where(tuple_(heads.c.agency_id, heads.c.year).in_(chunk))
-                .where(filing_files.c.name.like("%.csv"))
-            )
-            for row in rows:
-                files.setdefault(row.filing_id, {})[row.name.removesuffix(".csv")] = row.content
-                names[row.filing_id] = f"{row.agency_id}/{row.year} version {row.version}"
+            ]
+    for row in found:
+        files.setdefault(row.filing_id, {})[row.name.removesuffix(".csv")] = row.content
+        names[row.filing_id] = f"{row.agency_id}/{row.year} version {row.version}"
     return [ReportPackage(source=names[i], files=files[i]) for i in sorted(files)]
