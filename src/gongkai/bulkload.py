@@ -219,11 +219,15 @@ class Loader:
     def _file_together(self, chunks: list[tuple[list[Unit], list[ValidationResult]]]) -> None:
         """File every chunk's valid reports in one transaction: their totals move once. What
         is told (outcome, progress) is told once it has committed, progress as it goes."""
-        skipped: list[list[tuple[str, list[str]]]] = []
-        told = 0  # reports told to `progress`: a transaction started over tells none twice
+        skipped: list[list[tuple[str, list[str]]]] = []  # each chunk's, as its batch is made
+        stored_chunks = 0  # of this try: a transaction started over stores them again
+        told = 0  # reports told to `progress`: none is told twice
 
         def batches() -> Iterator[list[NewFiling]]:
+            # made on the store's thread, a batch ahead of the one being stored
+            nonlocal stored_chunks
             skipped.clear()
+            stored_chunks = 0
             for chunk_units, chunk_results in chunks:
                 ready, refused = _ready(chunk_units, chunk_results)
                 filings, unfiled = self._filings(ready)
@@ -231,8 +235,9 @@ class Loader:
                 yield [f for _, f in filings]
 
         def stored(_: int) -> None:
-            nonlocal told
-            done = sum(len(u) for u, _ in chunks[: len(skipped)])
+            nonlocal stored_chunks, told
+            stored_chunks += 1
+            done = sum(len(u) for u, _ in chunks[:stored_chunks])
             if done > told:
                 self.progress(done - told)
                 told = done

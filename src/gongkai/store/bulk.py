@@ -12,8 +12,9 @@ raised at once, for the caller to find the filings it refuses.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, closing
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,7 +27,13 @@ from sqlalchemy.exc import DBAPIError
 
 from gongkai.package import ReportPackage
 from gongkai.standard import TABLE_NAMES, load_standard
-from gongkai.store.copy_text import FigureLines, block, figure_columns, typed_lines
+from gongkai.store.copy_text import (
+    FigureLines,
+    block,
+    figure_columns,
+    typed_bodies,
+    with_filing_id,
+)
 from gongkai.store.filings import ATTEMPTS, NewFiling, Receipt, origin_of, receipt_of
 from gongkai.store.registry import AGENCY_COLUMNS
 from gongkai.store.tables import (
@@ -105,10 +112,12 @@ def file_in_one(
                         conn.execute(_FAST_TOAST)
                     receipts: list[Receipt] = []
                     moves = _Moves()
-                    for batch in batches():
-                        _register(conn, _registry_rows_of(batch, new_agencies or {}))
-                        receipts += _file_batch(conn, batch, moves)
-                        stored(len(batch))
+                    copies = conn.dialect.name == "postgresql"
+                    with closing(_prepared(batches(), copies)) as prepared:
+                        for batch, made in prepared:
+                            _register(conn, _registry_rows_of(batch, new_agencies or {}))
+                            receipts += _file_batch(conn, batch, moves, made)
+                            stored(len(batch))
                     # the per-year totals follow the versions that became current
                     apply_filings(conn, added=moves.added, replaced=moves.replaced)
                     return receipts
@@ -116,6 +125,33 @@ def file_in_one(
             if attempt == ATTEMPTS - 1 or not is_race(exc):
                 raise
     raise AssertionError("unreachable")
+
+
+# one filing's figures as COPY text: table name -> its lines, each without the filing id
+FilingText = dict[str, list[str]]
+
+
+def _prepared(
+    batches: Iterable[Sequence[NewFiling]], copies: bool
+) -> Generator[tuple[Sequence[NewFiling], list[FilingText] | None], None, None]:
+    """Each batch (and, to COPY it, its filings' figures as text), made on a thread while the
+    batch before is being filed: the server takes that one in while Python makes this one."""
+    figure_text = _FigureText()
+    batches = iter(batches)
+
+    def prepare() -> tuple[Sequence[NewFiling], list[FilingText] | None] | None:
+        batch = next(batches, None)
+        if batch is None:
+            return None
+        if not copies:
+            return batch, None
+        return batch, [{n: figure_text.bodies(f, n) for n in TABLE_NAMES} for f in batch]
+
+    with ThreadPoolExecutor(1) as ahead:
+        coming = ahead.submit(prepare)
+        while (ready := coming.result()) is not None:
+            coming = ahead.submit(prepare)
+            yield ready
 
 
 class _Moves:
@@ -141,7 +177,12 @@ def _register(conn: Connection, rows: list[dict[str, Any]]) -> None:
         conn.execute(dialect.insert(agencies).on_conflict_do_nothing(), rows)
 
 
-def _file_batch(conn: Connection, batch: Sequence[NewFiling], moves: _Moves) -> list[Receipt]:
+def _file_batch(
+    conn: Connection,
+    batch: Sequence[NewFiling],
+    moves: _Moves,
+    text: list[FilingText] | None = None,
+) -> list[Receipt]:
     if not batch:
         return []
     keys = sorted({(f.agency_id, f.year) for f in batch})
@@ -150,8 +191,9 @@ def _file_batch(conn: Connection, batch: Sequence[NewFiling], moves: _Moves) -> 
     new_ids = iter(_reserve_ids(conn, sum(1 for _ in batch)))
     receipts: list[Receipt] = []
     added: list[tuple[int, NewFiling, int]] = []  # filing id, filing, version
+    text_of: dict[int, FilingText] = {}  # filing id -> its figures as COPY text, if made
     replaced: dict[tuple[str, int], int | None] = {}  # key -> current filing before the batch
-    for filing in batch:
+    for at, filing in enumerate(batch):
         key = (filing.agency_id, filing.year)
         version, filing_id, head = current[key]
         if head is not None and head.sha256 == filing.sha256:
@@ -160,12 +202,14 @@ def _file_batch(conn: Connection, batch: Sequence[NewFiling], moves: _Moves) -> 
         new_id = next(new_ids)
         replaced.setdefault(key, filing_id)
         added.append((new_id, filing, version + 1))
+        if text is not None:
+            text_of[new_id] = text[at]
         head = _Head(new_id, filing, version + 1, received_at)
         current[key] = (version + 1, new_id, head)
         receipts.append(receipt_of(head, created=True))
     if not added:
         return receipts
-    _insert(conn, added, received_at)
+    _insert(conn, added, received_at, text_of)
     changed = {k: current[k] for k in replaced}
     _move_heads(conn, changed)
     moves.added += [head.id for _, _, head in changed.values()]
@@ -346,10 +390,13 @@ def _figure_rows(filing_id: int, filing: NewFiling) -> Iterable[tuple[str, dict[
 
 
 def _insert(
-    conn: Connection, added: list[tuple[int, NewFiling, int]], received_at: datetime
+    conn: Connection,
+    added: list[tuple[int, NewFiling, int]],
+    received_at: datetime,
+    text_of: Mapping[int, FilingText],
 ) -> None:
     if conn.dialect.name == "postgresql":
-        _copy_all(conn, added, received_at)
+        _copy_all(conn, added, received_at, text_of)
         return
     filing_rows = [_filing_row(i, f, v, received_at) for i, f, v in added]
     file_rows = [
@@ -369,24 +416,24 @@ def _insert(
 
 
 class _FigureText:
-    """COPY lines of the figures tables of a batch's filings."""
+    """COPY text of the figures tables of a batch's filings."""
 
     def __init__(self) -> None:
         self.readers: dict[tuple[str, str], FigureLines] = {}
 
-    def lines(self, filing_id: int, filing: NewFiling, name: str) -> list[str]:
-        """From the typed rows when the filing carries them, else from its CSV file."""
+    def bodies(self, filing: NewFiling, name: str) -> list[str]:
+        """The lines of one table of a filing, each without its filing id: from the typed
+        rows when the filing carries them, else from its CSV file."""
         if filing.tables:
-            return typed_lines(filing_id, filing.format, name, filing.tables.get(name, []))
+            return typed_bodies(filing.format, name, filing.tables.get(name, []))
         key = (filing.format, name)
         reader = self.readers.get(key)
         if reader is None:
             reader = self.readers[key] = FigureLines(*key)
         data = filing.files[f"{name}.csv"]
-        found = reader.lines(filing_id, data)
+        found = reader.bodies(data)
         if found is None:  # not plain CSV: read as the row engine reads it
-            rows = _values.rows(filing.format, name, data)
-            found = typed_lines(filing_id, filing.format, name, rows)
+            found = typed_bodies(filing.format, name, _values.rows(filing.format, name, data))
         return found
 
 
@@ -394,22 +441,31 @@ _values = PackageReader()
 
 
 def _copy_all(
-    conn: Connection, added: list[tuple[int, NewFiling, int]], received_at: datetime
+    conn: Connection,
+    added: list[tuple[int, NewFiling, int]],
+    received_at: datetime,
+    text_of: Mapping[int, FilingText],
 ) -> None:
     """COPY the batch into PostgreSQL: each table's rows as one stream of text, made while
-    the server takes in what came before (it works in its own process)."""
+    the server takes in what came before (it works in its own process). A filing's figures
+    are taken from `text_of` when they were made ahead."""
     filing_rows = [_filing_row(i, f, v, received_at) for i, f, v in added]
     filing_columns = list(filing_rows[0])
     _copy(conn, filings.name, filing_columns, [block(list(r.values()) for r in filing_rows)])
     _copy_files(conn, ((i, n, c) for i, f, _ in added for n, c in f.files.items()))
-    text_of_figures = _FigureText()
+    figure_text = _FigureText()
+
+    def bodies(filing_id: int, filing: NewFiling, name: str) -> list[str]:
+        made = text_of.get(filing_id)
+        return made[name] if made is not None else figure_text.bodies(filing, name)
+
     for fmt in sorted({f.format for _, f, _ in added}):
         for name in TABLE_NAMES:
             lines = (
                 line
                 for filing_id, filing, _ in added
                 if filing.format == fmt
-                for line in text_of_figures.lines(filing_id, filing, name)
+                for line in with_filing_id(filing_id, bodies(filing_id, filing, name))
             )
             _copy(conn, figures_table(name, fmt).name, figure_columns(fmt, name), lines)
 

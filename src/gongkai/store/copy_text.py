@@ -104,10 +104,14 @@ class FigureLines:
     def lines(self, filing_id: int, data: bytes) -> list[str] | None:
         """The COPY lines of a valid table's CSV, or None when it is not plain CSV (quotes,
         carriage returns, another header): it is then read as the row engine reads it."""
+        bodies = self.bodies(data)
+        return None if bodies is None else with_filing_id(filing_id, bodies)
+
+    def bodies(self, data: bytes) -> list[str] | None:
+        """`lines` without their filing id: what follows it on each line."""
         rows = plain_rows(data, self.reader.names)
         if rows is None:
             return None
-        prefix = f"{filing_id}\t"
         seen, cell_text = self.seen, self._cell
         out = []
         for row in rows:
@@ -122,14 +126,25 @@ class FigureLines:
                 texts.append(self.order.get(cells[self.item], str(len(self.order))))
             if self.region is not None:
                 texts += derived_region_columns(cells[self.region]).values()
-            out.append(prefix + "\t".join(texts) + "\n")
+            out.append("\t".join(texts) + "\n")
         return out
+
+
+def with_filing_id(filing_id: int, bodies: list[str]) -> list[str]:
+    """COPY lines of one filing's rows from their bodies (each line but its filing id)."""
+    prefix = f"{filing_id}\t"
+    return [prefix + body for body in bodies]
 
 
 def typed_lines(
     filing_id: int, fmt: str, table: str, rows: Iterable[Mapping[str, Any]]
 ) -> list[str]:
     """COPY lines of typed rows (a package whose CSV is not plain)."""
+    return with_filing_id(filing_id, typed_bodies(fmt, table, rows))
+
+
+def typed_bodies(fmt: str, table: str, rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    """`typed_lines` without their filing id."""
     names = figure_columns(fmt, table)[1:]
     order = {code: i for i, code in enumerate(load_standard().format(fmt).table(table).item_codes)}
     lines = []
@@ -139,5 +154,5 @@ def typed_lines(
             row["seq"] = order.get(str(row["item"]), len(order))
         if table == "reports":
             row.update(derived_region_columns(str(row["region_code"])))
-        lines.append("\t".join([str(filing_id), *(text_of(row.get(n)) for n in names)]) + "\n")
+        lines.append("\t".join([text_of(row.get(n)) for n in names]) + "\n")
     return lines
