@@ -189,15 +189,19 @@ def _file_batch(
     current = _lock_heads(conn, keys)
     received_at = datetime.now(UTC)
     new_ids = iter(_reserve_ids(conn, sum(1 for _ in batch)))
-    receipts: list[Receipt] = []
+    receipts: dict[int, Receipt] = {}  # by the filing's place in the batch
     added: list[tuple[int, NewFiling, int]] = []  # filing id, filing, version
     text_of: dict[int, FilingText] = {}  # filing id -> its figures as COPY text, if made
     replaced: dict[tuple[str, int], int | None] = {}  # key -> current filing before the batch
-    for at, filing in enumerate(batch):
+    # Stored in key order (a key's filings keep theirs), ids rising with it: each index by
+    # agency, and by filing id, then grows at one end instead of at random places (a national
+    # year's figures went in twice as fast)
+    for at in sorted(range(len(batch)), key=lambda i: (batch[i].agency_id, batch[i].year)):
+        filing = batch[at]
         key = (filing.agency_id, filing.year)
         version, filing_id, head = current[key]
         if head is not None and head.sha256 == filing.sha256:
-            receipts.append(receipt_of(head, created=False))
+            receipts[at] = receipt_of(head, created=False)
             continue
         new_id = next(new_ids)
         replaced.setdefault(key, filing_id)
@@ -206,15 +210,15 @@ def _file_batch(
             text_of[new_id] = text[at]
         head = _Head(new_id, filing, version + 1, received_at)
         current[key] = (version + 1, new_id, head)
-        receipts.append(receipt_of(head, created=True))
+        receipts[at] = receipt_of(head, created=True)
     if not added:
-        return receipts
+        return [receipts[at] for at in range(len(batch))]
     _insert(conn, added, received_at, text_of)
     changed = {k: current[k] for k in replaced}
     _move_heads(conn, changed)
     moves.added += [head.id for _, _, head in changed.values()]
     moves.replaced += [f for f in replaced.values() if f is not None]
-    return receipts
+    return [receipts[at] for at in range(len(batch))]
 
 
 class _Head:
