@@ -207,14 +207,23 @@ class Loader:
             self.outcome.skipped.append((source, [_COLLECTION_REFUSED, *lines]))
             self.progress(len(units))
             return
+        # filed by year and agency: the store's indexes then grow at one end, batch after
+        # batch (a batch is stored in key order, the whole collection thus in one sweep);
+        # what is skipped is listed in the collection's order all the same
+        order = sorted(range(len(units)), key=lambda i: (units[i].keys, units[i].source))
         chunks = [
             (
-                units[start : start + COLLECTION_CHUNK],
-                judged.results[start : start + COLLECTION_CHUNK],
+                [units[i] for i in order[start : start + COLLECTION_CHUNK]],
+                [judged.results[i] for i in order[start : start + COLLECTION_CHUNK]],
             )
             for start in range(0, len(units), COLLECTION_CHUNK)
         ]
+        listed = len(self.outcome.skipped)
         self._file_together(chunks)
+        place = {unit.source: at for at, unit in enumerate(units)}
+        self.outcome.skipped[listed:] = sorted(
+            self.outcome.skipped[listed:], key=lambda entry: place.get(entry[0], -1)
+        )
 
     def _file_together(self, chunks: list[tuple[list[Unit], list[ValidationResult]]]) -> None:
         """File every chunk's valid reports in one transaction: their totals move once. What

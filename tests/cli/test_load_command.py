@@ -246,6 +246,33 @@ def test_a_collection_refused_as_a_whole_is_filed_in_parts_and_counted_once(
     assert told[:2] == [1, 1] and sum(told) == 4, told
 
 
+def test_a_collection_is_filed_in_key_order_and_its_skipped_reports_listed_in_its_own(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Filed by agency (the store's indexes grow at one end), a collection's reports that are
+    skipped are listed in the order the collection gives them."""
+    each = list(reversed(reports(4)))
+    register(engine, each)
+    refuse_agency(monkeypatch, "320813-bulk-000")
+    refuse_agency(monkeypatch, "320813-bulk-002")
+    stored: list[str] = []
+    insert = bulk._insert
+
+    def noting(conn: Connection, added: list[tuple[int, NewFiling, int]], *rest: Any) -> None:
+        stored.extend(f.agency_id for _, f, _ in added)
+        insert(conn, added, *rest)
+
+    monkeypatch.setattr(bulk, "_insert", noting)
+    collection = write_collection(tmp_path / "national", each)
+    outcome = bulkload.load_paths(engine, [collection], register=False, max_bytes=10**9)
+    assert [source for source, _ in outcome.skipped] == [
+        f"{collection} 320813-bulk-002 2024",
+        f"{collection} 320813-bulk-000 2024",
+    ]
+    assert stored[:4] == sorted(stored[:4]) == [f"320813-bulk-{i:03d}" for i in range(4)]
+    assert outcome.filed == 2
+
+
 def test_a_header_that_only_starts_with_the_standards_is_read_by_the_row_engine(
     engine: Engine, tmp_path: Path, executor: str
 ) -> None:
