@@ -13,8 +13,9 @@ same CSVs into bare tables, side by side in one run.
 - gongkai load: read and split into reports, validate (a collection as one collection, each
   finding given to its report; folders in chunks; columnar executor, continuity with the
   stored year), type the rows and file each valid report (COPY, heads, totals), timed by phase.
-  Folders into PostgreSQL are filed on a thread while the next chunk is read and validated:
-  their phases overlap, and add up to more than the total.
+  Folders into PostgreSQL are filed on a thread while the next chunk is read and validated,
+  and a collection's next batch is typed while the one before is stored: their phases
+  overlap, and add up to more than the total.
 
 Each runs on a fresh schema of the same server; the two alternate `--rounds` times.
 """
@@ -91,12 +92,14 @@ def gongkai_load(engine: Engine, folder: Path) -> tuple[dict[str, float], bulklo
         bulkload.Loader._validate_collection,
         bulkload.Loader._filings,
         bulkload.file_many,
+        bulkload.file_in_one,
     )
     bulkload.read_units = timed("read and split", originals[0])
     bulkload.Loader._validate = timed("validate", originals[1])  # type: ignore[method-assign]
     bulkload.Loader._validate_collection = timed("validate", originals[2])  # type: ignore[method-assign]
     bulkload.Loader._filings = timed("type rows", originals[3])  # type: ignore[method-assign]
     bulkload.file_many = timed("store", originals[4])
+    bulkload.file_in_one = timed("store", originals[5])
     try:
         paths = (
             [folder]
@@ -110,6 +113,7 @@ def gongkai_load(engine: Engine, folder: Path) -> tuple[dict[str, float], bulklo
     finally:
         loader = bulkload.Loader
         bulkload.read_units, bulkload.file_many = originals[0], originals[4]
+        bulkload.file_in_one = originals[5]
         loader._validate, loader._validate_collection = originals[1:3]  # type: ignore[method-assign]
         loader._filings = originals[3]  # type: ignore[method-assign]
     return dict(spent), outcome
