@@ -267,6 +267,7 @@ _CREATE_HEADS = text(
     SELECT k.agency_id, k.year, 0, NULL
     FROM unnest(CAST(:agencies AS text[]), CAST(:years AS integer[])) AS k(agency_id, year)
     ON CONFLICT DO NOTHING
+    RETURNING agency_id, year, version, filing_id
     """
 )
 _LOCK_HEADS = text(
@@ -295,8 +296,12 @@ def _key_arrays(keys: list[tuple[str, int]]) -> dict[str, list[Any]]:
 
 
 def _lock_heads_postgresql(conn: Connection, keys: list[tuple[str, int]]) -> list[Any]:
-    conn.execute(_CREATE_HEADS, _key_arrays(keys))
-    return list(conn.execute(_LOCK_HEADS, _key_arrays(keys)))
+    """The rows this transaction creates are its own until it commits (another one inserting
+    the same key waits on it); only the rows that were there already are locked."""
+    created = list(conn.execute(_CREATE_HEADS, _key_arrays(keys)))
+    new = {(r.agency_id, r.year) for r in created}
+    there = [k for k in keys if k not in new]
+    return created + (list(conn.execute(_LOCK_HEADS, _key_arrays(there))) if there else [])
 
 
 def _lock_heads_sqlite(conn: Connection, keys: list[tuple[str, int]]) -> list[Any]:
