@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gongkai.package import package_from_files, read_package, write_package
-from gongkai.package.collection import records, split_collection
+from gongkai.package.collection import records, report_keys, split_collection
 from tests.cli.loading import reports, write_collection
 
 
@@ -62,7 +62,15 @@ def test_rows_out_of_order_blank_short_and_quoted_go_where_they_belong() -> None
         ).encode(),
         "reviews.csv": b'agency_id,year,note\nA,2024,"x\ny"\nB,2024,"q ""r"""\n,,""\n\nB,2024,1',
     }
-    split = split_collection(package_from_files(files, "all"))
+    package = package_from_files(files, "all")
+    assert report_keys(package) == [
+        ("A", "2024"),
+        ("", ""),
+        ("B", "2024"),
+        ("A", "2024"),
+        ("garbage", ""),
+    ]
+    split = split_collection(package)
     assert split is not None
     assert [(s.agency_id, s.year) for s in split.reports] == [
         ("A", "2024"),

@@ -115,11 +115,10 @@ def report_keys(package: ReportPackage) -> list[tuple[str, str]]:
     """(agency_id, year) of each data row of reports.csv, as written; none when it cannot be
     read (validation says why)."""
     data = package.files.get("reports")
-    found = records(data) if data else []
-    positions = _positions(found[0]) if found else None
-    if positions is None:
+    table = _Table.read(data) if data else None
+    if table is None:
         return []
-    return [_key(record, positions) for record in found[1:]]
+    return [run.key for run in table.runs() for _ in range(run.first, run.end)]
 
 
 def slice_descriptor(descriptor: Mapping[str, Any] | None) -> dict[str, Any] | None:
