@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gongkai.package import read_package, write_package
-from gongkai.package.collection import records, split_collection
+from gongkai.package import package_from_files, read_package, write_package
+from gongkai.package.collection import records, report_keys, split_collection
 from tests.cli.loading import reports, write_collection
 
 
@@ -48,3 +48,63 @@ def test_a_collection_without_keys_in_a_header_is_not_split(tmp_path: Path) -> N
     text = proactive.read_text(encoding="utf-8")
     proactive.write_text(text.replace("agency_id", "agency", 1), encoding="utf-8")
     assert split_collection(read_package(folder)) is None
+
+
+def test_rows_out_of_order_blank_short_and_quoted_go_where_they_belong() -> None:
+    files = {
+        "reports.csv": (
+            b"agency_id,year,agency_name\nA,2024,a\n,,\r\nB,2024,b\n A ,2024,a2\ngarbage\n"
+        ),
+        "proactive.csv": b"year,agency_id,x\n2024,B,1\n2024,A,2\n2024,C,3\n",
+        "applications.csv": (
+            "agency_id,year,item\nA,2024,i1\nA,2024,i2\r\nB,2024,i1\n,\nA\u3000,2024,i3\n"
+            "B,2024\nC,2024,i9\n,2024,z\nA,2024,i4\n"
+        ).encode(),
+        "reviews.csv": b'agency_id,year,note\nA,2024,"x\ny"\nB,2024,"q ""r"""\n,,""\n\nB,2024,1',
+    }
+    package = package_from_files(files, "all")
+    assert report_keys(package) == [
+        ("A", "2024"),
+        ("", ""),
+        ("B", "2024"),
+        ("A", "2024"),
+        ("garbage", ""),
+    ]
+    split = split_collection(package)
+    assert split is not None
+    assert [(s.agency_id, s.year) for s in split.reports] == [
+        ("A", "2024"),
+        ("B", "2024"),
+        ("garbage", ""),
+    ]
+    a, b, garbage = split.reports
+    assert a.package.files == {
+        "reports": b"agency_id,year,agency_name\nA,2024,a\n A ,2024,a2\n",
+        "proactive": b"year,agency_id,x\n2024,A,2\n",
+        "applications": (
+            "agency_id,year,item\nA,2024,i1\nA,2024,i2\r\nA\u3000,2024,i3\nA,2024,i4\n"
+        ).encode(),
+        "reviews": b'agency_id,year,note\nA,2024,"x\ny"\n',
+    }
+    assert a.lines == {
+        "reports": [2, 5],
+        "proactive": [3],
+        "applications": [2, 3, 6, 10],
+        "reviews": [2],
+    }
+    assert b.package.files["applications"] == b"agency_id,year,item\nB,2024,i1\nB,2024\n"
+    assert b.package.files["reviews"] == b'agency_id,year,note\nB,2024,"q ""r"""\nB,2024,1\n'
+    assert b.lines == {"reports": [4], "proactive": [2], "applications": [4, 7], "reviews": [3, 6]}
+    assert garbage.package.files["proactive"] == b"year,agency_id,x\n"
+    assert garbage.lines["applications"] == []
+    assert [(r.table, r.line, r.agency_id, r.year) for r in split.stray] == [
+        ("proactive", 4, "C", "2024"),
+        ("applications", 8, "C", "2024"),
+        ("applications", 9, "", "2024"),
+        ("reviews", 4, "", ""),
+    ]
+    assert [(b.table, b.line) for b in split.blank] == [
+        ("reports", 3),
+        ("applications", 5),
+        ("reviews", 5),
+    ]

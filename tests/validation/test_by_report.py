@@ -12,8 +12,9 @@ from bench import generate
 
 from gongkai.package import ReportPackage, package_from_files
 from gongkai.package.collection import ReportSlice, split_collection
-from gongkai.validation import ValidationResult, validate_many
+from gongkai.validation import ValidationResult, by_report, validate_many
 from gongkai.validation.by_report import validate_by_report
+from gongkai.validation.engine import detect_format
 
 TABLES = ("reports", "proactive", "applications", "reviews")
 
@@ -96,3 +97,26 @@ def test_a_finding_of_the_whole_collection_refuses_it(tmp_path: Path, columnar: 
     assert {i.resource for i in judged.collection_errors} == {"proactive"}
     assert not any(r.valid for r in judged.results)
     _same_verdicts(validate_many([s.package for s in slices]), judged.results)
+
+
+@pytest.mark.parametrize(
+    "reports",
+    [
+        b"agency_id,year,format\nA,2024,2019\n",
+        b"agency_id,year,format\nA,2024, 2019 \n",
+        b"agency_id,year,format\nA,2024,2018\n",
+        b"agency_id,year,format\nA,2016,\n",
+        b"agency_id,year\nA,2024\n",
+        b"agency_id,year,format,format\nA,2024,2019,2021\n",
+        b"agency_id,format,year\nA\n",
+        b"agency_id,year,format\n\nA,2024,2019\n",
+        b'agency_id,year,format\n"A,B",2024,2019\n',
+        b"agency_id,year,format\r\nA,2024,2019\r\n",
+        b"\nagency_id,year,format\nA,2024,2019\n",
+        b"agency_id,year,format",
+    ],
+)
+def test_a_reports_format_read_as_detect_format_reads_it(reports: bytes) -> None:
+    applications = b"agency_id,year,item\nA,2024,other\n"
+    package = ReportPackage("p", files={"reports": reports, "applications": applications})
+    assert by_report._format(package) == detect_format(package)

@@ -10,9 +10,12 @@ alone and then inside a collection (or the other way round) files it once.
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+import gc
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from gongkai.package.reader import ReportPackage
 from gongkai.standard import TABLE_NAMES
@@ -112,11 +115,10 @@ def report_keys(package: ReportPackage) -> list[tuple[str, str]]:
     """(agency_id, year) of each data row of reports.csv, as written; none when it cannot be
     read (validation says why)."""
     data = package.files.get("reports")
-    found = records(data) if data else []
-    positions = _positions(found[0]) if found else None
-    if positions is None:
+    table = _Table.read(data) if data else None
+    if table is None:
         return []
-    return [_key(record, positions) for record in found[1:]]
+    return [run.key for run in table.runs() for _ in range(run.first, run.end)]
 
 
 def slice_descriptor(descriptor: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -134,46 +136,72 @@ def slice_descriptor(descriptor: Mapping[str, Any] | None) -> dict[str, Any] | N
     return {**kept, "resources": resources}
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a while: making a national year's reports makes
+    millions of containers, none in a cycle, and the collector would walk them again and
+    again as they pile up (a quarter of the CPU time of a national year's split)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def split_collection(package: ReportPackage) -> Split | None:
     """The reports of a collection, each as a package of its own, in the order of reports.csv;
     None when the package cannot be split (a table missing or unreadable, a header without
     agency_id and year): it is then validated as it stands."""
+    with gc_paused():
+        return _split(package)
+
+
+def _split(package: ReportPackage) -> Split | None:
     if package.undecodable or package.absent or set(package.files) != set(TABLE_NAMES):
         return None
-    tables: dict[str, list[bytes]] = {}
-    positions: dict[str, tuple[int, int]] = {}
+    tables: dict[str, _Table] = {}
     for name in TABLE_NAMES:
-        tables[name] = records(package.files[name])
-        found = _positions(tables[name][0]) if tables[name] else None
-        if found is None:
+        table = _Table.read(package.files[name])
+        if table is None:
             return None
-        positions[name] = found
+        tables[name] = table
     split = Split()
-    rows: dict[tuple[str, str], dict[str, list[int]]] = {}
-    for index in range(1, len(tables["reports"])):
-        key = _key(tables["reports"][index], positions["reports"])
-        if key == _NO_KEY and _is_blank(tables["reports"][index]):
-            split.blank.append(BlankLine("reports", index + 1))
-            continue
-        rows.setdefault(key, {name: [] for name in TABLE_NAMES})["reports"].append(index)
-    for name in TABLE_NAMES:
-        if name == "reports":
-            continue
-        for index in range(1, len(tables[name])):
-            key = _key(tables[name][index], positions[name])
-            if key == _NO_KEY and _is_blank(tables[name][index]):
-                split.blank.append(BlankLine(name, index + 1))
-                continue
-            if key in rows:
-                rows[key][name].append(index)
+    # table -> key -> its runs (most reports' rows of a table are one run: not in a list)
+    placed: dict[str, dict[tuple[str, str], _Run | list[_Run]]] = {}
+    for name in ("reports", *(n for n in TABLE_NAMES if n != "reports")):
+        held = placed[name] = {}
+        reports = placed["reports"]  # a key with a row in reports.csv
+        for run in tables[name].runs():
+            if run.blank:
+                split.blank.append(BlankLine(name, run.first + 1))
+            elif name != "reports" and run.key not in reports:
+                split.stray.extend(
+                    StrayRow(name, line, *run.key) for line in range(run.first + 1, run.end + 1)
+                )
+            elif (before := held.get(run.key)) is None:
+                held[run.key] = run
+            elif isinstance(before, list):
+                before.append(run)
             else:
-                split.stray.append(StrayRow(name, index + 1, *key))
+                held[run.key] = [before, run]
     descriptor = slice_descriptor(package.descriptor)
-    for (agency_id, year), indexes in rows.items():
-        files = {
-            name: b"\n".join([tables[name][0], *(tables[name][i] for i in indexes[name])]) + b"\n"
-            for name in TABLE_NAMES
-        }
+    headers = {name: tables[name].header + b"\n" for name in TABLE_NAMES}
+    for key in placed["reports"]:
+        files: dict[str, bytes] = {}
+        lines: dict[str, list[int]] = {}
+        for name in TABLE_NAMES:
+            runs = placed[name].get(key)
+            if runs is None:
+                files[name], lines[name] = headers[name], []
+            elif isinstance(runs, list):
+                files[name] = b"".join([headers[name], *(run.text for run in runs)])
+                lines[name] = [i + 1 for run in runs for i in range(run.first, run.end)]
+            else:
+                files[name] = headers[name] + runs.text
+                lines[name] = list(range(runs.first + 1, runs.end + 1))
+        agency_id, year = key
         report = ReportPackage(
             source=f"{package.source} {agency_id} {year}",
             files=files,
@@ -182,6 +210,102 @@ def split_collection(package: ReportPackage) -> Split | None:
             declared_encodings=dict(package.declared_encodings),
             descriptor=descriptor,
         )
-        lines = {name: [i + 1 for i in indexes[name]] for name in TABLE_NAMES}
         split.reports.append(ReportSlice(agency_id, year, report, lines))
     return split
+
+
+class _Run(NamedTuple):
+    """Data records `index` to `end` (not included) of a table, one after the other, with the
+    same key; `text` is theirs, each ended by a line end."""
+
+    key: tuple[str, str]
+    first: int
+    end: int
+    text: bytes | memoryview
+    blank: bool = False  # one record without a value (its key is then _NO_KEY)
+
+
+def _record_run(key: tuple[str, str], index: int, record: bytes) -> _Run:
+    blank = key == _NO_KEY and _is_blank(record)
+    return _Run(key, index, index + 1, record + b"\n", blank)
+
+
+# A run of lines that begin with the same bytes up to the comma after their Nth cell (%d: N),
+# or one line (of fewer cells)
+_RUN = rb"((?:[^,\n]*,){%d})[^\n]*\n(?:\1[^\n]*\n)*|[^\n]*\n"
+_RUNS: dict[int, re.Pattern[bytes]] = {}
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A collection's table: its header record, where agency_id and year are in it, and its
+    text with a line end after the last record; or, when a quoted cell may hold a line
+    break, its records."""
+
+    header: bytes
+    positions: tuple[int, int]
+    text: bytes
+    quoted: list[bytes] | None
+
+    @classmethod
+    def read(cls, data: bytes) -> _Table | None:
+        """None when it has no header with agency_id and year."""
+        if b'"' in data:
+            found = records(data)
+            positions = _positions(found[0]) if found else None
+            return None if positions is None else cls(found[0], positions, data, found)
+        if not data:
+            return None
+        header = data.split(b"\n", 1)[0]
+        positions = _positions(header)
+        if positions is None:
+            return None
+        return cls(header, positions, data if data.endswith(b"\n") else data + b"\n", None)
+
+    def runs(self) -> list[_Run]:
+        """The table's data records in order, as runs of one key (a record that may be
+        blank, on its own)."""
+        if self.quoted is not None:
+            return self._quoted_runs(self.quoted)
+        # Without a quote a record is a line, and lines that begin with the same bytes up to
+        # the last of agency_id and year have the same key: a regular expression finds them
+        # in one pass, without reading each line in Python
+        agency, year = self.positions
+        cells = max(agency, year) + 1
+        pattern = _RUNS.get(cells) or _RUNS.setdefault(cells, re.compile(_RUN % cells))
+        text, view = self.text, memoryview(self.text)
+        runs: list[_Run] = []
+        index = 1
+        for match in pattern.finditer(text, len(self.header) + 1):
+            start, end = match.span()
+            count = text.count(b"\n", start, end)
+            prefix = match.group(1)
+            if prefix is None:  # fewer cells
+                key = _key(text[start : end - 1], self.positions)
+            else:  # as _key reads it (no quote)
+                found = prefix.decode("utf-8", "replace").split(",")
+                key = (found[agency].strip(), found[year].strip())
+            if key == _NO_KEY:  # each record on its own: a blank one is listed
+                for offset, record in enumerate(text[start : end - 1].split(b"\n")):
+                    runs.append(_record_run(key, index + offset, record))
+            else:
+                runs.append(_Run(key, index, index + count, view[start:end]))
+            index += count
+        return runs
+
+    def _quoted_runs(self, found: list[bytes]) -> list[_Run]:
+        keys = [_key(record, self.positions) for record in found]
+        runs: list[_Run] = []
+        first = 1
+        while first < len(found):
+            key = keys[first]
+            if key == _NO_KEY:
+                runs.append(_record_run(key, first, found[first]))
+                first += 1
+                continue
+            end = first + 1
+            while end < len(found) and keys[end] == key:
+                end += 1
+            runs.append(_Run(key, first, end, b"\n".join(found[first:end]) + b"\n"))
+            first = end
+        return runs
