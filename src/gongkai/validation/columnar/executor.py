@@ -11,7 +11,8 @@ continuity, which is checked once for all.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -148,24 +149,20 @@ class Executor:
         _insert_rows(con, "batch_packages", [(n, self.packages[n][2]) for n in numbers])
         self.counts["columns"] = self.counts.get("columns", 0) + len(numbers)
         insert_cell_issues(con)
-        insert_primary_key_issues(con)
         self.next_rid = create_reports(con, fmt, self.next_rid)
         create_row_groups(con, fmt)
         create_item_groups(con, fmt, across_aggregates(con, fmt))
-        for table in ("proactive", "reviews"):
-            insert_foreign_key_issues(
-                con, table, f"(SELECT DISTINCT pkg, agency_id, year FROM w_{table})"
-            )
-        insert_foreign_key_issues(con, "applications", "ga")
-        insert_row_equations(con, fmt)
-        self._read_cell_by_cell(fmt)
-        create_one_rows(con, fmt)
-        _insert_rows(
+        # From here the stages read what is above and write issues (or tables of their own):
+        # they run side by side, each on a connection of its own (the engine releases the
+        # GIL, and much of each stage is one thread's work).
+        _side_by_side(
             con,
-            "issues",
-            [(*next(_issue_rows(n, [i])), *order) for n, order, i in check_reports(con, fmt)],
+            [
+                lambda c: self._equations(c, fmt),
+                lambda c: self._report_rules(c, fmt),
+                lambda c: self._keys_and_continuity(c, fmt),
+            ],
         )
-        continuity.insert_batch(con, fmt)
         con.execute(
             "DELETE FROM issues WHERE pkg IN (SELECT pkg FROM batch_packages WHERE NOT checked)"
         )
@@ -175,14 +172,35 @@ class Executor:
             con.execute(f"DROP VIEW IF EXISTS {table}")
             con.execute(f"DROP TABLE IF EXISTS w_{table}")
 
-    def _read_cell_by_cell(self, fmt: str) -> None:
+    def _equations(self, con: duckdb.DuckDBPyConnection, fmt: str) -> None:
+        insert_row_equations(con, fmt)
+        self._read_cell_by_cell(con, fmt)
+
+    def _report_rules(self, con: duckdb.DuckDBPyConnection, fmt: str) -> None:
+        create_one_rows(con, fmt)
+        _insert_rows(
+            con,
+            "issues",
+            [(*next(_issue_rows(n, [i])), *order) for n, order, i in check_reports(con, fmt)],
+        )
+
+    def _keys_and_continuity(self, con: duckdb.DuckDBPyConnection, fmt: str) -> None:
+        continuity.insert_batch(con, fmt)
+        insert_primary_key_issues(con)
+        for table in ("proactive", "reviews"):
+            insert_foreign_key_issues(
+                con, table, f"(SELECT DISTINCT pkg, agency_id, year FROM w_{table})"
+            )
+        insert_foreign_key_issues(con, "applications", "ga")
+
+    def _read_cell_by_cell(self, con: duckdb.DuckDBPyConnection, fmt: str) -> None:
         """The equations the sums cannot settle: in reports whose 表三 is irregular, all of
         表三's; where a sum across 表三 is not 0 or meets a blank or unreadable figure, those
         across 表三; and equations across tables, in every report."""
         steps = plan(fmt)
         items_rows = [n for (table, _), ns in steps.row.items() if table == "applications"
                       for n in ns]  # fmt: skip
-        self.con.execute(
+        con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE slow AS
             SELECT r.rid, r.pkg, r.fmt, r.agency_id, r.year,
@@ -192,11 +210,11 @@ class Executor:
             FROM reps r LEFT JOIN ga g ON g.rid = r.rid
             """
         )
-        self.con.execute("DELETE FROM slow WHERE reading IS NULL")
-        (count,) = self.con.execute("SELECT count(*) FROM slow").fetchone() or (0,)
+        con.execute("DELETE FROM slow WHERE reading IS NULL")
+        (count,) = con.execute("SELECT count(*) FROM slow").fetchone() or (0,)
         if not count:
             return
-        create_long_cells(self.con, fmt, "slow")
+        create_long_cells(con, fmt, "slow")
         reading = {
             "irregular": steps.across + items_rows + steps.other,
             "across": steps.across + steps.other,
@@ -204,7 +222,7 @@ class Executor:
         }
         for kind, numbers in reading.items():
             long_check(
-                self.con,
+                con,
                 f"SELECT rid, pkg, fmt, NULL AS prev_rid FROM slow WHERE reading = '{kind}'",
                 "termcells",
                 sorted(numbers),
@@ -248,6 +266,22 @@ class Executor:
                 issues=[i.at(source) for i in found],
                 reports={key: ReportData(agency_id=key[0], year=key[1]) for key in keys},
             )
+
+
+def _side_by_side(
+    con: duckdb.DuckDBPyConnection, stages: list[Callable[[duckdb.DuckDBPyConnection], None]]
+) -> None:
+    """Run the stages at once, each on its own thread and connection (a cursor: its temporary
+    tables are its own, gone when it closes); the first error is raised."""
+    cursors = [con.cursor() for _ in stages]
+    try:
+        with ThreadPoolExecutor(len(stages)) as pool:
+            done = [pool.submit(stage, c) for stage, c in zip(stages, cursors, strict=True)]
+        for future in done:
+            future.result()
+    finally:
+        for cursor in cursors:
+            cursor.close()
 
 
 def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
