@@ -230,19 +230,16 @@ class Executor:
             )
 
     def results(self) -> Iterator[ValidationResult]:
+        # a finding of one report is ordered by its report's rid: it says which report it is
+        by_report = ", ".join(str(stage) for stage in _BY_REPORT)
         issues = _grouped(
             self.con.cursor().execute(
-                f"SELECT {', '.join(_ISSUE_NAMES)}, stage, k1 FROM issues "
-                "ORDER BY pkg, stage, k1, k2, k3"
+                f"SELECT {', '.join('i.' + n for n in _ISSUE_NAMES)}, c.agency_id, c.year "
+                "FROM issues i LEFT JOIN (SELECT * FROM contwide WHERE checked) c "
+                f"  ON c.rid = CASE WHEN i.stage IN ({by_report}) THEN i.k1 END "  # a hash join
+                "ORDER BY i.pkg, i.stage, i.k1, i.k2, i.k3"
             )
         )
-        # a finding of one report is ordered by its report's rid: it says which report it is
-        report_of = {
-            rid: (agency, year)
-            for rid, agency, year in self.con.execute(
-                "SELECT rid, agency_id, year FROM contwide WHERE checked"
-            ).fetchall()
-        }
         reports = _grouped(
             self.con.cursor().execute(
                 "SELECT pkg, agency_id, year FROM contwide WHERE checked ORDER BY pkg, rid"
@@ -250,10 +247,10 @@ class Executor:
         )
         next_issues, next_reports = next(issues, None), next(reports, None)
         for number, (source, fmt, checked) in self.packages.items():
-            found = self.python_issues.pop(number, [])
+            found = [i.at(source) for i in self.python_issues.pop(number, [])]
             keys: list[tuple[str, int]] = []
             while next_issues and next_issues[0] == number:
-                found += [_issue(row, report_of) for row in next_issues[1]]
+                found += [_issue(row, source) for row in next_issues[1]]
                 next_issues = next(issues, None)
             while next_reports and next_reports[0] == number:
                 keys += [(agency, year) for _, agency, year in next_reports[1]]
@@ -263,7 +260,7 @@ class Executor:
             yield ValidationResult(
                 package=ReportPackage(source=source),
                 format=fmt,
-                issues=[i.at(source) for i in found],
+                issues=found,
                 reports={key: ReportData(agency_id=key[0], year=key[1]) for key in keys},
             )
 
@@ -311,23 +308,26 @@ def _issue_rows(number: int, issues: list[Issue]) -> Iterator[tuple]:
 _BY_REPORT = (SHAPE, RULES, CONTINUITY)  # stages whose k1 is a report's rid (shape: when ≥ 0)
 
 
-def _issue(row: tuple, report_of: dict[int, tuple[str, int]]) -> Issue:
-    values = dict(zip(_ISSUE_NAMES, row, strict=False))
-    stage, k1 = row[len(_ISSUE_NAMES) :]
+def _issue(row: tuple, source: str) -> Issue:
+    """An issue of the table as found in package `source` (the row ends with its report's
+    agency_id and year, or NULLs)."""
+    (_, code, severity, resource, line, item, field, expected_txt, expected_num, found_txt,
+     found_num, cells, rule, note, note_en, agency, year) = row  # fmt: skip
     return Issue(
-        code=values["code"],
-        severity=values["severity"],
-        resource=values["resource"],
-        row=values["row"],
-        item=values["item"],
-        field=values["field"],
-        expected=_value(values["expected_txt"], values["expected_num"]),
-        found=_value(values["found_txt"], values["found_num"]),
-        cells=tuple(values["cells"] or ()),
-        rule=values["rule"],
-        note=values["note"],
-        note_en=values["note_en"],
-        report=report_of.get(k1) if stage in _BY_REPORT else None,
+        code=code,
+        severity=severity,
+        resource=resource,
+        row=line,
+        item=item,
+        field=field,
+        expected=_value(expected_txt, expected_num),
+        found=_value(found_txt, found_num),
+        cells=tuple(cells or ()),
+        rule=rule,
+        note=note,
+        note_en=note_en,
+        package=source,
+        report=None if agency is None else (agency, year),
     )
 
 
