@@ -11,7 +11,7 @@ continuity, which is checked once for all.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
@@ -150,19 +150,25 @@ class Executor:
         self.counts["columns"] = self.counts.get("columns", 0) + len(numbers)
         insert_cell_issues(con)
         self.next_rid = create_reports(con, fmt, self.next_rid)
-        create_row_groups(con, fmt)
-        create_item_groups(con, fmt, across_aggregates(con, fmt))
         # From here the stages read what is above and write issues (or tables of their own):
         # they run side by side, each on a connection of its own (the engine releases the
-        # GIL, and much of each stage is one thread's work).
-        _side_by_side(
-            con,
-            [
-                lambda c: self._equations(c, fmt),
-                lambda c: self._report_rules(c, fmt),
-                lambda c: self._keys_and_continuity(c, fmt),
-            ],
-        )
+        # GIL, and much of each stage is one thread's work). Keys and continuity need only
+        # the reports; the others wait for the groups of rows.
+        cursors = [con.cursor() for _ in range(3)]
+        try:
+            with ThreadPoolExecutor(len(cursors)) as pool:
+                done = [pool.submit(self._keys_and_continuity, cursors[0], fmt)]
+                create_row_groups(con, fmt)
+                create_item_groups(con, fmt, across_aggregates(con, fmt))
+                done += [
+                    pool.submit(self._equations, cursors[1], fmt),
+                    pool.submit(self._report_rules, cursors[2], fmt),
+                ]
+            for future in done:
+                future.result()
+        finally:
+            for cursor in cursors:
+                cursor.close()  # its temporary tables go with it
         con.execute(
             "DELETE FROM issues WHERE pkg IN (SELECT pkg FROM batch_packages WHERE NOT checked)"
         )
@@ -177,6 +183,7 @@ class Executor:
         self._read_cell_by_cell(con, fmt)
 
     def _report_rules(self, con: duckdb.DuckDBPyConnection, fmt: str) -> None:
+        insert_foreign_key_issues(con, "applications", "ga")
         create_one_rows(con, fmt)
         _insert_rows(
             con,
@@ -185,13 +192,13 @@ class Executor:
         )
 
     def _keys_and_continuity(self, con: duckdb.DuckDBPyConnection, fmt: str) -> None:
+        """Needs only the tables and the reports (`reps`, `lookup`)."""
         continuity.insert_batch(con, fmt)
         insert_primary_key_issues(con)
         for table in ("proactive", "reviews"):
             insert_foreign_key_issues(
                 con, table, f"(SELECT DISTINCT pkg, agency_id, year FROM w_{table})"
             )
-        insert_foreign_key_issues(con, "applications", "ga")
 
     def _read_cell_by_cell(self, con: duckdb.DuckDBPyConnection, fmt: str) -> None:
         """The equations the sums cannot settle: in reports whose 表三 is irregular, all of
@@ -263,22 +270,6 @@ class Executor:
                 issues=found,
                 reports={key: ReportData(agency_id=key[0], year=key[1]) for key in keys},
             )
-
-
-def _side_by_side(
-    con: duckdb.DuckDBPyConnection, stages: list[Callable[[duckdb.DuckDBPyConnection], None]]
-) -> None:
-    """Run the stages at once, each on its own thread and connection (a cursor: its temporary
-    tables are its own, gone when it closes); the first error is raised."""
-    cursors = [con.cursor() for _ in stages]
-    try:
-        with ThreadPoolExecutor(len(stages)) as pool:
-            done = [pool.submit(stage, c) for stage, c in zip(stages, cursors, strict=True)]
-        for future in done:
-            future.result()
-    finally:
-        for cursor in cursors:
-            cursor.close()
 
 
 def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
