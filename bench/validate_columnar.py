@@ -107,6 +107,8 @@ def compare(
         rate = some["packages"] / seconds if engine != "baseline" and some["packages"] > 1 else 0
         rate_text = f"   {rate:6.0f} packages/s" if rate else ""
         print(f"  {engine:9s} {seconds:8.2f} s   cpu {cpu:7.2f} s   peak {peak:7.0f} MB{rate_text}")
+        each = ", ".join(f"{r['seconds']:.2f} s / {r['cpu']:.2f}" for r in rs)
+        print(f"  {'':9s} each run (wall / cpu): {each}")
     if "baseline" in runs:
         counts = runs["baseline"][0]["counts"]
         print("  baseline counts:", counts)

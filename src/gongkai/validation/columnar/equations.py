@@ -364,17 +364,19 @@ def create_long_cells(con: duckdb.DuckDBPyConnection, fmt: str, reports: str) ->
     for table, names in sorted(wanted.items()):
         items = _items_table(fmt) == table
         item = f"coalesce({item_list(fmt)}[x.pos], x.item)" if items else "NULL"
-        # from the table itself, not its view: line and item only for the rows wanted
+        # from the table itself, not its view: line and item only for the rows wanted; only
+        # the columns the cells are read from
+        kept = ", ".join(["x.line", "x.bad", *(f'x."{n}"' for n in sorted(names))])
         rows = (
             f"""
-            SELECT r.rid, x.* REPLACE ({item} AS item)
+            SELECT r.rid, {kept}, {item} AS item
             FROM w_{table} x JOIN {reports} r USING (pkg, agency_id, year)
             WHERE {key_ok(fmt, table, "x")}
             QUALIFY count(*) OVER (PARTITION BY r.rid, coalesce({item}, '')) = 1
         """
             if items
             else f"""
-            SELECT r.rid, x.*
+            SELECT r.rid, {kept}
             FROM w_{table} x JOIN {reports} r USING (pkg, agency_id, year)
             WHERE {key_ok(fmt, table, "x")}
             QUALIFY count(*) OVER (PARTITION BY r.rid) = 1

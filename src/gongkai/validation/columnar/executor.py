@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -148,24 +149,26 @@ class Executor:
         _insert_rows(con, "batch_packages", [(n, self.packages[n][2]) for n in numbers])
         self.counts["columns"] = self.counts.get("columns", 0) + len(numbers)
         insert_cell_issues(con)
-        insert_primary_key_issues(con)
         self.next_rid = create_reports(con, fmt, self.next_rid)
-        create_row_groups(con, fmt)
-        create_item_groups(con, fmt, across_aggregates(con, fmt))
-        for table in ("proactive", "reviews"):
-            insert_foreign_key_issues(
-                con, table, f"(SELECT DISTINCT pkg, agency_id, year FROM w_{table})"
-            )
-        insert_foreign_key_issues(con, "applications", "ga")
-        insert_row_equations(con, fmt)
-        self._read_cell_by_cell(fmt)
-        create_one_rows(con, fmt)
-        _insert_rows(
-            con,
-            "issues",
-            [(*next(_issue_rows(n, [i])), *order) for n, order, i in check_reports(con, fmt)],
-        )
-        continuity.insert_batch(con, fmt)
+        # From here the stages read what is above and write issues (or tables of their own):
+        # they run side by side, each on a connection of its own (the engine releases the
+        # GIL, and much of each stage is one thread's work). Keys and continuity need only
+        # the reports; the others wait for the groups of rows.
+        cursors = [con.cursor() for _ in range(3)]
+        try:
+            with ThreadPoolExecutor(len(cursors)) as pool:
+                done = [pool.submit(self._keys_and_continuity, cursors[0], fmt)]
+                create_row_groups(con, fmt)
+                create_item_groups(con, fmt, across_aggregates(con, fmt))
+                done += [
+                    pool.submit(self._equations, cursors[1], fmt),
+                    pool.submit(self._report_rules, cursors[2], fmt),
+                ]
+            for future in done:
+                future.result()
+        finally:
+            for cursor in cursors:
+                cursor.close()  # its temporary tables go with it
         con.execute(
             "DELETE FROM issues WHERE pkg IN (SELECT pkg FROM batch_packages WHERE NOT checked)"
         )
@@ -175,14 +178,36 @@ class Executor:
             con.execute(f"DROP VIEW IF EXISTS {table}")
             con.execute(f"DROP TABLE IF EXISTS w_{table}")
 
-    def _read_cell_by_cell(self, fmt: str) -> None:
+    def _equations(self, con: duckdb.DuckDBPyConnection, fmt: str) -> None:
+        insert_row_equations(con, fmt)
+        self._read_cell_by_cell(con, fmt)
+
+    def _report_rules(self, con: duckdb.DuckDBPyConnection, fmt: str) -> None:
+        insert_foreign_key_issues(con, "applications", "ga")
+        create_one_rows(con, fmt)
+        _insert_rows(
+            con,
+            "issues",
+            [(*next(_issue_rows(n, [i])), *order) for n, order, i in check_reports(con, fmt)],
+        )
+
+    def _keys_and_continuity(self, con: duckdb.DuckDBPyConnection, fmt: str) -> None:
+        """Needs only the tables and the reports (`reps`, `lookup`)."""
+        continuity.insert_batch(con, fmt)
+        insert_primary_key_issues(con)
+        for table in ("proactive", "reviews"):
+            insert_foreign_key_issues(
+                con, table, f"(SELECT DISTINCT pkg, agency_id, year FROM w_{table})"
+            )
+
+    def _read_cell_by_cell(self, con: duckdb.DuckDBPyConnection, fmt: str) -> None:
         """The equations the sums cannot settle: in reports whose 表三 is irregular, all of
         表三's; where a sum across 表三 is not 0 or meets a blank or unreadable figure, those
         across 表三; and equations across tables, in every report."""
         steps = plan(fmt)
         items_rows = [n for (table, _), ns in steps.row.items() if table == "applications"
                       for n in ns]  # fmt: skip
-        self.con.execute(
+        con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE slow AS
             SELECT r.rid, r.pkg, r.fmt, r.agency_id, r.year,
@@ -192,11 +217,11 @@ class Executor:
             FROM reps r LEFT JOIN ga g ON g.rid = r.rid
             """
         )
-        self.con.execute("DELETE FROM slow WHERE reading IS NULL")
-        (count,) = self.con.execute("SELECT count(*) FROM slow").fetchone() or (0,)
+        con.execute("DELETE FROM slow WHERE reading IS NULL")
+        (count,) = con.execute("SELECT count(*) FROM slow").fetchone() or (0,)
         if not count:
             return
-        create_long_cells(self.con, fmt, "slow")
+        create_long_cells(con, fmt, "slow")
         reading = {
             "irregular": steps.across + items_rows + steps.other,
             "across": steps.across + steps.other,
@@ -204,7 +229,7 @@ class Executor:
         }
         for kind, numbers in reading.items():
             long_check(
-                self.con,
+                con,
                 f"SELECT rid, pkg, fmt, NULL AS prev_rid FROM slow WHERE reading = '{kind}'",
                 "termcells",
                 sorted(numbers),
@@ -212,19 +237,16 @@ class Executor:
             )
 
     def results(self) -> Iterator[ValidationResult]:
+        # a finding of one report is ordered by its report's rid: it says which report it is
+        by_report = ", ".join(str(stage) for stage in _BY_REPORT)
         issues = _grouped(
             self.con.cursor().execute(
-                f"SELECT {', '.join(_ISSUE_NAMES)}, stage, k1 FROM issues "
-                "ORDER BY pkg, stage, k1, k2, k3"
+                f"SELECT {', '.join('i.' + n for n in _ISSUE_NAMES)}, c.agency_id, c.year "
+                "FROM issues i LEFT JOIN (SELECT * FROM contwide WHERE checked) c "
+                f"  ON c.rid = CASE WHEN i.stage IN ({by_report}) THEN i.k1 END "  # a hash join
+                "ORDER BY i.pkg, i.stage, i.k1, i.k2, i.k3"
             )
         )
-        # a finding of one report is ordered by its report's rid: it says which report it is
-        report_of = {
-            rid: (agency, year)
-            for rid, agency, year in self.con.execute(
-                "SELECT rid, agency_id, year FROM contwide WHERE checked"
-            ).fetchall()
-        }
         reports = _grouped(
             self.con.cursor().execute(
                 "SELECT pkg, agency_id, year FROM contwide WHERE checked ORDER BY pkg, rid"
@@ -232,10 +254,10 @@ class Executor:
         )
         next_issues, next_reports = next(issues, None), next(reports, None)
         for number, (source, fmt, checked) in self.packages.items():
-            found = self.python_issues.pop(number, [])
+            found = [i.at(source) for i in self.python_issues.pop(number, [])]
             keys: list[tuple[str, int]] = []
             while next_issues and next_issues[0] == number:
-                found += [_issue(row, report_of) for row in next_issues[1]]
+                found += [_issue(row, source) for row in next_issues[1]]
                 next_issues = next(issues, None)
             while next_reports and next_reports[0] == number:
                 keys += [(agency, year) for _, agency, year in next_reports[1]]
@@ -245,7 +267,7 @@ class Executor:
             yield ValidationResult(
                 package=ReportPackage(source=source),
                 format=fmt,
-                issues=[i.at(source) for i in found],
+                issues=found,
                 reports={key: ReportData(agency_id=key[0], year=key[1]) for key in keys},
             )
 
@@ -277,23 +299,26 @@ def _issue_rows(number: int, issues: list[Issue]) -> Iterator[tuple]:
 _BY_REPORT = (SHAPE, RULES, CONTINUITY)  # stages whose k1 is a report's rid (shape: when ≥ 0)
 
 
-def _issue(row: tuple, report_of: dict[int, tuple[str, int]]) -> Issue:
-    values = dict(zip(_ISSUE_NAMES, row, strict=False))
-    stage, k1 = row[len(_ISSUE_NAMES) :]
+def _issue(row: tuple, source: str) -> Issue:
+    """An issue of the table as found in package `source` (the row ends with its report's
+    agency_id and year, or NULLs)."""
+    (_, code, severity, resource, line, item, field, expected_txt, expected_num, found_txt,
+     found_num, cells, rule, note, note_en, agency, year) = row  # fmt: skip
     return Issue(
-        code=values["code"],
-        severity=values["severity"],
-        resource=values["resource"],
-        row=values["row"],
-        item=values["item"],
-        field=values["field"],
-        expected=_value(values["expected_txt"], values["expected_num"]),
-        found=_value(values["found_txt"], values["found_num"]),
-        cells=tuple(values["cells"] or ()),
-        rule=values["rule"],
-        note=values["note"],
-        note_en=values["note_en"],
-        report=report_of.get(k1) if stage in _BY_REPORT else None,
+        code=code,
+        severity=severity,
+        resource=resource,
+        row=line,
+        item=item,
+        field=field,
+        expected=_value(expected_txt, expected_num),
+        found=_value(found_txt, found_num),
+        cells=tuple(cells or ()),
+        rule=rule,
+        note=note,
+        note_en=note_en,
+        package=source,
+        report=None if agency is None else (agency, year),
     )
 
 

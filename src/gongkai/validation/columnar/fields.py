@@ -124,6 +124,31 @@ def _bounds(constraints: dict[str, Any], cast: str) -> list[str]:
     return tests
 
 
+def _integer_bounds(constraints: dict[str, Any]) -> list[str]:
+    """The bounds of a cell that passes _digits (ASCII digits, no sign, no leading zero, at
+    most INTEGER_DIGITS): a bound its length settles is not cast for (a minimum of 0 or less
+    holds always; a maximum of n digits holds for every shorter cell)."""
+    cast = "TRY_CAST({x} AS BIGINT)"
+    low, high = constraints.get("minimum"), constraints.get("maximum")
+    if not all(
+        isinstance(b, int) and not isinstance(b, bool) for b in (low, high) if b is not None
+    ):
+        return _bounds(constraints, cast)
+    tests = []
+    if low is not None and low > 0:
+        tests.append(
+            f"CASE WHEN strlen({{x}}) > {len(str(low))} THEN true ELSE {cast} >= {low} END"
+        )
+    if high is not None and high < 10**INTEGER_DIGITS - 1:
+        if high < 0:
+            tests.append("false")
+        else:
+            tests.append(
+                f"CASE WHEN strlen({{x}}) < {len(str(high))} THEN true ELSE {cast} <= {high} END"
+            )
+    return tests
+
+
 def _string_tests(constraints: dict[str, Any], fmt: str | None) -> list[str] | None:
     tests = []
     if fmt == "uri":
@@ -173,7 +198,7 @@ def _column(spec: dict[str, Any], bit: int, decimals: int | None) -> Column:
         tests = None
     elif kind == "integer" and "enum" not in constraints and fmt in (None, "default"):
         sql_type, value = "BIGINT", "TRY_CAST({x} AS BIGINT)"
-        tests = [_digits("{x}"), *_bounds(constraints, "TRY_CAST({x} AS BIGINT)")]
+        tests = [_digits("{x}"), *_integer_bounds(constraints)]
     elif kind == "number" and "enum" not in constraints and fmt in (None, "default"):
         sql_type, value = NUMBER, f"CAST({{x}} AS {NUMBER})"
         places = min(SCALE, decimals if decimals is not None else SCALE)

@@ -86,13 +86,18 @@ def load(
     cannot hold exactly (a figure past 12 digits or 6 decimals): they are left out, for the
     row engine. Raises duckdb.InvalidInputException on a line with the wrong number of cells
     (only in a large table, which Python did not count)."""
-    # One thread per query: a piece's rows keep their order, and the pieces are read side
-    # by side, each by a thread of its own (the engine's threads setting is global).
+    # One thread per query: a piece's rows keep their order, and the pieces of all four
+    # tables are read side by side, each by a thread of its own (the engine's threads setting
+    # is global).
     (threads,) = con.execute("SELECT current_setting('threads')").fetchone() or (1,)
     con.execute("SET threads = 1")
     try:
-        for table in TABLE_NAMES:
-            _read_table(con, fmt, table, batch.pieces(folder, fmt, table, int(threads)))
+        _read_tables(
+            con,
+            fmt,
+            {table: batch.pieces(folder, fmt, table, int(threads)) for table in TABLE_NAMES},
+            int(threads),
+        )
     finally:
         con.execute(f"SET threads = {int(threads)}")
     _odd_cells(con, fmt)
@@ -112,34 +117,37 @@ def load(
     return inexact
 
 
-def _read_table(con: duckdb.DuckDBPyConnection, fmt: str, table: str, pieces: list[Piece]) -> None:
-    """Table w_<table> from the pieces (read side by side) and its view."""
-    names = ([] if pieces[0].package is not None else ["pkg", "start"]) + [
-        f"r{c.bit}" for c in columns(fmt, table)
-    ]
-    types = {n: ("INTEGER" if n in ("pkg", "start") else "VARCHAR") for n in names}
+def _read_tables(
+    con: duckdb.DuckDBPyConnection, fmt: str, pieces: dict[str, list[Piece]], workers: int
+) -> None:
+    """Tables w_<table> from their pieces, and their views. The pieces of all tables are read
+    side by side by `workers` threads, the largest first (a small table read alone would
+    leave the other threads idle)."""
 
-    def read(piece: Piece, sql: str) -> None:
+    def read(piece: Piece, sql: str, types: dict[str, str]) -> None:
         piece.write()
         try:
             con.cursor().execute(sql, [str(piece.path), types])
         finally:
             piece.path.unlink()
 
-    first, rest = pieces[0], pieces[1:]
-    if not rest:
-        read(first, f"CREATE OR REPLACE TABLE w_{table} AS {_scan_sql(fmt, table, first)}")
-    else:
+    jobs = []
+    for table, parts in pieces.items():
+        first = parts[0]
+        names = ([] if first.package is not None else ["pkg", "start"]) + [
+            f"r{c.bit}" for c in columns(fmt, table)
+        ]
+        types = {n: ("INTEGER" if n in ("pkg", "start") else "VARCHAR") for n in names}
         empty = Piece(first.path.with_suffix(".none"), first.package, 0, b"")
-        read(empty, f"CREATE OR REPLACE TABLE w_{table} AS {_scan_sql(fmt, table, empty)}")
-        with ThreadPoolExecutor(len(pieces)) as pool:
-            done = [
-                pool.submit(read, p, f"INSERT INTO w_{table} {_scan_sql(fmt, table, p)}")
-                for p in pieces
-            ]
-        for future in done:
-            future.result()  # a piece's error (a ragged line) is the table's
-    con.execute(f"CREATE OR REPLACE VIEW {table} AS {_view_sql(fmt, table)}")
+        read(empty, f"CREATE OR REPLACE TABLE w_{table} AS {_scan_sql(fmt, table, empty)}", types)
+        jobs += [(p, f"INSERT INTO w_{table} {_scan_sql(fmt, table, p)}", types) for p in parts]
+    jobs.sort(key=lambda job: -len(job[0].lines))
+    with ThreadPoolExecutor(max(1, min(workers, len(jobs)))) as pool:
+        done = [pool.submit(read, *job) for job in jobs]
+    for future in done:
+        future.result()  # a piece's error (a ragged line) is the table's
+    for table in pieces:
+        con.execute(f"CREATE OR REPLACE VIEW {table} AS {_view_sql(fmt, table)}")
 
 
 def _odd_cells(con: duckdb.DuckDBPyConnection, fmt: str) -> None:
