@@ -15,10 +15,8 @@ both came in the same load.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -28,7 +26,7 @@ from sqlalchemy import Engine
 
 from gongkai.filing import registry_mismatch, registry_mismatch_text
 from gongkai.package import PackageError, ReportPackage, read_package
-from gongkai.package.collection import ReportSlice, report_keys, split_collection
+from gongkai.package.collection import ReportSlice, gc_paused, report_keys, split_collection
 from gongkai.package.descriptor_text import DescriptorText
 from gongkai.package.reader import DESCRIPTOR
 from gongkai.standard import TABLE_NAMES
@@ -207,7 +205,7 @@ class Loader:
             self.outcome.skipped.append((source, [_COLLECTION_REFUSED, *lines]))
             self.progress(len(units))
             return
-        # filed by year and agency: the store's indexes then grow at one end, batch after
+        # filed by agency and year: the store's indexes then grow at one end, batch after
         # batch (a batch is stored in key order, the whole collection thus in one sweep);
         # what is skipped is listed in the collection's order all the same
         order = sorted(range(len(units)), key=lambda i: (units[i].keys, units[i].source))
@@ -428,20 +426,6 @@ def _issue_line(issue: Issue) -> str:
     return f"{record['code']} {where}: {record['message']}"
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No passes of the cyclic garbage collector meanwhile. A collection is read as millions
-    of objects that all live until it is filed, and each full pass walks them all again
-    (7-13 s of a national load, for nothing freed); what the work leaves is collected after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def load_paths(
     engine: Engine,
     paths: Sequence[Path],
@@ -456,14 +440,14 @@ def load_paths(
     loader = Loader(engine, register, progress)
     try:
         for path in paths:
-            with _collector_paused():
+            with gc_paused():  # a collection is millions of objects living until filed
                 units, skipped = read_units(path, max_bytes)
             if skipped:
                 loader.then(partial(loader.outcome.skipped.extend, skipped))
             if len(units) != 1:  # a collection's more reports, or nothing to file
                 loader.then(partial(found, len(units) - 1) if units else partial(progress, 1))
             if units and units[0].part is not None:
-                with _collector_paused():
+                with gc_paused():
                     loader.add_collection(str(path), units)
                 continue
             for unit in units:
