@@ -352,6 +352,50 @@ def test_batches_filed_in_one_transaction_move_the_totals_once(
     assert "320803" in regions and "320813" not in regions
 
 
+def test_new_filings_stage_their_totals_batch_after_batch(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A year's first load in several batches, none replacing another: on PostgreSQL each
+    batch's county sums are staged as it is stored (a last batch smaller than BULK too), a
+    county whose agencies are in two batches is summed once, and the totals equal a
+    recomputation on either database."""
+    monkeypatch.setattr(totals_test.totals_module, "BULK", 2)
+    totals_test._register(engine)
+    rng = random.Random(17)
+
+    def in_county(agency_id: str, sha: str) -> NewFiling:
+        filing = _bulk_filing(rng, agency_id, "320813", sha)
+        filing.tables["reports"][0].update(level="county", scope="agency")
+        return filing
+
+    first = [in_county("320813-t-education", "n1"), in_county("320800-t-finance", "n2")]
+    second = [
+        in_county("320813-t-transport", "n3"),  # the same county as the first batch's
+        _bulk_filing(rng, "511112-t-police", "511112", "n4"),
+    ]
+    third = [_bulk_filing(rng, "110000-t-office", "110000", "n5")]
+    staged_batches: list[int] = []
+    move = totals_test.totals_module.move_in_bulk
+
+    def moved(conn: Connection, ids: dict[str, Any], staged: Any = None) -> None:
+        staged_batches.append(0 if staged is None else staged.batches)
+        move(conn, ids, staged)
+
+    monkeypatch.setattr(totals_test.totals_module, "move_in_bulk", moved)
+    receipts = bulk.file_in_one(engine, lambda: [first, second, third])
+    assert [r.created for r in receipts] == [True] * 5
+    postgresql = engine.dialect.name == "postgresql"
+    assert staged_batches == ([3] if postgresql else [])
+    stored = totals_test.stored_totals(engine)
+    assert stored == totals_test.recomputed_totals(engine)
+    county = [
+        key
+        for key in stored["totals_reports"]
+        if key[1] == "county" and key[3] == "320813" and key[4:6] == ("county", "agency")
+    ]
+    assert len(county) == 1 and stored["totals_reports"][county[0]][0] == 3  # its reports
+
+
 def test_a_bulk_batch_beside_single_filings_keeps_the_totals(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

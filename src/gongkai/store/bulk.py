@@ -44,7 +44,7 @@ from gongkai.store.tables import (
     filings,
     heads,
 )
-from gongkai.store.totals import apply_filings
+from gongkai.store.totals import StagedSums, apply_filings
 from gongkai.validation.values import PackageReader
 
 # what the database raises when it refuses a batch (COPY goes through psycopg itself)
@@ -112,19 +112,30 @@ def file_in_one(
                         conn.execute(_FAST_TOAST)
                     receipts: list[Receipt] = []
                     moves = _Moves()
+                    staged = StagedSums()
                     copies = conn.dialect.name == "postgresql"
                     with closing(_prepared(batches(), copies)) as prepared:
                         for batch, made in prepared:
                             _register(conn, _registry_rows_of(batch, new_agencies or {}))
+                            before = len(moves.added)
                             receipts += _file_batch(conn, batch, moves, made)
+                            _stage(conn, staged, moves, moves.added[before:])
                             stored(len(batch))
                     # the per-year totals follow the versions that became current
-                    apply_filings(conn, added=moves.added, replaced=moves.replaced)
+                    apply_filings(conn, moves.added, moves.replaced, staged)
                     return receipts
         except STORE_ERRORS as exc:
             if attempt == ATTEMPTS - 1 or not is_race(exc):
                 raise
     raise AssertionError("unreachable")
+
+
+def _stage(conn: Connection, staged: StagedSums, moves: _Moves, added: list[int]) -> None:
+    """Stage the totals of a bulk batch's new filings while the next batch is being made,
+    as long as none of the transaction's filings replaced another (the common case of a
+    year's first load; otherwise the totals are grouped once at the end)."""
+    if not moves.replaced:
+        staged.add(conn, added)
 
 
 # one filing's figures as COPY text: table name -> its lines, each without the filing id
