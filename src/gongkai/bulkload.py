@@ -51,7 +51,7 @@ CHUNK_REPORTS = 1500
 # (per transaction, a national year's ~481,000 totals rows are updated: six transactions of
 # 25,000 reports took 36 s for it). They go in batches of COLLECTION_CHUNK, each told to the
 # progress bar once stored; a collection the database refuses is filed a batch at a time.
-COLLECTION_CHUNK = 25_000
+COLLECTION_CHUNK = 10_000
 
 
 @dataclass(frozen=True)
@@ -442,14 +442,15 @@ def load_paths(
         for path in paths:
             with gc_paused():  # a collection is millions of objects living until filed
                 units, skipped = read_units(path, max_bytes)
-            if skipped:
-                loader.then(partial(loader.outcome.skipped.extend, skipped))
-            if len(units) != 1:  # a collection's more reports, or nothing to file
-                loader.then(partial(found, len(units) - 1) if units else partial(progress, 1))
-            if units and units[0].part is not None:
-                with gc_paused():
+                if skipped:
+                    loader.then(partial(loader.outcome.skipped.extend, skipped))
+                if len(units) != 1:  # a collection's more reports, or nothing to file
+                    loader.then(partial(found, len(units) - 1) if units else partial(progress, 1))
+                if units and units[0].part is not None:
                     loader.add_collection(str(path), units)
-                continue
+                    # let go of while the collector is still off: back on, it would first
+                    # walk every one of them (1.3 s for a national year)
+                    units = []
             for unit in units:
                 loader.add(unit)
         loader.flush()

@@ -423,7 +423,7 @@ def move_in_bulk(conn: Connection, ids: dict[str, Any], staged: StagedSums | Non
                 _create_staging(conn, target.name)
                 conn.execute(_staged_county(source.name, bool(ids["replaced"])), ids)
             elif staged.batches > 1:
-                _regroup_staged(conn, target.name)
+                conn.execute(_regrouped(target.name))
             conn.execute(_staged_coarser(target.name))
             conn.execute(_update_existing(target.name))
             conn.execute(_insert_new(target.name))
@@ -435,27 +435,29 @@ def _create_staging(conn: Connection, target_name: str) -> None:
     conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {staged} (LIKE {target_name}) ON COMMIT DROP")
 
 
-def _regroup_staged(conn: Connection, target_name: str) -> None:
-    """One staged row per key: batches staged apart each have rows of the regions they share
-    (a county whose agencies were stored in two batches)."""
-    staged = _staging(target_name).name
-    conn.exec_driver_sql(
-        f"CREATE TEMPORARY TABLE regrouped_{target_name} (LIKE {target_name}) ON COMMIT DROP"
-    )
-    conn.execute(_regrouped(target_name))
-    conn.exec_driver_sql(f"DROP TABLE pg_temp.{staged}")
-    conn.exec_driver_sql(f"ALTER TABLE pg_temp.regrouped_{target_name} RENAME TO {staged}")
-
-
 @cache
 def _regrouped(target_name: str) -> Any:
+    """One staged row per key: batches staged apart each have a row for the counties they
+    share (one whose agencies were stored in two batches). Only those keys' rows are summed
+    again: grouping every staged row anew (NUMERIC sums) took 3.5 s of a national year."""
     target = next(t for t in totals.values() if t.name == target_name)
-    staged = _staging(target_name)
-    regrouped = Table(
-        f"regrouped_{target_name}", MetaData(), *[Column(c.name, c.type) for c in target.c]
+    staged = _staging(target_name).name
+    keys = [*TOTALS_KEYS, *(["item"] if "item" in target.c else [])]
+    values = [n for n in _names(target) if n not in keys]
+    key_list = ", ".join(keys)
+    sums = ", ".join(f"min({n})" if n == "seq" else f"sum({n})" for n in values)
+    same = " AND ".join(f"s.{k} = d.{k}" for k in keys)
+    return text(
+        f"""
+        WITH shared AS (
+            SELECT {key_list} FROM pg_temp.{staged} GROUP BY {key_list} HAVING count(*) > 1
+        ), parts AS (
+            DELETE FROM pg_temp.{staged} s USING shared d WHERE {same} RETURNING s.*
+        )
+        INSERT INTO pg_temp.{staged} ({key_list}, {", ".join(values)})
+        SELECT {key_list}, {sums} FROM parts GROUP BY {key_list}
+        """
     )
-    query = _rolled_to("county", target, staged)
-    return regrouped.insert().from_select(_names(target), query)
 
 
 @contextmanager
