@@ -378,3 +378,39 @@ def test_folders_filed_while_the_next_are_validated_still_find_last_year(
     monkeypatch.setattr(bulkload, "file_many", file_many)
     again = load(engine, *map(str, folders))
     assert (again.exit_code, again.stdout) == (0, SUMMARY.format(0, 6, 0))
+
+
+def test_a_line_break_outside_a_quoted_cell_is_listed_as_validate_lists_it(
+    engine: Engine, tmp_path: Path, executor: str
+) -> None:
+    """A quote in mid-cell opens no quoted cell: a line break after it ends the record, as a
+    CSV reader reads it. The load lists what is wrong (no traceback), as `validate` does."""
+    each = reports(30 if executor == "columns" else 3)
+    register(engine, each)
+    collection = write_collection(tmp_path / "national", each)
+    path = collection / "reports.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    cells = lines[2].split(",")
+    cells[2] = 'a"b\nc"d'  # agency_name of the second report
+    lines[2] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    validated = CliRunner().invoke(main, ["validate", str(collection)])
+    result = load(engine, str(collection))
+    assert (validated.exit_code, result.exit_code) == (1, 1)
+    listed = {line.split()[0] for line in result.stderr.split("\n") if line.startswith("  ")}
+    found = {code.split("]")[0] for code in validated.stdout.split("[")[1:]}
+    if executor == "rows":
+        # Frictionless sniffs the table's dialect from a sample holding the stray quote and
+        # takes the broken line for the header: the collection is wrong as a whole
+        assert result.stdout == SUMMARY.format(0, 0, 1), result.stderr
+        assert listed - {_COLLECTION_REFUSED} <= found and "incorrect-label" in listed
+        return
+    # the second report's line is two records: the first report's, cut short, and one of
+    # its own (agency c"d); the reports after them are read as they are
+    assert result.stdout == SUMMARY.format(len(each) - 1, 0, 2), result.stderr
+    assert f"skipped {collection} 320813-bulk-001 2024:\n" in result.stderr
+    assert f'skipped {collection} c"d 320813:\n' in result.stderr
+    assert listed <= found and "missing-cell" in listed, (listed, found)
+
+
+_COLLECTION_REFUSED = "整个汇总包有误，其中的报告均未入库"

@@ -29,6 +29,13 @@ def test_quoted_line_breaks_and_crlf_stay_in_their_record() -> None:
     assert records(data) == [b"a,b\r", b'"x\r\ny",1\r', b'z,"say ""hi"""\r']
 
 
+def test_a_quote_in_mid_cell_opens_no_quoted_cell() -> None:
+    """As a CSV reader reads it: the line break after it ends the record; an unclosed quote
+    at a cell's start takes the rest of the table."""
+    data = b'a,b\nx,say "hi\n"there",1\n"open,2\nrest\n'
+    assert records(data) == [b"a,b", b'x,say "hi', b'"there",1', b'"open,2\nrest']
+
+
 def test_rows_of_no_report_are_stray(tmp_path: Path) -> None:
     folder = write_collection(tmp_path / "all", reports(2))
     reviews = folder / "reviews.csv"

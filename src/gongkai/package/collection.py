@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import io
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -70,13 +71,29 @@ def _is_blank(record: bytes) -> bool:
 
 
 def records(data: bytes) -> list[bytes]:
-    """The CSV records of a table, each without its line end ("\\r" kept): a record whose
-    quoted cell holds a line break spans several lines (an odd count of quotes so far)."""
+    """The CSV records of a table, each without its line end ("\\r" kept), as a CSV reader
+    reads them: a record whose quoted cell holds a line break spans several lines (a quote
+    opens a quoted cell only at the cell's start; an unclosed one takes the rest)."""
     lines = data.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
     if b'"' not in data:
         return lines
+    reader = csv.reader(line.decode("utf-8", "replace") + "\n" for line in lines)
+    joined: list[bytes] = []
+    start = 0
+    try:
+        for _ in reader:
+            joined.append(b"\n".join(lines[start : reader.line_num]))
+            start = reader.line_num
+    except csv.Error:  # a carriage return in mid-line: a record ends there, as read
+        return _records_by_quotes(lines)
+    return joined
+
+
+def _records_by_quotes(lines: list[bytes]) -> list[bytes]:
+    """`records` where a CSV reader would stop at a carriage return: a record goes on while
+    its count of quotes is odd."""
     joined: list[bytes] = []
     open_record: list[bytes] = []
     quotes = 0
@@ -95,7 +112,12 @@ def _cells(record: bytes) -> list[str]:
     text = record.decode("utf-8", "replace")
     if '"' not in text:
         return text.split(",")
-    return next(csv.reader([text]), [])
+    try:
+        return next(csv.reader([text]), [])
+    except csv.Error:
+        # a line break outside any quoted cell (a quote in mid-cell does not open one): a CSV
+        # reader ends the record there; validation tells what is wrong with the table
+        return next(csv.reader(io.StringIO(text, newline="")), [])
 
 
 def _key(record: bytes, positions: tuple[int, int]) -> tuple[str, str]:
