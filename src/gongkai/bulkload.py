@@ -51,6 +51,8 @@ CHUNK_REPORTS = 1500
 # (per transaction, a national year's ~481,000 totals rows are updated: six transactions of
 # 25,000 reports took 36 s for it). They go in batches of COLLECTION_CHUNK, each told to the
 # progress bar once stored; a collection the database refuses is filed a batch at a time.
+# Smaller batches leave less work with nothing beside it: the first batch is made before the
+# database has anything to do, the last one stored after Python has nothing left to make.
 COLLECTION_CHUNK = 10_000
 
 
@@ -210,11 +212,8 @@ class Loader:
         # what is skipped is listed in the collection's order all the same
         order = sorted(range(len(units)), key=lambda i: (units[i].keys, units[i].source))
         chunks = [
-            (
-                [units[i] for i in order[start : start + COLLECTION_CHUNK]],
-                [judged.results[i] for i in order[start : start + COLLECTION_CHUNK]],
-            )
-            for start in range(0, len(units), COLLECTION_CHUNK)
+            ([units[i] for i in order[start:end]], [judged.results[i] for i in order[start:end]])
+            for start, end in _chunk_bounds(len(units))
         ]
         listed = len(self.outcome.skipped)
         self._file_together(chunks)
@@ -381,6 +380,15 @@ class Loader:
             }
         except (ValueError, KeyError):
             return validate_alone(unit.package).tables
+
+
+def _chunk_bounds(count: int) -> Iterator[tuple[int, int]]:
+    """A collection's batches: COLLECTION_CHUNK reports each, after a quarter and a half of
+    one, so that the database has the first batch to store soon after validation ends."""
+    start, size = 0, max(1, COLLECTION_CHUNK // 4)
+    while start < count:
+        yield start, min(count, start + size)
+        start, size = start + size, min(COLLECTION_CHUNK, size * 2)
 
 
 def _ready(

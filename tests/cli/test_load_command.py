@@ -414,3 +414,14 @@ def test_a_line_break_outside_a_quoted_cell_is_listed_as_validate_lists_it(
 
 
 _COLLECTION_REFUSED = "整个汇总包有误，其中的报告均未入库"
+
+
+@pytest.mark.parametrize("count", [0, 1, 3, 2_501, 42_000])
+def test_a_collections_batches_cover_it_once_the_first_ones_smaller(count: int) -> None:
+    bounds = list(bulkload._chunk_bounds(count))
+    assert [start for start, _ in bounds] == [0, *(end for _, end in bounds)][: len(bounds)]
+    assert (bounds[-1][1] if bounds else 0) == count
+    sizes = [end - start for start, end in bounds]
+    assert all(0 < size <= bulkload.COLLECTION_CHUNK for size in sizes)
+    assert sizes[:-1] == sorted(sizes[:-1])  # rising to COLLECTION_CHUNK, then the rest
+    assert count < 42_000 or sizes[0] <= bulkload.COLLECTION_CHUNK // 4

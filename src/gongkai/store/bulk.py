@@ -315,7 +315,7 @@ def _lock_heads_postgresql(conn: Connection, keys: list[tuple[str, int]]) -> lis
     """The heads rows there are of `keys`, locked. A missing one is inserted with its first
     version (`_move_heads`), not created empty here and updated there: a new row updated in
     the same transaction is written twice, and once more into each index (~0.6 s a batch of
-    25,000). Another load filing the same new report meanwhile is refused a unique key."""
+    25,000 reports). Another load filing the same new report meanwhile is refused a unique key."""
     return list(conn.execute(_LOCK_HEADS, _key_arrays(keys)))
 
 
