@@ -60,17 +60,19 @@ def insert_batch(con: duckdb.DuckDBPyConnection, fmt: str) -> None:
             position = codes.index(item) + 1 if item in codes else None
             test = f"AND x.pos = {position}" if position else f"AND x.item = {_text(item)}"
         values = ", ".join(
-            f'any_value(CAST(x."{n}" AS {NUMBER})) AS v{cid}, '
-            f"any_value(CASE WHEN x.bad & {1 << _bit(fmt, table, n)} <> 0 THEN 'bad' "
-            f"WHEN x.\"{n}\" IS NULL THEN 'blank' ELSE 'ok' END) AS s{cid}"
+            f'CAST(x."{n}" AS {NUMBER}) AS v{cid}, '
+            f"CASE WHEN x.bad & {1 << _bit(fmt, table, n)} <> 0 THEN 'bad' "
+            f"WHEN x.\"{n}\" IS NULL THEN 'blank' ELSE 'ok' END AS s{cid}"
             for cid, n in cells
         )
+        # the report's only row there: a window count, not a GROUP BY (no aggregate over the
+        # text of each status: a third less time)
         joins.append(
             f"""LEFT JOIN (
-                SELECT r.rid, any_value(x.line) AS line, {values}
+                SELECT r.rid, x.line, {values}
                 FROM {table} x JOIN reps r USING (pkg, agency_id, year)
                 WHERE {key_ok(fmt, table, "x")} {test}
-                GROUP BY r.rid HAVING count(*) = 1
+                QUALIFY count(*) OVER (PARTITION BY r.rid) = 1
             ) c{k} ON c{k}.rid = r.rid"""
         )
         picks += [f"c{k}.v{cid}, c{k}.s{cid}, c{k}.line AS l{cid}" for cid, _ in cells]

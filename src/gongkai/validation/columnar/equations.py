@@ -406,8 +406,9 @@ def long_check(
 ) -> None:
     """Check equations `numbers` of each report cell by cell.
 
-    `reports`: SQL giving (rid, pkg, fmt, prev_rid) — prev_rid last year's report of the same
-    agency (continuity only). `cells`: a table of (rid, cid, status, num, line): the cells of
+    `reports`: SQL giving (rid, pkg, fmt, prev_rid, only) — prev_rid last year's report of the
+    same agency (continuity only), `only` a list of the equations to check in that report (of
+    `numbers`; NULL: all of them). `cells`: a table of (rid, cid, status, num, line): the cells of
     each report's rows that are there exactly once.
     """
     if not numbers:
@@ -421,6 +422,7 @@ def long_check(
                    t.tbl, t.item, t.fld, t.previous, c.status, c.num, c.line
             FROM ({reports}) r
             JOIN terms t ON t.fmt = r.fmt AND list_contains(?, t.eq)
+                        AND (r.only IS NULL OR list_contains(r.only, t.eq))
             LEFT JOIN {cells} c
               ON c.rid = CASE WHEN t.previous THEN r.prev_rid ELSE r.rid END AND c.cid = t.cid
         ),
