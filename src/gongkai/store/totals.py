@@ -301,7 +301,7 @@ def _coarser_sums(target: Table, county: Any) -> list[Select[Any]]:
 
 
 def _rolled_to(grain: str, target: Table, county: Any) -> Select[Any]:
-    """`_coarser_sums` at one grain; at the county grain, rows of the same key summed."""
+    """The county-grain sums `county` rolled up to one coarser `grain`."""
     region = _rolled_up(grain, county.c.region_code).label("region_code")
     rolled: list[Any] = []
     grouped: list[Any] = []
