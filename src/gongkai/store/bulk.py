@@ -121,7 +121,8 @@ def file_in_one(
                             _register(conn, _registry_rows_of(batch, new_agencies or {}))
                             before = len(moves.added)
                             receipts += _file_batch(conn, batch, moves, made)
-                            _stage(conn, staged, moves, moves.added[before:])
+                            if not moves.replaced:  # see StagedSums: a year's first load
+                                staged.add(conn, moves.added[before:])
                             stored(len(batch))
                     # the per-year totals follow the versions that became current
                     apply_filings(conn, moves.added, moves.replaced, staged)
@@ -130,14 +131,6 @@ def file_in_one(
             if attempt == ATTEMPTS - 1 or not is_race(exc):
                 raise
     raise AssertionError("unreachable")
-
-
-def _stage(conn: Connection, staged: StagedSums, moves: _Moves, added: list[int]) -> None:
-    """Stage the totals of a bulk batch's new filings while the next batch is being made,
-    as long as none of the transaction's filings replaced another (the common case of a
-    year's first load; otherwise the totals are grouped once at the end)."""
-    if not moves.replaced:
-        staged.add(conn, added)
 
 
 # one filing's figures as COPY text: table name -> its lines, each without the filing id

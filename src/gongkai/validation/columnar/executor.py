@@ -10,11 +10,9 @@ continuity, which is checked once for all.
 
 from __future__ import annotations
 
-import gc
 import tempfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from typing import Any
 import duckdb
 
 from gongkai.package import ReportPackage
+from gongkai.package.collection import gc_paused
 from gongkai.standard import load_standard
 from gongkai.validation.columnar import continuity
 from gongkai.validation.columnar.cells import Verdicts, insert_columns
@@ -269,7 +268,7 @@ class Executor:
             # passes over the whole heap while they are made cost more than making them (a
             # national year: ~0.4 s of ~0.8 s). Paused while one result is made, not across
             # the yield.
-            with _collector_paused():
+            with gc_paused():
                 found = [i.at(source) for i in self.python_issues.pop(number, [])]
                 keys: list[tuple[str, int]] = []
                 while next_issues and next_issues[0] == number:
@@ -290,17 +289,6 @@ class Executor:
                 )
             if result is not None:
                 yield result
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:

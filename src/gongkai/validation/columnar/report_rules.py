@@ -129,11 +129,11 @@ def check_uscc(con: duckdb.DuckDBPyConnection, rule: dict[str, Any], fmt: Format
         # the check character reckoned in the engine: only codes it finds wrong are read
         # again, by the row engine's uscc_correction (which words the issue); the 17 terms
         # written out (a lambda over a list per row costs about twice as much)
-        total = " + ".join(
+        terms = (
             f"{weight} * (strpos({alphabet}, {value}[{k + 1}]) - 1)"
             for k, weight in enumerate(USCC_WEIGHTS)
         )
-        total = f"({total})"
+        total = f"({' + '.join(terms)})"
         rows = con.execute(
             f"SELECT r.pkg, r.rid, {value}, c.line FROM reps r {_cell_sql(spec, 'c')} "
             f"WHERE {_status(fmt, spec, 'c')} = 'ok' AND length({value}) = 18 "
