@@ -58,3 +58,29 @@ def test_a_header_that_only_starts_with_the_standards_is_not_plain() -> None:
         assert lines.lines(1, data.encode()) is None
     assert is_plain(f"{header}\n{row}\n".encode(), "2021", "applications")
     assert lines.lines(1, f"{header}\n{row}\n".encode()) is not None
+
+
+def test_one_reader_for_many_packages_writes_each_as_its_typed_rows(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # the store keeps one reader per table for a whole load: a line's end remembered from one
+    # agency's package is written after another agency's id and year
+    monkeypatch.setattr("gongkai.store.copy_text.KNOWN_ENDS", 3)  # and starts afresh often
+    values = PackageReader()
+    readers: dict[tuple[str, str], FigureLines] = {}
+    for path in sorted(DATASETS.iterdir()) * 2:
+        result = validate(read_package(path))
+        for name in TABLE_NAMES:
+            data = result.package.files[name]
+            reader = readers.setdefault((result.format, name), FigureLines(result.format, name))
+            typed = typed_lines(7, result.format, name, values.rows(result.format, name, data))
+            assert reader.lines(7, data) == typed, (path.name, name)
+
+
+def test_a_line_with_a_cell_too_many_is_refused_though_the_commas_add_up() -> None:
+    lines = FigureLines("2021", "applications")
+    header = ",".join(lines.reader.names)
+    row = ",".join(["320813-x", "2024", "granted", *["1"] * (len(lines.reader.names) - 3)])
+    data = f"{header}\n{row},\n{row[: row.rindex(',')]}\n".encode()  # one more, one fewer
+    assert lines.lines(1, data) is None  # left to the row engine's reading, as not plain
+    ones = "\t".join(["1"] * (len(lines.reader.names) - 3))
+    line = f"1\t320813-x\t2024\tgranted\t{ones}\t{lines.order['granted']}\n"
+    assert lines.lines(1, f"{header}\n{row}\n{row}".encode()) == [line, line]  # no last \n
