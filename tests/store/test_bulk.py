@@ -352,14 +352,27 @@ def test_batches_filed_in_one_transaction_move_the_totals_once(
     assert "320803" in regions and "320813" not in regions
 
 
+@pytest.mark.parametrize("spaced", [False, True], ids=["ids-in-a-run", "ids-spaced"])
 def test_new_filings_stage_their_totals_batch_after_batch(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, spaced: bool
 ) -> None:
     """A year's first load in several batches, none replacing another: on PostgreSQL each
     batch's county sums are staged as it is stored (a last batch smaller than BULK too), a
     county whose agencies are in two batches is summed once, and the totals equal a
-    recomputation on either database."""
+    recomputation on either database. A batch's filings are chosen by their range of ids
+    when they are a run of ids, else by their ids (another load took ids between them)."""
     monkeypatch.setattr(totals_test.totals_module, "BULK", 2)
+    if spaced:
+        reserve = bulk._reserve_ids
+        monkeypatch.setattr(bulk, "_reserve_ids", lambda conn, n: reserve(conn, 2 * n)[::2])
+    runs: list[bool] = []
+    stage = totals_test.totals_module._staged_county
+
+    def staged_county(source_name: str, replacing: bool, run: bool = False) -> Any:
+        runs.append(run)
+        return stage(source_name, replacing, run)
+
+    monkeypatch.setattr(totals_test.totals_module, "_staged_county", staged_county)
     totals_test._register(engine)
     rng = random.Random(17)
 
@@ -386,6 +399,9 @@ def test_new_filings_stage_their_totals_batch_after_batch(
     assert [r.created for r in receipts] == [True] * 5
     postgresql = engine.dialect.name == "postgresql"
     assert staged_batches == ([3] if postgresql else [])
+    if postgresql:  # every figures table staged in each batch; the third's one id is a run
+        tables = len(totals_test.totals_module._pairs())
+        assert runs == [not spaced] * (2 * tables) + [True] * tables
     stored = totals_test.stored_totals(engine)
     assert stored == totals_test.recomputed_totals(engine)
     county = [

@@ -10,7 +10,16 @@ import pytest
 from conftest_db import DATASETS
 from gongkai.package import read_package
 from gongkai.standard import TABLE_NAMES
-from gongkai.store.copy_text import FigureLines, figure_columns, is_plain, text_of, typed_lines
+from gongkai.store.copy_text import (
+    FigureLines,
+    figure_columns,
+    is_plain,
+    text_of,
+    typed_bodies,
+    typed_lines,
+    with_filing_id,
+    with_filing_ids,
+)
 from gongkai.validation import validate
 from gongkai.validation.values import PackageReader
 
@@ -84,3 +93,12 @@ def test_a_line_with_a_cell_too_many_is_refused_though_the_commas_add_up() -> No
     ones = "\t".join(["1"] * (len(lines.reader.names) - 3))
     line = f"1\t320813-x\t2024\tgranted\t{ones}\t{lines.order['granted']}\n"
     assert lines.lines(1, f"{header}\n{row}\n{row}".encode()) == [line, line]  # no last \n
+
+
+def test_the_filing_id_goes_before_every_line_of_a_joined_text() -> None:
+    rows = [{"agency_id": "a", "year": 2024, "agency_name": "第一\n第二", "region_code": "320813"}]
+    bodies = typed_bodies("2021", "reports", rows * 3)
+    assert "\\n" in bodies[0]  # the value's line break, escaped
+    assert with_filing_ids(12, "".join(bodies)) == "".join(with_filing_id(12, bodies))
+    assert with_filing_ids(12, "".join(bodies)).count("\n12\t") == 2
+    assert with_filing_ids(12, "") == ""

@@ -34,7 +34,7 @@ from gongkai.store.copy_text import (
     block,
     figure_columns,
     typed_bodies,
-    with_filing_id,
+    with_filing_ids,
 )
 from gongkai.store.filings import ATTEMPTS, NewFiling, Receipt, origin_of, receipt_of
 from gongkai.store.registry import AGENCY_COLUMNS
@@ -134,7 +134,7 @@ def file_in_one(
 
 
 # one filing's figures as COPY text: table name -> its lines, each without the filing id
-FilingText = dict[str, list[str]]
+FilingText = dict[str, str]
 
 
 def _prepared(
@@ -151,7 +151,7 @@ def _prepared(
             return None
         if not copies:
             return batch, None
-        return batch, [{n: figure_text.bodies(f, n) for n in TABLE_NAMES} for f in batch]
+        return batch, [{n: "".join(figure_text.bodies(f, n)) for n in TABLE_NAMES} for f in batch]
 
     with ThreadPoolExecutor(1) as ahead:
         coming = ahead.submit(prepare)
@@ -479,19 +479,18 @@ def _copy_all(
     _copy_files(conn, ((i, n, c) for i, f, _ in added for n, c in f.files.items()))
     figure_text = _FigureText()
 
-    def bodies(filing_id: int, filing: NewFiling, name: str) -> list[str]:
+    def bodies(filing_id: int, filing: NewFiling, name: str) -> str:
         made = text_of.get(filing_id)
-        return made[name] if made is not None else figure_text.bodies(filing, name)
+        return made[name] if made is not None else "".join(figure_text.bodies(filing, name))
 
     for fmt in sorted({f.format for _, f, _ in added}):
         for name in TABLE_NAMES:
-            lines = (
-                line
+            parts = (
+                with_filing_ids(filing_id, bodies(filing_id, filing, name))
                 for filing_id, filing, _ in added
                 if filing.format == fmt
-                for line in with_filing_id(filing_id, bodies(filing_id, filing, name))
             )
-            _copy(conn, figures_table(name, fmt).name, figure_columns(fmt, name), lines)
+            _copy(conn, figures_table(name, fmt).name, figure_columns(fmt, name), parts)
 
 
 COPY_BLOCK = 1 << 20  # characters sent to the server at a time

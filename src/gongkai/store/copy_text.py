@@ -200,6 +200,15 @@ def with_filing_id(filing_id: int, bodies: list[str]) -> list[str]:
     return [prefix + body for body in bodies]
 
 
+def with_filing_ids(filing_id: int, bodies: str) -> str:
+    """`with_filing_id` of bodies joined in one text: the id put before every line at once (in
+    COPY text a raw line break only ever ends a line; one in a value is written \\n)."""
+    if not bodies:
+        return ""
+    prefix = f"{filing_id}\t"
+    return prefix + bodies[:-1].replace("\n", "\n" + prefix) + "\n"
+
+
 def typed_lines(
     filing_id: int, fmt: str, table: str, rows: Iterable[Mapping[str, Any]]
 ) -> list[str]:

@@ -188,12 +188,13 @@ def _signed_choice(dialect: str, source: Table) -> tuple[ColumnElement[Any], Col
     return sign, chosen
 
 
-def _added_only(source: Table) -> ColumnElement[bool]:
+def _added_only(source: Table, run: bool = False) -> ColumnElement[bool]:
     """The rows of `source` of the filings `added` (none replaced), as `_signed_choice`
-    chooses them."""
-    chosen = and_(
-        _within_added(source.c.filing_id), _among("postgresql", source.c.filing_id, "added")
-    )
+    chooses them; when they are a `run` of ids (every id from the first to the last), by
+    the range alone, with no look-up of each row's filing among them."""
+    chosen = _within_added(source.c.filing_id)
+    if not run:
+        chosen = and_(chosen, _among("postgresql", source.c.filing_id, "added"))
     if source is not _reports:
         chosen = and_(chosen, _within_added(_reports.c.filing_id))
     return chosen
@@ -382,15 +383,16 @@ class StagedSums:
         if not self.batches:
             for _, target in _pairs():
                 _create_staging(conn, target.name)
-        ids = {
-            "added": list(added),
-            "replaced": [],
-            "added_first": min(added),
-            "added_last": max(added),
-        }
+        first, last = min(added), max(added)
+        # a batch of new filings is most often a run of ids (ids are distinct): no array of
+        # them to send with each statement and look each row's filing up in
+        run = last - first + 1 == len(added)
+        ids = {"added_first": first, "added_last": last}
+        if not run:
+            ids |= {"added": list(added), "replaced": []}
         with _memory_for(conn, len(added)), _hashed(conn):
             for source, _ in _pairs():
-                conn.execute(_staged_county(source.name, False), ids)
+                conn.execute(_staged_county(source.name, False, run), ids)
         self.ids += added
         self.batches += 1
 
@@ -486,16 +488,17 @@ def _staging(target_name: str) -> Table:
 
 
 @cache
-def _staged_county(source_name: str, replacing: bool) -> Any:
+def _staged_county(source_name: str, replacing: bool, run: bool = False) -> Any:
     """Stage the county-grain sums of the filings `added` and (if `replacing`) `replaced`.
     Without replaced filings (a year's first load) every row counts once: no sign to find
-    by looking each row's filing up among the added ones, for every sum (~40% of the work)."""
+    by looking each row's filing up among the added ones, for every sum (~40% of the work).
+    With `run`, the filings added are every id from the first to the last."""
     source = next(t for t in figures.values() if t.name == source_name)
     target = totals[source_name]
     if replacing:
         sign, chosen = _signed_choice("postgresql", source)
     else:
-        sign, chosen = literal_column("1"), _added_only(source)
+        sign, chosen = literal_column("1"), _added_only(source, run)
     query = _county_sums("postgresql", source, sign, chosen)
     return _staging(target.name).insert().from_select(_names(target), query)
 
