@@ -387,7 +387,7 @@ class StagedSums:
         # a batch of new filings is most often a run of ids (ids are distinct): no array of
         # them to send with each statement and look each row's filing up in
         run = last - first + 1 == len(added)
-        ids = {"added_first": first, "added_last": last}
+        ids: dict[str, Any] = {"added_first": first, "added_last": last}
         if not run:
             ids |= {"added": list(added), "replaced": []}
         with _memory_for(conn, len(added)), _hashed(conn):
