@@ -16,6 +16,7 @@ from gongkai.package import (
     package_from_files,
     package_from_zip,
     read_package,
+    reader,
     write_package,
 )
 from gongkai.validation import validate
@@ -170,6 +171,29 @@ def test_trailing_empty_lines_are_no_data(tmp_path: Path) -> None:
         path = tmp_path / "pkg" / f"{table}.csv"
         path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n") + b",,,\r\n\r\n")
     assert validate(read_package(tmp_path / "pkg")).issues == []
+
+
+@pytest.mark.parametrize(
+    ("end", "kept"),
+    [
+        (b"", b""),
+        (b"\n", b"\n"),
+        (b",,,\r\n\r\n", b",,,\n"),  # the commas end the last row: not an empty line
+        (b"\n\n" + b" ,\t\n" * 3000, b"\n"),  # past the first block sought
+        (b"\n,,\n  \n", b"\n"),
+    ],
+    ids=["none", "one-line-end", "commas-crlf", "past-a-block", "spaces"],
+)
+def test_ascii_and_other_text_lose_the_same_trailing_empty_lines(end: bytes, kept: bytes) -> None:
+    # ASCII bytes are checked at their end alone, never decoded whole: as decoded text is
+    ascii = b"agency_id,year\n320813-x,2024" + end
+    assert (
+        reader._ascii_without_trailing_empty_lines(ascii) == b"agency_id,year\n320813-x,2024" + kept
+    )
+    chinese = "agency_id,year\n320813-x,二〇二四".encode() + end
+    assert reader._without_trailing_empty_lines(chinese.decode()).encode() == (
+        "agency_id,year\n320813-x,二〇二四".encode() + kept
+    )
 
 
 def test_descriptor_schema_other_than_the_standard_is_a_warning(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, AnyStr
 
 import orjson
 
@@ -216,6 +216,10 @@ def _assemble(
     package.declared_encodings = {t: enc for t, enc in declared.items() if enc and t in raw}
     undecodable = []
     for table, data in raw.items():
+        if data.isascii():  # UTF-8 as it is (no byte order mark): a national 表三 is not decoded
+            package.files[table] = _ascii_without_trailing_empty_lines(data)
+            package.encodings[table] = "utf-8"
+            continue
         decoded = decode_csv(data, declared.get(table))
         if decoded is None:
             undecodable.append(table)
@@ -233,10 +237,31 @@ def _without_trailing_empty_lines(text: str) -> str:
     """The text without empty lines (or lines of bare commas) at its end: the same text when
     there are none. A match of the pattern holds only those characters and ends the text, so
     it is sought in that tail alone (on the whole text it would be tried at every line)."""
-    cut = len(text.rstrip(" \t,\r\n"))
+    cut = _content_end(text, " \t,\r\n")
     tail = text[cut:]
     kept = _TRAILING_EMPTY_LINES.sub("\n", tail)
     return text if kept == tail else text[:cut] + kept
+
+
+def _ascii_without_trailing_empty_lines(data: bytes) -> bytes:
+    """`_without_trailing_empty_lines` of ASCII bytes, without decoding more than their tail."""
+    cut = _content_end(data, b" \t,\r\n")
+    tail = data[cut:].decode("ascii")
+    kept = _TRAILING_EMPTY_LINES.sub("\n", tail)
+    return data if kept == tail else data[:cut] + kept.encode("ascii")
+
+
+def _content_end(text: AnyStr, blank: AnyStr) -> int:
+    """The length of `text` without the `blank` characters at its end, sought backwards a
+    block at a time: stripping the whole text would copy it (0.13 s for a national 表三)."""
+    end = len(text)
+    while end > 0:
+        start = max(0, end - 4096)
+        kept = text[start:end].rstrip(blank)
+        if kept:
+            return start + len(kept)
+        end = start
+    return 0
 
 
 def _check_total(source: str, total: int, limit: int) -> None:
