@@ -1,13 +1,9 @@
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from conftest_db import engine, session_engine
 from gongkai.api import create_app

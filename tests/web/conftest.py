@@ -4,7 +4,6 @@ real server on 127.0.0.1 driven by headless Debian Chromium through Selenium."""
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import time
 import urllib.error
@@ -17,8 +16,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
 from werkzeug.serving import make_server
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from conftest_db import engine, session_engine
 from gongkai.api import create_app
