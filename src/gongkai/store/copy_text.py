@@ -87,21 +87,6 @@ def _plain_text(data: bytes, names: Sequence[str]) -> str | None:
     return text
 
 
-def plain_rows(data: bytes, names: Sequence[str]) -> list[str] | None:
-    """The data lines of a plain table CSV: UTF-8 without quotes or carriage returns, whose
-    header is exactly the standard's `names` and whose every line has as many cells; None
-    for any other CSV (read as the row engine reads it)."""
-    text = _plain_text(data, names)
-    if text is None:
-        return None
-    rows = text.split("\n")
-    rows.pop()  # after the last line's end
-    commas = len(names) - 1
-    if any(row.count(",") != commas for row in rows[1:]):
-        return None
-    return rows[1:]
-
-
 # distinct line ends `FigureLines` remembers per table before it starts afresh (~200 bytes each)
 KNOWN_ENDS = 200_000
 
