@@ -151,7 +151,7 @@ def _prepared(
             return None
         if not copies:
             return batch, None
-        return batch, [{n: "".join(figure_text.bodies(f, n)) for n in TABLE_NAMES} for f in batch]
+        return batch, [{n: figure_text.text(f, n) for n in TABLE_NAMES} for f in batch]
 
     with ThreadPoolExecutor(1) as ahead:
         coming = ahead.submit(prepare)
@@ -445,11 +445,11 @@ class _FigureText:
     def __init__(self) -> None:
         self.readers: dict[tuple[str, str], FigureLines] = {}
 
-    def bodies(self, filing: NewFiling, name: str) -> list[str]:
-        """The lines of one table of a filing, each without its filing id: from the typed
-        rows when the filing carries them, else from its CSV file."""
+    def text(self, filing: NewFiling, name: str) -> str:
+        """The lines of one table of a filing, each without its filing id, as one text: from
+        the typed rows when the filing carries them, else from its CSV file."""
         if filing.tables:
-            return typed_bodies(filing.format, name, filing.tables.get(name, []))
+            return "".join(typed_bodies(filing.format, name, filing.tables.get(name, [])))
         key = (filing.format, name)
         reader = self.readers.get(key)
         if reader is None:
@@ -458,7 +458,7 @@ class _FigureText:
         found = reader.bodies(data)
         if found is None:  # not plain CSV: read as the row engine reads it
             found = typed_bodies(filing.format, name, _values.rows(filing.format, name, data))
-        return found
+        return "".join(found)
 
 
 _values = PackageReader()
@@ -481,7 +481,7 @@ def _copy_all(
 
     def bodies(filing_id: int, filing: NewFiling, name: str) -> str:
         made = text_of.get(filing_id)
-        return made[name] if made is not None else "".join(figure_text.bodies(filing, name))
+        return made[name] if made is not None else figure_text.text(filing, name)
 
     for fmt in sorted({f.format for _, f, _ in added}):
         for name in TABLE_NAMES:

@@ -126,12 +126,15 @@ class FigureLines:
         rows = text.split("\n")
         rows.pop()  # after the last line's end
         del rows[0]  # the header
-        if self.ends is None or not rows:
-            texts = [self._texts(row) for row in rows]
-            if any(t is None for t in texts):
+        if self.ends is not None and rows:
+            return self._by_ends(rows, self.ends)
+        out = []
+        for row in rows:
+            texts = self._texts(row)
+            if texts is None:
                 return None
-            return ["\t".join(t) + "\n" for t in texts if t is not None]
-        return self._by_ends(rows, self.ends)
+            out.append("\t".join(texts) + "\n")
+        return out
 
     def _by_ends(self, rows: list[str], ends: dict[str, str]) -> list[str] | None:
         """The bodies of `rows`, each the COPY text of its agency and year (the first line's,

@@ -277,18 +277,15 @@ class Executor:
                 while next_reports and next_reports[0] == number:
                     keys += [(agency, year) for _, agency, year in next_reports[1]]
                     next_reports = next(reports, None)
-                result = (
-                    ValidationResult(
-                        package=ReportPackage(source=source),
-                        format=fmt,
-                        issues=found,
-                        reports={key: ReportData(agency_id=key[0], year=key[1]) for key in keys},
-                    )
-                    if checked
-                    else None
+                if not checked:
+                    continue
+                result = ValidationResult(
+                    package=ReportPackage(source=source),
+                    format=fmt,
+                    issues=found,
+                    reports={key: ReportData(agency_id=key[0], year=key[1]) for key in keys},
                 )
-            if result is not None:
-                yield result
+            yield result
 
 
 def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
